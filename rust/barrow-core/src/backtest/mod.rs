@@ -1,0 +1,5 @@
+//! Backtests.
+
+mod vectorized;
+
+pub use vectorized::{backtest_positions, BacktestConfig, BacktestResult, Metrics};

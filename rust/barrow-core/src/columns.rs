@@ -1,0 +1,184 @@
+//! Typed access to Arrow columns with barrow's validation rules: a column is
+//! found by name, must have a usable type, and must hold no null (and, for
+//! prices, no NaN or infinite) value. Errors name the column and the row.
+
+use std::borrow::Cow;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
+    UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Schema, TimeUnit};
+
+use crate::error::{BarrowError, Result};
+
+/// Finds a column by name, or says which columns exist.
+pub fn column<'a>(batch: &'a RecordBatch, name: &str, purpose: &str) -> Result<&'a ArrayRef> {
+    match batch.schema().index_of(name) {
+        Ok(i) => Ok(batch.column(i)),
+        Err(_) => Err(missing(batch.schema().as_ref(), name, purpose)),
+    }
+}
+
+fn missing(schema: &Schema, name: &str, purpose: &str) -> BarrowError {
+    let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    BarrowError::MissingColumn {
+        column: name.to_string(),
+        reason: format!("{purpose}; the input has columns [{}]", have.join(", ")),
+    }
+}
+
+fn first_null(a: &dyn Array) -> Option<usize> {
+    if a.null_count() == 0 {
+        return None;
+    }
+    (0..a.len()).find(|&i| a.is_null(i))
+}
+
+/// Reads a numeric column as f64 without copying when it already is a
+/// null-free Float64 column. Nulls are an error; NaN and infinities are an
+/// error when `finite` is set. `row_context` names the symbol of a row.
+pub fn f64_values<'a>(
+    name: &str,
+    a: &'a ArrayRef,
+    finite: bool,
+    row_context: &dyn Fn(usize) -> String,
+) -> Result<Cow<'a, [f64]>> {
+    if let Some(row) = first_null(a.as_ref()) {
+        return Err(BarrowError::InvalidValue {
+            column: name.to_string(),
+            kind: "null".to_string(),
+            row,
+            context: row_context(row),
+        });
+    }
+    macro_rules! widen {
+        ($t:ty) => {
+            Cow::Owned(a.as_primitive::<$t>().values().iter().map(|&v| v as f64).collect())
+        };
+    }
+    let values: Cow<'a, [f64]> = match a.data_type() {
+        DataType::Float64 => Cow::Borrowed(a.as_primitive::<Float64Type>().values().as_ref()),
+        DataType::Float32 => widen!(Float32Type),
+        DataType::Int8 => widen!(Int8Type),
+        DataType::Int16 => widen!(Int16Type),
+        DataType::Int32 => widen!(Int32Type),
+        DataType::Int64 => widen!(Int64Type),
+        DataType::UInt8 => widen!(UInt8Type),
+        DataType::UInt16 => widen!(UInt16Type),
+        DataType::UInt32 => widen!(UInt32Type),
+        DataType::UInt64 => widen!(UInt64Type),
+        other => {
+            let hint = match other {
+                DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..) => {
+                    " (cast decimals to float64 first)"
+                }
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => " (parse strings to numbers first)",
+                _ => "",
+            };
+            return Err(BarrowError::WrongType {
+                column: name.to_string(),
+                expected: format!("a float or integer column{hint}"),
+                found: other.to_string(),
+            });
+        }
+    };
+    if finite {
+        if let Some(row) = values.iter().position(|v| !v.is_finite()) {
+            let kind = if values[row].is_nan() { "NaN" } else { "infinite" };
+            return Err(BarrowError::InvalidValue {
+                column: name.to_string(),
+                kind: kind.to_string(),
+                row,
+                context: row_context(row),
+            });
+        }
+    }
+    Ok(values)
+}
+
+/// Reads a timestamp-like column (timestamp of any unit, date, or integer)
+/// as i64 in its own unit. Nulls are an error.
+pub fn time_values<'a>(name: &str, a: &'a ArrayRef) -> Result<Cow<'a, [i64]>> {
+    if let Some(row) = first_null(a.as_ref()) {
+        return Err(BarrowError::InvalidValue {
+            column: name.to_string(),
+            kind: "null".to_string(),
+            row,
+            context: String::new(),
+        });
+    }
+    Ok(match a.data_type() {
+        DataType::Timestamp(TimeUnit::Second, _) => Cow::Borrowed(a.as_primitive::<TimestampSecondType>().values()),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => {
+            Cow::Borrowed(a.as_primitive::<TimestampMillisecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, _) => {
+            Cow::Borrowed(a.as_primitive::<TimestampMicrosecondType>().values())
+        }
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => {
+            Cow::Borrowed(a.as_primitive::<TimestampNanosecondType>().values())
+        }
+        DataType::Date64 => Cow::Borrowed(a.as_primitive::<Date64Type>().values()),
+        DataType::Int64 => Cow::Borrowed(a.as_primitive::<Int64Type>().values()),
+        DataType::Date32 => Cow::Owned(a.as_primitive::<Date32Type>().values().iter().map(|&v| v as i64).collect()),
+        DataType::Int32 => Cow::Owned(a.as_primitive::<Int32Type>().values().iter().map(|&v| v as i64).collect()),
+        other => {
+            return Err(BarrowError::WrongType {
+                column: name.to_string(),
+                expected: "timestamp, date32, date64, int64 or int32".to_string(),
+                found: other.to_string(),
+            });
+        }
+    })
+}
+
+/// Row accessor for a string-like symbol column.
+pub enum Symbols<'a> {
+    /// `Utf8`.
+    Utf8(&'a arrow_array::StringArray),
+    /// `LargeUtf8`.
+    Large(&'a arrow_array::LargeStringArray),
+    /// `Utf8View`.
+    View(&'a arrow_array::StringViewArray),
+}
+
+impl<'a> Symbols<'a> {
+    /// Wraps a symbol column; it must be a null-free string column.
+    pub fn new(name: &str, a: &'a ArrayRef) -> Result<Self> {
+        let s = match a.data_type() {
+            DataType::Utf8 => Symbols::Utf8(a.as_string::<i32>()),
+            DataType::LargeUtf8 => Symbols::Large(a.as_string::<i64>()),
+            DataType::Utf8View => Symbols::View(a.as_string_view()),
+            other => {
+                return Err(BarrowError::WrongType {
+                    column: name.to_string(),
+                    expected: "a string column (utf8, large_utf8 or utf8_view)".to_string(),
+                    found: other.to_string(),
+                })
+            }
+        };
+        if let Some(row) = first_null(a.as_ref()) {
+            return Err(BarrowError::InvalidValue {
+                column: name.to_string(),
+                kind: "null".to_string(),
+                row,
+                context: String::new(),
+            });
+        }
+        Ok(s)
+    }
+
+    /// The symbol at `row`.
+    #[inline]
+    pub fn get(&self, row: usize) -> &'a str {
+        match self {
+            Symbols::Utf8(a) => a.value(row),
+            Symbols::Large(a) => a.value(row),
+            Symbols::View(a) => a.value(row),
+        }
+    }
+}

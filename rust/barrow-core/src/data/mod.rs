@@ -1,0 +1,4 @@
+//! Deterministic sample data.
+
+pub mod rng;
+pub mod synthetic;

@@ -1,0 +1,184 @@
+//! Streaming technical indicators with TA-Lib's exact arithmetic.
+//!
+//! Every indicator is a small state machine behind the [`Indicator`] trait:
+//! it is built from its parameters, reports its lookback, and consumes a
+//! series chunk by chunk. Feeding a series in one call or in any number of
+//! chunks gives bit-identical output, because each kernel performs the same
+//! floating-point operations in the same order whatever the chunk borders are.
+//!
+//! ```
+//! use barrow_core::indicators::{Indicator, overlap::Sma};
+//! let mut sma = Sma::new(3).unwrap();
+//! let x = [1.0, 2.0, 3.0, 4.0];
+//! let mut a = [0.0; 2];
+//! let mut b = [0.0; 2];
+//! sma.update(&[&x[..2]], &mut [&mut a[..]]);
+//! sma.update(&[&x[2..]], &mut [&mut b[..]]);
+//! assert!(a[0].is_nan() && a[1].is_nan());
+//! assert_eq!(b, [2.0, 3.0]);
+//! ```
+//!
+//! Files are grouped as TA-Lib groups its functions (overlap, momentum,
+//! volatility) plus `returns` for features TA-Lib lacks.
+
+pub mod momentum;
+pub mod overlap;
+pub mod registry;
+pub mod returns;
+pub mod volatility;
+
+mod ring;
+
+pub use registry::{find_function, functions, FunctionInfo, ParamInfo, ParamKind};
+
+/// A streaming indicator: parameters, lookback and an update over chunks.
+///
+/// `update` receives one slice per input (TA-Lib order, e.g. high, low,
+/// close) and one output slice per output, all of the same length. Outputs
+/// are NaN until the indicator has seen `lookback()` earlier values.
+pub trait Indicator: Send + Sync {
+    /// Number of leading values for which the output is NaN.
+    fn lookback(&self) -> usize;
+
+    /// Consumes the next chunk of the series, continuing exactly where the
+    /// previous chunk ended.
+    ///
+    /// # Panics
+    /// Panics if the number or lengths of the slices do not match the
+    /// indicator's inputs and outputs; callers in this crate check them.
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]);
+
+    /// Forgets everything seen, as if newly built.
+    fn reset(&mut self);
+}
+
+/// TA-Lib's `TA_EPSILON`, the tolerance of its zero tests.
+pub(crate) const TA_EPSILON: f64 = 1e-14;
+
+/// TA-Lib's `TA_IS_ZERO`: |v| below `TA_EPSILON` (1e-14).
+#[inline]
+pub(crate) fn ta_is_zero(v: f64) -> bool {
+    -TA_EPSILON < v && v < TA_EPSILON
+}
+
+/// TA-Lib's `TA_IS_ZERO_OR_NEG`: v below `TA_EPSILON`.
+#[inline]
+pub(crate) fn ta_is_zero_or_neg(v: f64) -> bool {
+    v < TA_EPSILON
+}
+
+/// Checks the slice shapes promised by [`Indicator::update`].
+#[inline]
+pub(crate) fn check_shapes(inputs: &[&[f64]], outputs: &[&mut [f64]], n_in: usize, n_out: usize) -> usize {
+    assert_eq!(inputs.len(), n_in, "indicator expects {n_in} input(s)");
+    assert_eq!(outputs.len(), n_out, "indicator expects {n_out} output(s)");
+    let n = inputs[0].len();
+    assert!(
+        inputs.iter().all(|s| s.len() == n) && outputs.iter().all(|s| s.len() == n),
+        "indicator inputs and outputs must have equal lengths"
+    );
+    n
+}
+
+/// Wraps an indicator so that leading rows where any input is NaN are
+/// skipped (output NaN) and the computation starts at the first complete
+/// row, as the TA-Lib Python wrapper does.
+pub struct SkipLeadingNan {
+    inner: Box<dyn Indicator>,
+    n_outputs: usize,
+    started: bool,
+}
+
+impl SkipLeadingNan {
+    /// Wraps `inner`, which has `n_outputs` outputs.
+    pub fn new(inner: Box<dyn Indicator>, n_outputs: usize) -> Self {
+        Self {
+            inner,
+            n_outputs,
+            started: false,
+        }
+    }
+}
+
+impl Indicator for SkipLeadingNan {
+    fn lookback(&self) -> usize {
+        self.inner.lookback()
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let n = check_shapes(inputs, outputs, inputs.len(), self.n_outputs);
+        let mut start = 0;
+        if !self.started {
+            while start < n && inputs.iter().any(|s| s[start].is_nan()) {
+                start += 1;
+            }
+            for out in outputs.iter_mut() {
+                out[..start].fill(f64::NAN);
+            }
+            if start == n {
+                return;
+            }
+            self.started = true;
+        }
+        let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
+        let mut outs: Vec<&mut [f64]> = outputs.iter_mut().map(|s| &mut s[start..]).collect();
+        self.inner.update(&ins, &mut outs);
+    }
+
+    fn reset(&mut self) {
+        self.started = false;
+        self.inner.reset();
+    }
+}
+
+/// Runs `indicator` over whole series and returns its outputs.
+pub fn run(indicator: &mut dyn Indicator, inputs: &[&[f64]], n_outputs: usize) -> Vec<Vec<f64>> {
+    let n = inputs.first().map_or(0, |s| s.len());
+    let mut outs = vec![vec![0.0; n]; n_outputs];
+    {
+        let mut views: Vec<&mut [f64]> = outs.iter_mut().map(|v| v.as_mut_slice()).collect();
+        indicator.update(inputs, &mut views);
+    }
+    outs
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::Indicator;
+
+    /// Deterministic pseudo-random walk for kernel tests.
+    pub fn walk(n: usize, seed: u64) -> Vec<f64> {
+        let mut rng = crate::data::rng::SplitMix64::new(seed);
+        let mut x = 100.0;
+        (0..n)
+            .map(|_| {
+                x *= 1.0 + 0.02 * (rng.next_f64() - 0.5);
+                x
+            })
+            .collect()
+    }
+
+    /// Asserts that feeding `inputs` in chunks of the given sizes gives the
+    /// same bits as one call.
+    pub fn assert_chunk_invariant(make: &dyn Fn() -> Box<dyn Indicator>, inputs: &[&[f64]], n_out: usize, sizes: &[usize]) {
+        let n = inputs[0].len();
+        let whole = super::run(make().as_mut(), inputs, n_out);
+        let mut ind = make();
+        let mut outs = vec![vec![0.0; n]; n_out];
+        let mut start = 0;
+        let mut k = 0;
+        while start < n {
+            let len = sizes[k % sizes.len()].min(n - start);
+            k += 1;
+            let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..start + len]).collect();
+            let mut views: Vec<&mut [f64]> = outs.iter_mut().map(|v| &mut v[start..start + len]).collect();
+            ind.update(&ins, &mut views);
+            start += len;
+        }
+        for (o, (a, b)) in whole.iter().zip(&outs).enumerate() {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                assert!(x.to_bits() == y.to_bits(), "output {o} differs at {i}: {x} vs {y} (chunks {sizes:?})");
+            }
+        }
+    }
+}

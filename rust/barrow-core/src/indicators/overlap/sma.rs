@@ -1,0 +1,115 @@
+//! SMA — simple moving average.
+//!
+//! `out[i] = (x[i-p+1] + ... + x[i]) / p`, lookback `p - 1`.
+//!
+//! Like TA-Lib, the window sum is a running total: the new value is added,
+//! the output taken, then the trailing value subtracted. Keeping that order
+//! (rather than re-summing the window) is what makes the outputs equal to
+//! TA-Lib's to the last bit.
+
+use super::super::{check_shapes, ring::Ring, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming simple moving average.
+#[derive(Clone, Debug)]
+pub struct Sma {
+    period: usize,
+    seen: usize,
+    sum: f64,
+    window: Ring,
+}
+
+impl Sma {
+    /// Builds an SMA over `period` values (`period >= 1`; 1 copies the input).
+    pub fn new(period: usize) -> Result<Self> {
+        if period == 0 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            period,
+            seen: 0,
+            sum: 0.0,
+            window: Ring::new(period - 1),
+        })
+    }
+
+    /// Consumes one value and returns the average (NaN during the lookback).
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        if self.period == 1 {
+            self.seen += 1;
+            return v;
+        }
+        self.sum += v;
+        let trailing = self.window.swap(v);
+        let out = if self.seen + 1 >= self.period {
+            let avg = self.sum / self.period as f64;
+            self.sum -= trailing;
+            avg
+        } else {
+            f64::NAN
+        };
+        self.seen += 1;
+        out
+    }
+
+    /// Consumes a chunk into `out` (same length).
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        for (o, &v) in out.iter_mut().zip(x) {
+            *o = self.step(v);
+        }
+    }
+}
+
+impl Indicator for Sma {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        self.update_chunk(inputs[0], outputs[0]);
+    }
+
+    fn reset(&mut self) {
+        self.seen = 0;
+        self.sum = 0.0;
+        self.window.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn sma_matches_running_total_definition() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let mut out = [0.0; 5];
+        Sma::new(3).unwrap().update_chunk(&x, &mut out);
+        assert!(out[0].is_nan() && out[1].is_nan());
+        assert_eq!(&out[2..], &[2.0, 3.0, 4.0]);
+    }
+
+    #[test]
+    fn sma_period_one_copies_input() {
+        let x = walk(10, 1);
+        let mut out = vec![0.0; 10];
+        Sma::new(1).unwrap().update_chunk(&x, &mut out);
+        assert_eq!(out, x);
+    }
+
+    #[test]
+    fn sma_rejects_zero_period() {
+        assert!(matches!(Sma::new(0), Err(BarrowError::BadParameter { .. })));
+    }
+
+    #[test]
+    fn sma_is_chunk_invariant() {
+        let x = walk(500, 2);
+        for sizes in [&[1][..], &[7, 3], &[64], &[499, 1]] {
+            assert_chunk_invariant(&|| Box::new(Sma::new(20).unwrap()), &[&x], 1, sizes);
+        }
+    }
+}

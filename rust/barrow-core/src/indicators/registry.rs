@@ -1,0 +1,261 @@
+//! The catalogue of indicator functions: names, inputs, parameters (with
+//! TA-Lib's defaults and ranges) and outputs, plus a builder for each.
+//!
+//! The catalogue is what the JSON spec, the TA-Lib-style Python functions and
+//! the Spark stage all resolve names against, so a function is reachable the
+//! same way everywhere once it is listed here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::momentum::{Macd, Rsi};
+use super::overlap::{Bbands, Ema, MaType, Sma};
+use super::returns::LogReturn;
+use super::volatility::Atr;
+use super::Indicator;
+use crate::error::{BarrowError, Result};
+
+/// Kind of a numeric parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamKind {
+    /// Must be integral.
+    Int,
+    /// Any finite number.
+    Float,
+}
+
+/// One parameter of a function.
+#[derive(Clone, Debug, Serialize)]
+pub struct ParamInfo {
+    /// Keyword name, as in TA-Lib's Python wrapper.
+    pub name: &'static str,
+    /// Integer or float.
+    pub kind: ParamKind,
+    /// Value used when the parameter is not given.
+    pub default: f64,
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+}
+
+/// One indicator function.
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionInfo {
+    /// Upper-case name, as in TA-Lib.
+    pub name: &'static str,
+    /// TA-Lib group (or `Returns` for barrow's own features).
+    pub group: &'static str,
+    /// One-line description with the formula.
+    pub doc: &'static str,
+    /// Input names in TA-Lib order (`real`, or `high`, `low`, `close`, ...).
+    pub inputs: &'static [&'static str],
+    /// Parameters in TA-Lib order.
+    pub params: &'static [ParamInfo],
+    /// Output names in TA-Lib order.
+    pub outputs: &'static [&'static str],
+    #[serde(skip)]
+    build: fn(&[f64]) -> Result<Box<dyn Indicator>>,
+}
+
+const MAX_PERIOD: f64 = 100_000.0;
+
+const fn period(name: &'static str, default: f64, min: f64) -> ParamInfo {
+    ParamInfo {
+        name,
+        kind: ParamKind::Int,
+        default,
+        min,
+        max: MAX_PERIOD,
+    }
+}
+
+const fn nbdev(name: &'static str) -> ParamInfo {
+    ParamInfo {
+        name,
+        kind: ParamKind::Float,
+        default: 2.0,
+        min: -3e37,
+        max: 3e37,
+    }
+}
+
+const MATYPE: ParamInfo = ParamInfo {
+    name: "matype",
+    kind: ParamKind::Int,
+    default: 0.0,
+    min: 0.0,
+    max: 8.0,
+};
+
+const REAL: &[&str] = &["real"];
+const HLC: &[&str] = &["high", "low", "close"];
+
+// Parameters are validated (integral, in range) before a builder runs, so
+// the casts below are exact.
+static FUNCTIONS: &[FunctionInfo] = &[
+    FunctionInfo {
+        name: "SMA",
+        group: "Overlap Studies",
+        doc: "Simple moving average: mean of the last timeperiod values.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Sma::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "EMA",
+        group: "Overlap Studies",
+        doc: "Exponential moving average, k = 2/(timeperiod+1), seeded with the SMA of the first timeperiod values.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Ema::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "BBANDS",
+        group: "Overlap Studies",
+        doc: "Bollinger Bands: MA(timeperiod, matype) plus/minus nbdevup/nbdevdn population standard deviations.",
+        inputs: REAL,
+        params: &[period("timeperiod", 5.0, 2.0), nbdev("nbdevup"), nbdev("nbdevdn"), MATYPE],
+        outputs: &["upperband", "middleband", "lowerband"],
+        build: |p| Ok(Box::new(Bbands::new(p[0] as usize, p[1], p[2], MaType::from_code(p[3] as i64)?)?)),
+    },
+    FunctionInfo {
+        name: "RSI",
+        group: "Momentum Indicators",
+        doc: "Relative strength index with Wilder smoothing: 100*gain/(gain+loss).",
+        inputs: REAL,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Rsi::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MACD",
+        group: "Momentum Indicators",
+        doc: "EMA(fastperiod) - EMA(slowperiod), its EMA(signalperiod), and their difference.",
+        inputs: REAL,
+        params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), period("signalperiod", 9.0, 1.0)],
+        outputs: &["macd", "macdsignal", "macdhist"],
+        build: |p| Ok(Box::new(Macd::new(p[0] as usize, p[1] as usize, p[2] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ATR",
+        group: "Volatility Indicators",
+        doc: "Average true range with Wilder smoothing, seeded with the mean of the first timeperiod true ranges.",
+        inputs: HLC,
+        params: &[period("timeperiod", 14.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Atr::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "LOG_RETURN",
+        group: "Returns",
+        doc: "Log return over timeperiod bars: ln(x[t] / x[t-timeperiod]).",
+        inputs: REAL,
+        params: &[period("timeperiod", 1.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(LogReturn::new(p[0] as usize)?)),
+    },
+];
+
+/// Every function barrow implements.
+pub fn functions() -> &'static [FunctionInfo] {
+    FUNCTIONS
+}
+
+/// Looks a function up by name (case-insensitive).
+pub fn find_function(name: &str) -> Result<&'static FunctionInfo> {
+    FUNCTIONS.iter().find(|f| f.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let known: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
+        BarrowError::Spec(format!("unknown function '{name}'; known functions: {}", known.join(", ")))
+    })
+}
+
+impl FunctionInfo {
+    /// Resolves given parameters against defaults and ranges, in TA-Lib order.
+    pub fn resolve(&self, given: &BTreeMap<String, f64>) -> Result<Vec<f64>> {
+        for key in given.keys() {
+            if !self.params.iter().any(|p| p.name == key) {
+                let names: Vec<&str> = self.params.iter().map(|p| p.name).collect();
+                return Err(BarrowError::bad_param(
+                    key,
+                    given[key],
+                    format!("{} takes no such parameter; it takes: {}", self.name, names.join(", ")),
+                ));
+            }
+        }
+        self.params
+            .iter()
+            .map(|p| {
+                let v = given.get(p.name).copied().unwrap_or(p.default);
+                let what = match p.kind {
+                    ParamKind::Int => "an integer",
+                    ParamKind::Float => "a number",
+                };
+                if !v.is_finite() || (p.kind == ParamKind::Int && v.fract() != 0.0) || v < p.min || v > p.max {
+                    return Err(BarrowError::bad_param(
+                        p.name,
+                        v,
+                        format!("{} needs {what} in [{}, {}]", self.name, p.min, p.max),
+                    ));
+                }
+                Ok(v)
+            })
+            .collect()
+    }
+
+    /// Builds a fresh state machine from resolved parameters.
+    pub fn build(&self, params: &[f64]) -> Result<Box<dyn Indicator>> {
+        (self.build)(params)
+    }
+
+    /// Resolves `given` and builds the indicator.
+    pub fn build_with(&self, given: &BTreeMap<String, f64>) -> Result<Box<dyn Indicator>> {
+        self.build(&self.resolve(given)?)
+    }
+}
+
+/// The column an input reads when a spec does not map it: `real` reads
+/// `close`, every other input reads the column of its own name.
+pub fn default_column(input: &str) -> &str {
+    if input == "real" {
+        "close"
+    } else {
+        input
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_applies_defaults_and_checks_ranges() {
+        let f = find_function("macd").unwrap();
+        assert_eq!(f.resolve(&BTreeMap::new()).unwrap(), vec![12.0, 26.0, 9.0]);
+        let bad = BTreeMap::from([("fastperiod".to_string(), 1.0)]);
+        let err = f.resolve(&bad).unwrap_err().to_string();
+        assert!(err.contains("fastperiod") && err.contains("[2, 100000]"), "{err}");
+        let frac = BTreeMap::from([("signalperiod".to_string(), 2.5)]);
+        assert!(f.resolve(&frac).is_err());
+        let unknown = BTreeMap::from([("period".to_string(), 3.0)]);
+        assert!(f.resolve(&unknown).unwrap_err().to_string().contains("no such parameter"));
+    }
+
+    #[test]
+    fn unknown_function_lists_known_ones() {
+        let err = find_function("FOO").unwrap_err().to_string();
+        assert!(err.contains("SMA") && err.contains("FOO"));
+    }
+
+    #[test]
+    fn every_function_builds_with_defaults_and_reports_its_lookback() {
+        for f in functions() {
+            let ind = f.build_with(&BTreeMap::new()).unwrap();
+            assert!(ind.lookback() < 100, "{}", f.name);
+        }
+    }
+}

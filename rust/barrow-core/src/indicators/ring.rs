@@ -1,0 +1,39 @@
+//! Fixed-capacity ring buffer holding the trailing values a window kernel
+//! subtracts, so kernels carry their window across chunk borders.
+
+/// The last `cap` values pushed; [`Ring::swap`] returns the value pushed
+/// `cap` steps earlier (0.0 while the ring is still filling).
+#[derive(Clone, Debug)]
+pub(crate) struct Ring {
+    buf: Box<[f64]>,
+    pos: usize,
+}
+
+impl Ring {
+    pub(crate) fn new(cap: usize) -> Self {
+        Self {
+            buf: vec![0.0; cap].into_boxed_slice(),
+            pos: 0,
+        }
+    }
+
+    /// Stores `v` and returns the value stored `cap` pushes ago. With a
+    /// capacity of zero the window is just `v`, which is returned.
+    #[inline(always)]
+    pub(crate) fn swap(&mut self, v: f64) -> f64 {
+        if self.buf.is_empty() {
+            return v;
+        }
+        let old = std::mem::replace(&mut self.buf[self.pos], v);
+        self.pos += 1;
+        if self.pos == self.buf.len() {
+            self.pos = 0;
+        }
+        old
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.buf.fill(0.0);
+        self.pos = 0;
+    }
+}

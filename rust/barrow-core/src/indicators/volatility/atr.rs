@@ -1,0 +1,107 @@
+//! ATR — Wilder's average true range.
+//!
+//! The first value, at index `p`, is the simple mean of the true ranges of
+//! bars `1..=p`; then `atr = (atr * (p - 1) + tr) / p` in TA-Lib's order.
+//! Period 1 is the true range itself. Lookback `p`.
+
+use super::super::{check_shapes, Indicator};
+use super::Trange;
+use crate::error::{BarrowError, Result};
+
+/// Streaming average true range; inputs are (high, low, close).
+#[derive(Clone, Debug)]
+pub struct Atr {
+    period: usize,
+    tr: Trange,
+    seen: usize,
+    acc: f64,
+}
+
+impl Atr {
+    /// Builds an ATR over `period` bars (`period >= 1`).
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 1 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            period,
+            tr: Trange::new(),
+            seen: 0,
+            acc: 0.0,
+        })
+    }
+
+    /// Consumes one bar and returns the ATR (NaN during the lookback).
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
+        let tr = self.tr.step(high, low, close);
+        let seen = self.seen;
+        self.seen += 1;
+        if seen == 0 {
+            return f64::NAN;
+        }
+        if self.period == 1 {
+            return tr;
+        }
+        let p = self.period as f64;
+        if seen < self.period {
+            self.acc += tr;
+            f64::NAN
+        } else if seen == self.period {
+            self.acc += tr;
+            self.acc /= p;
+            self.acc
+        } else {
+            self.acc *= p - 1.0;
+            self.acc += tr;
+            self.acc /= p;
+            self.acc
+        }
+    }
+}
+
+impl Indicator for Atr {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 1);
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(h[i], l[i], c[i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.tr.reset();
+        self.seen = 0;
+        self.acc = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn atr_first_value_is_mean_true_range() {
+        let h = [10.0, 11.0, 12.0, 13.0];
+        let l = [9.0, 10.0, 10.0, 12.0];
+        let c = [9.5, 10.5, 11.0, 12.5];
+        let mut a = Atr::new(2).unwrap();
+        let out: Vec<f64> = (0..4).map(|i| a.step(h[i], l[i], c[i])).collect();
+        assert!(out[0].is_nan() && out[1].is_nan());
+        assert_eq!(out[2], (1.5 + 2.0) / 2.0);
+        assert_eq!(out[3], (out[2] * 1.0 + 2.0) / 2.0);
+    }
+
+    #[test]
+    fn atr_is_chunk_invariant() {
+        let c = walk(300, 10);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        assert_chunk_invariant(&|| Box::new(Atr::new(14).unwrap()), &[&h, &l, &c], 1, &[1, 13, 14, 15]);
+    }
+}

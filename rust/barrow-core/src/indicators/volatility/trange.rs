@@ -1,0 +1,75 @@
+//! TRANGE — true range.
+//!
+//! `max(high - low, |prev_close - high|, |prev_close - low|)`, compared in
+//! TA-Lib's order (so a NaN distance never wins). Lookback 1.
+
+use super::super::{check_shapes, Indicator};
+
+/// True range of one bar given the previous close.
+#[inline(always)]
+pub fn true_range(high: f64, low: f64, prev_close: f64) -> f64 {
+    let mut greatest = high - low;
+    let d_high = (prev_close - high).abs();
+    if d_high > greatest {
+        greatest = d_high;
+    }
+    let d_low = (prev_close - low).abs();
+    if d_low > greatest {
+        greatest = d_low;
+    }
+    greatest
+}
+
+/// Streaming true range; inputs are (high, low, close).
+#[derive(Clone, Debug, Default)]
+pub struct Trange {
+    prev_close: Option<f64>,
+}
+
+impl Trange {
+    /// Builds a true-range stream.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Consumes one bar and returns its true range (NaN for the first bar).
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
+        let out = match self.prev_close {
+            Some(pc) => true_range(high, low, pc),
+            None => f64::NAN,
+        };
+        self.prev_close = Some(close);
+        out
+    }
+}
+
+impl Indicator for Trange {
+    fn lookback(&self) -> usize {
+        1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 1);
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(h[i], l[i], c[i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.prev_close = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn true_range_uses_gaps_from_previous_close() {
+        assert_eq!(true_range(10.0, 9.0, 9.5), 1.0);
+        assert_eq!(true_range(10.0, 9.0, 12.0), 3.0);
+        assert_eq!(true_range(10.0, 9.0, 7.0), 3.0);
+    }
+}
