@@ -182,3 +182,59 @@ impl<'a> Symbols<'a> {
         }
     }
 }
+
+/// Concatenates numeric chunks into f64 values with nulls read as NaN, as
+/// TA-Lib sees missing values. Non-numeric types are an error naming `name`.
+pub fn f64_nulls_as_nan(name: &str, chunks: &[ArrayRef]) -> Result<Vec<f64>> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    for chunk in chunks {
+        let start = out.len();
+        let stripped = strip_nulls(chunk);
+        out.extend_from_slice(&f64_values(name, &stripped, false, &|_| String::new())?);
+        if chunk.null_count() > 0 {
+            for (i, v) in out[start..].iter_mut().enumerate() {
+                if chunk.is_null(i) {
+                    *v = f64::NAN;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn strip_nulls(a: &ArrayRef) -> ArrayRef {
+    if a.null_count() == 0 {
+        return a.clone();
+    }
+    let data = a.to_data().into_builder().nulls(None).build();
+    match data {
+        Ok(d) => arrow_array::make_array(d),
+        Err(_) => a.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Decimal128Array, Float64Array, Int32Array, StringArray};
+    use std::sync::Arc;
+
+    #[test]
+    fn nulls_become_nan_and_integers_widen() {
+        let a: ArrayRef = Arc::new(Int32Array::from(vec![Some(1), None, Some(3)]));
+        let b: ArrayRef = Arc::new(Float64Array::from(vec![4.5]));
+        let v = f64_nulls_as_nan("x", &[a, b]).unwrap();
+        assert_eq!(v[0], 1.0);
+        assert!(v[1].is_nan());
+        assert_eq!(&v[2..], &[3.0, 4.5]);
+    }
+
+    #[test]
+    fn strings_and_decimals_are_type_errors_naming_the_column() {
+        let s: ArrayRef = Arc::new(StringArray::from(vec!["1"]));
+        let e = f64_nulls_as_nan("close", &[s]).unwrap_err();
+        assert!(e.is_type_error() && e.to_string().contains("'close'"));
+        let d: ArrayRef = Arc::new(Decimal128Array::from(vec![1]).with_precision_and_scale(10, 2).unwrap());
+        assert!(f64_nulls_as_nan("close", &[d]).unwrap_err().to_string().contains("decimal"));
+    }
+}

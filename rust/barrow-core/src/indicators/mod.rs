@@ -27,6 +27,7 @@ pub mod registry;
 pub mod returns;
 pub mod volatility;
 
+mod fp;
 mod ring;
 
 pub use registry::{find_function, functions, FunctionInfo, ParamInfo, ParamKind};
@@ -54,12 +55,6 @@ pub trait Indicator: Send + Sync {
 
 /// TA-Lib's `TA_EPSILON`, the tolerance of its zero tests.
 pub(crate) const TA_EPSILON: f64 = 1e-14;
-
-/// TA-Lib's `TA_IS_ZERO`: |v| below `TA_EPSILON` (1e-14).
-#[inline]
-pub(crate) fn ta_is_zero(v: f64) -> bool {
-    -TA_EPSILON < v && v < TA_EPSILON
-}
 
 /// TA-Lib's `TA_IS_ZERO_OR_NEG`: v below `TA_EPSILON`.
 #[inline]

@@ -119,7 +119,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         group: "Overlap Studies",
         doc: "Bollinger Bands: MA(timeperiod, matype) plus/minus nbdevup/nbdevdn population standard deviations.",
         inputs: REAL,
-        params: &[period("timeperiod", 5.0, 2.0), nbdev("nbdevup"), nbdev("nbdevdn"), MATYPE],
+        params: &[period("timeperiod", 20.0, 2.0), nbdev("nbdevup"), nbdev("nbdevdn"), MATYPE],
         outputs: &["upperband", "middleband", "lowerband"],
         build: |p| Ok(Box::new(Bbands::new(p[0] as usize, p[1], p[2], MaType::from_code(p[3] as i64)?)?)),
     },

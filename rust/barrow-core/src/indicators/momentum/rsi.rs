@@ -1,18 +1,21 @@
 //! RSI — Wilder's relative strength index.
 //!
 //! The first `p` price changes are averaged into `gain` and `loss`; after
-//! that each change updates them by Wilder smoothing
-//! (`avg = (avg * (p - 1) + change) / p`, written in TA-Lib's order).
-//! `rsi = 100 * gain / (gain + loss)`, or 0 when `gain + loss` is within
-//! TA-Lib's epsilon of zero. Lookback `p`.
+//! that each change updates them by Wilder smoothing,
+//! `avg = (avg * (p - 1) + change) * (1 / p)`: TA-Lib's published build
+//! multiplies by the reciprocal of the period rather than dividing, and so
+//! does barrow, to give the same bits. `rsi = 100 * gain / (gain + loss)`,
+//! or 0 when `gain + loss` is not positive. Lookback `p`.
 
-use super::super::{check_shapes, ta_is_zero, Indicator};
+use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming relative strength index.
 #[derive(Clone, Debug)]
 pub struct Rsi {
     period: usize,
+    inv_period: f64,
+    keep: f64,
     seen: usize,
     prev_value: f64,
     gain: f64,
@@ -27,6 +30,8 @@ impl Rsi {
         }
         Ok(Self {
             period,
+            inv_period: 1.0 / period as f64,
+            keep: (period - 1) as f64,
             seen: 0,
             prev_value: 0.0,
             gain: 0.0,
@@ -37,11 +42,22 @@ impl Rsi {
     #[inline(always)]
     fn value(&self) -> f64 {
         let total = self.gain + self.loss;
-        if ta_is_zero(total) {
-            0.0
-        } else {
+        if total > 0.0 {
             100.0 * (self.gain / total)
+        } else {
+            0.0
         }
+    }
+
+    /// Splits a price change into its gain part and adds both parts, as the
+    /// published build does: `gain += max(change, 0)` (a NaN change adds
+    /// nothing) and `loss += gain_part - change` (a NaN change poisons the
+    /// loss, after which the RSI is 0, as in TA-Lib).
+    #[inline(always)]
+    fn accumulate(&mut self, change: f64) {
+        let up = if 0.0 < change { change } else { 0.0 };
+        self.gain += up;
+        self.loss = (up - change) + self.loss;
     }
 
     /// Consumes one value and returns the RSI (NaN during the lookback).
@@ -55,35 +71,18 @@ impl Rsi {
         }
         let change = v - self.prev_value;
         self.prev_value = v;
-        let p = self.period as f64;
         if seen < self.period {
-            if change < 0.0 {
-                self.loss -= change;
-            } else {
-                self.gain += change;
-            }
-            f64::NAN
-        } else if seen == self.period {
-            if change < 0.0 {
-                self.loss -= change;
-            } else {
-                self.gain += change;
-            }
-            self.loss /= p;
-            self.gain /= p;
-            self.value()
-        } else {
-            self.loss *= p - 1.0;
-            self.gain *= p - 1.0;
-            if change < 0.0 {
-                self.loss -= change;
-            } else {
-                self.gain += change;
-            }
-            self.loss /= p;
-            self.gain /= p;
-            self.value()
+            self.accumulate(change);
+            return f64::NAN;
         }
+        if seen > self.period {
+            self.loss *= self.keep;
+            self.gain *= self.keep;
+        }
+        self.accumulate(change);
+        self.loss *= self.inv_period;
+        self.gain *= self.inv_period;
+        self.value()
     }
 }
 

@@ -1,11 +1,11 @@
 //! EMA — exponential moving average.
 //!
 //! `k = 2 / (p + 1)`; the seed at index `p - 1` is the SMA of the first `p`
-//! values, then `ema = ((x - ema) * k) + ema`, written in exactly that order
-//! as TA-Lib does. Lookback `p - 1` (TA-Lib's default unstable period of 0
+//! values, then `ema = (x - ema) * k + ema`, fused into one multiply-add
+//! where TA-Lib's build fuses it (see `fp`). Lookback `p - 1` (TA-Lib's default unstable period of 0
 //! and default compatibility mode). Period 1 copies the input.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming exponential moving average.
@@ -14,6 +14,7 @@ pub struct Ema {
     period: usize,
     k: f64,
     offset: usize,
+    fused: bool,
     seen: usize,
     seed: f64,
     prev: f64,
@@ -36,6 +37,7 @@ impl Ema {
             period,
             k,
             offset,
+            fused: fp::fused(),
             seen: 0,
             seed: 0.0,
             prev: f64::NAN,
@@ -67,7 +69,7 @@ impl Ema {
             self.prev = self.seed / self.period as f64;
             self.prev
         } else {
-            self.prev = ((v - self.prev) * self.k) + self.prev;
+            self.prev = fp::madd(v - self.prev, self.k, self.prev, self.fused);
             self.prev
         }
     }

@@ -1,10 +1,12 @@
 //! ATR — Wilder's average true range.
 //!
 //! The first value, at index `p`, is the simple mean of the true ranges of
-//! bars `1..=p`; then `atr = (atr * (p - 1) + tr) / p` in TA-Lib's order.
+//! bars `1..=p`; then `atr = (atr * (p - 1) + tr) / p`, evaluated as TA-Lib's
+//! fast-math build does: `atr * a + tr * (1 - a)` with `a = (p - 1) / p`,
+//! the multiply-add fused where TA-Lib fuses it (see `fp`).
 //! Period 1 is the true range itself. Lookback `p`.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use super::Trange;
 use crate::error::{BarrowError, Result};
 
@@ -12,6 +14,9 @@ use crate::error::{BarrowError, Result};
 #[derive(Clone, Debug)]
 pub struct Atr {
     period: usize,
+    keep: f64,
+    take: f64,
+    fused: bool,
     tr: Trange,
     seen: usize,
     acc: f64,
@@ -23,8 +28,12 @@ impl Atr {
         if period < 1 {
             return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
         }
+        let keep = (period - 1) as f64 / period as f64;
         Ok(Self {
             period,
+            keep,
+            take: 1.0 - keep,
+            fused: fp::fused(),
             tr: Trange::new(),
             seen: 0,
             acc: 0.0,
@@ -52,9 +61,7 @@ impl Atr {
             self.acc /= p;
             self.acc
         } else {
-            self.acc *= p - 1.0;
-            self.acc += tr;
-            self.acc /= p;
+            self.acc = fp::madd(self.acc, self.keep, tr * self.take, self.fused);
             self.acc
         }
     }
@@ -94,7 +101,7 @@ mod tests {
         let out: Vec<f64> = (0..4).map(|i| a.step(h[i], l[i], c[i])).collect();
         assert!(out[0].is_nan() && out[1].is_nan());
         assert_eq!(out[2], (1.5 + 2.0) / 2.0);
-        assert_eq!(out[3], (out[2] * 1.0 + 2.0) / 2.0);
+        assert_eq!(out[3], out[2] * 0.5 + 2.0 * 0.5);
     }
 
     #[test]

@@ -1,0 +1,67 @@
+"""TA-Lib-compatible functions: ``import barrow.talib as talib``.
+
+Same upper-case names, positional inputs, keyword names, defaults and
+output tuples as the ``TA-Lib`` Python package, with identical values.
+Inputs may be numpy arrays (float64; other numeric dtypes are converted),
+pandas Series (a Series with the same index comes back), or Arrow arrays
+(pyarrow, polars; Arrow comes back, nulls read as NaN). As in TA-Lib,
+leading NaNs are skipped and later NaNs propagate; bad parameters raise
+``ValueError`` naming the parameter and its valid range.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+from . import _native
+from ._convert import call_indicator
+
+__all__ = ["ATR", "BBANDS", "EMA", "LOG_RETURN", "MACD", "RSI", "SMA", "get_functions"]
+
+
+def _run(func: str, inputs, params: dict):
+    return call_indicator(_native.indicator_numpy, _native.indicator_arrow, func, inputs, params)
+
+
+def SMA(real: Any, timeperiod: int = 30) -> Any:
+    """Simple moving average."""
+    return _run("SMA", [("real", real)], {"timeperiod": timeperiod})[0]
+
+
+def EMA(real: Any, timeperiod: int = 30) -> Any:
+    """Exponential moving average (seeded with the SMA of the first ``timeperiod`` values)."""
+    return _run("EMA", [("real", real)], {"timeperiod": timeperiod})[0]
+
+
+def RSI(real: Any, timeperiod: int = 14) -> Any:
+    """Relative strength index (Wilder smoothing)."""
+    return _run("RSI", [("real", real)], {"timeperiod": timeperiod})[0]
+
+
+def MACD(real: Any, fastperiod: int = 12, slowperiod: int = 26, signalperiod: int = 9) -> Tuple[Any, Any, Any]:
+    """Moving average convergence/divergence: ``(macd, macdsignal, macdhist)``."""
+    params = {"fastperiod": fastperiod, "slowperiod": slowperiod, "signalperiod": signalperiod}
+    return tuple(_run("MACD", [("real", real)], params))
+
+
+def BBANDS(
+    real: Any, timeperiod: int = 20, nbdevup: float = 2.0, nbdevdn: float = 2.0, matype: int = 0
+) -> Tuple[Any, Any, Any]:
+    """Bollinger Bands: ``(upperband, middleband, lowerband)``; matype 0 (SMA) or 1 (EMA)."""
+    params = {"timeperiod": timeperiod, "nbdevup": nbdevup, "nbdevdn": nbdevdn, "matype": matype}
+    return tuple(_run("BBANDS", [("real", real)], params))
+
+
+def ATR(high: Any, low: Any, close: Any, timeperiod: int = 14) -> Any:
+    """Average true range (Wilder smoothing)."""
+    return _run("ATR", [("high", high), ("low", low), ("close", close)], {"timeperiod": timeperiod})[0]
+
+
+def LOG_RETURN(real: Any, timeperiod: int = 1) -> Any:
+    """Log return over ``timeperiod`` bars (not in TA-Lib): ``ln(x[t] / x[t - timeperiod])``."""
+    return _run("LOG_RETURN", [("real", real)], {"timeperiod": timeperiod})[0]
+
+
+def get_functions() -> list:
+    """Names of the TA-Lib functions this module implements."""
+    return ["ATR", "BBANDS", "EMA", "MACD", "RSI", "SMA"]

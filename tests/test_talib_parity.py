@@ -1,0 +1,195 @@
+"""barrow.talib against the TA-Lib package from PyPI."""
+
+from __future__ import annotations
+
+import decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+import talib
+
+import barrow.talib as bt
+from conftest import assert_same, ohlc, random_walk
+
+LENGTHS = [0, 1, 2, 5, 13, 14, 15, 19, 20, 25, 26, 33, 34, 35, 100, 3000]
+
+# name -> (inputs kind, list of parameter dicts), default parameters first.
+CASES = {
+    "SMA": ("real", [{}, {"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 20}, {"timeperiod": 200}]),
+    "EMA": ("real", [{}, {"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 12}, {"timeperiod": 200}]),
+    "RSI": ("real", [{}, {"timeperiod": 2}, {"timeperiod": 5}, {"timeperiod": 30}]),
+    "MACD": (
+        "real",
+        [{}, {"fastperiod": 5, "slowperiod": 35, "signalperiod": 5}, {"fastperiod": 26, "slowperiod": 12},
+         {"fastperiod": 3, "slowperiod": 3, "signalperiod": 1}, {"signalperiod": 1}],
+    ),
+    "ATR": ("hlc", [{}, {"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 30}]),
+}
+
+# BBANDS agrees to ~1e-11 relative rather than bit for bit: see docs/exactness.md.
+BBANDS_CASES = [
+    {},
+    {"timeperiod": 5},
+    {"timeperiod": 2, "nbdevup": 1.0, "nbdevdn": 1.0},
+    {"timeperiod": 10, "nbdevup": 1.5, "nbdevdn": 2.5},
+    {"timeperiod": 10, "nbdevup": -1.0, "nbdevdn": 0.0},
+    {"timeperiod": 7, "matype": 1},
+]
+
+
+def _inputs(kind: str, n: int, seed: int):
+    if kind == "hlc":
+        return ohlc(n, seed)
+    return (random_walk(n, seed),)
+
+
+def _as_tuple(x):
+    return x if isinstance(x, tuple) else (x,)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("n", LENGTHS)
+def test_matches_talib_bit_for_bit(name, n):
+    kind, param_sets = CASES[name]
+    for params in param_sets:
+        for seed in (1, 2):
+            inputs = _inputs(kind, n, seed)
+            ours = _as_tuple(getattr(bt, name)(*inputs, **params))
+            ref = _as_tuple(getattr(talib, name)(*inputs, **params))
+            assert len(ours) == len(ref)
+            for k, (a, b) in enumerate(zip(ours, ref)):
+                assert_same(a, b, rel=0.0, what=f"{name}{params} n={n} output {k}")
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("params", BBANDS_CASES)
+def test_bbands_matches_talib(n, params):
+    for seed in (1, 2):
+        x = random_walk(n, seed)
+        for k, (a, b) in enumerate(zip(bt.BBANDS(x, **params), talib.BBANDS(x, **params))):
+            assert_same(a, b, rel=1e-9, what=f"BBANDS{params} n={n} output {k}")
+        # The middle band is the moving average itself: bit for bit.
+        assert_same(bt.BBANDS(x, **params)[1], talib.BBANDS(x, **params)[1], what="middle band")
+
+
+def test_bbands_on_high_prices_with_tiny_variance():
+    x = 100_000.0 + 0.01 * np.sin(np.arange(2000) / 3.0)
+    for a, b in zip(bt.BBANDS(x, 20), talib.BBANDS(x, 20)):
+        assert_same(a, b, rel=1e-9, what="BBANDS high price")
+
+
+def test_constant_series_give_talib_values():
+    x = np.full(100, 42.0)
+    assert_same(bt.RSI(x), talib.RSI(x), what="RSI flat")
+    for a, b in zip(bt.BBANDS(x), talib.BBANDS(x)):
+        assert_same(a, b, rel=1e-12, what="BBANDS flat")
+    assert_same(bt.ATR(x, x, x), talib.ATR(x, x, x), what="ATR flat")
+
+
+@pytest.mark.parametrize("name", ["SMA", "EMA", "RSI", "MACD", "ATR"])
+def test_nan_gaps_follow_talib(name):
+    kind, _ = CASES[name]
+    inputs = [np.array(v) for v in _inputs(kind, 300, 7)]
+    for v in inputs:
+        v[:3] = np.nan  # leading NaNs are skipped by TA-Lib's wrapper
+    inputs[0][150] = np.nan  # a gap later on propagates
+    ours = _as_tuple(getattr(bt, name)(*inputs))
+    ref = _as_tuple(getattr(talib, name)(*inputs))
+    for k, (a, b) in enumerate(zip(ours, ref)):
+        assert_same(a, b, what=f"{name} with NaN gaps output {k}")
+
+
+def test_all_nan_input():
+    x = np.full(50, np.nan)
+    assert_same(bt.SMA(x, 5), talib.SMA(x, 5), what="all-NaN SMA")
+
+
+def test_pandas_in_pandas_out_with_index():
+    idx = pd.date_range("2024-01-01", periods=60, freq="D")
+    s = pd.Series(random_walk(60, 3), index=idx)
+    out = bt.EMA(s, 10)
+    assert isinstance(out, pd.Series) and out.index.equals(idx)
+    assert_same(out.to_numpy(), talib.EMA(s.to_numpy(), 10), what="pandas EMA")
+    macd = bt.MACD(s)
+    assert isinstance(macd, tuple) and all(isinstance(m, pd.Series) for m in macd)
+
+
+def test_arrow_in_arrow_out_with_nulls_read_as_nan():
+    x = random_walk(80, 4)
+    arr = pa.array(x)
+    out = bt.SMA(arr, 5)
+    assert isinstance(out, pa.Array) and out.type == pa.float64()
+    assert_same(out.to_numpy(zero_copy_only=False), talib.SMA(x, 5), what="arrow SMA")
+    chunked = pa.chunked_array([x[:30], x[30:]])
+    assert_same(bt.SMA(chunked, 5).to_numpy(zero_copy_only=False), talib.SMA(x, 5), what="chunked SMA")
+    with_null = pa.array([None, None] + list(x[2:]))
+    expect = x.copy()
+    expect[:2] = np.nan
+    assert_same(bt.RSI(with_null).to_numpy(zero_copy_only=False), talib.RSI(expect), what="null-led RSI")
+    h, l, c = ohlc(60, 5)
+    out = bt.ATR(pa.array(h), pa.array(l), pa.array(c))
+    assert_same(out.to_numpy(zero_copy_only=False), talib.ATR(h, l, c), what="arrow ATR")
+
+
+def test_integer_inputs_are_converted():
+    x = np.arange(50, dtype=np.int64) % 7 + 100
+    assert_same(bt.SMA(x, 5), talib.SMA(x.astype(float), 5), what="int SMA")
+
+
+@pytest.mark.parametrize(
+    "call, needle",
+    [
+        (lambda x: bt.SMA(x, 0), "timeperiod"),
+        (lambda x: bt.SMA(x, -3), "timeperiod"),
+        (lambda x: bt.EMA(x, 100_001), "timeperiod"),
+        (lambda x: bt.RSI(x, 1), "timeperiod"),
+        (lambda x: bt.MACD(x, fastperiod=1), "fastperiod"),
+        (lambda x: bt.MACD(x, signalperiod=0), "signalperiod"),
+        (lambda x: bt.BBANDS(x, 1), "timeperiod"),
+        (lambda x: bt.BBANDS(x, 5, matype=9), "matype"),
+        (lambda x: bt.BBANDS(x, 5, nbdevup=float("nan")), "nbdevup"),
+        (lambda x: bt.ATR(x, x, x, 0), "timeperiod"),
+        (lambda x: bt.SMA(x, 2.5), "timeperiod"),
+    ],
+)
+def test_bad_parameters_raise_value_error_naming_the_parameter(call, needle):
+    x = random_walk(50, 1)
+    with pytest.raises(ValueError, match=needle):
+        call(x)
+
+
+def test_talib_also_rejects_those_parameters():
+    x = random_walk(50, 1)
+    for call in (lambda: talib.SMA(x, 0), lambda: talib.RSI(x, 1), lambda: talib.BBANDS(x, 1)):
+        with pytest.raises(Exception, match="Bad Parameter"):
+            call()
+
+
+def test_wrong_types_and_shapes():
+    with pytest.raises(TypeError, match="'real'.*dtype"):
+        bt.SMA(np.array(["1", "2", "3"]), 2)
+    with pytest.raises(TypeError, match="'real'"):
+        bt.SMA(np.array([decimal.Decimal("1.5"), decimal.Decimal("2")], dtype=object), 2)
+    with pytest.raises(TypeError, match="'real'"):
+        bt.SMA(pa.array(["a", "b"]), 2)
+    with pytest.raises(TypeError, match="decimal"):
+        bt.SMA(pa.array([decimal.Decimal("1.5")] * 5), 2)
+    with pytest.raises(ValueError, match="1-dimensional"):
+        bt.SMA(np.ones((3, 3)), 2)
+    with pytest.raises(ValueError, match="'low'"):
+        bt.ATR(np.ones(10), np.ones(9), np.ones(10))
+    with pytest.raises(TypeError, match="timeperiod"):
+        bt.SMA(np.ones(10), "5")
+    with pytest.raises(TypeError, match="None"):
+        bt.SMA(None)
+
+
+def test_signatures_match_talib():
+    import inspect
+
+    for name in ["SMA", "EMA", "RSI", "MACD", "BBANDS", "ATR"]:
+        ours = list(inspect.signature(getattr(bt, name)).parameters)
+        ref = list(inspect.signature(getattr(talib, name)).parameters)
+        assert ours == ref, name
