@@ -134,7 +134,8 @@ class DecisionTreeClassifier:
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class per sample."""
-        return self.classes_[self._check_fitted().predict(_as_matrix(X))]
+        tree = self._check_fitted()
+        return self.classes_[tree.predict(_as_matrix(X))]
 
     def score(self, X: Any, y: Any) -> float:
         """Mean accuracy."""

@@ -6,11 +6,27 @@
 use std::collections::BTreeMap;
 
 use crate::error::{BarrowError, Result};
-use crate::indicators::{find_function, run, SkipLeadingNan};
+use crate::indicators::{find_function, Indicator, SkipLeadingNan};
 
 /// Computes function `name` with `params` over `inputs` (TA-Lib order) and
 /// returns one vector per output.
 pub fn compute_series(name: &str, params: &BTreeMap<String, f64>, inputs: &[&[f64]]) -> Result<Vec<Vec<f64>>> {
+    let info = find_function(name)?;
+    let n = inputs.first().map_or(0, |s| s.len());
+    let mut outs: Vec<Vec<f64>> = info.outputs.iter().map(|_| vec![0.0; n]).collect();
+    let mut views: Vec<&mut [f64]> = outs.iter_mut().map(Vec::as_mut_slice).collect();
+    compute_series_into(name, params, inputs, &mut views)?;
+    Ok(outs)
+}
+
+/// Like [`compute_series`], writing into caller-provided outputs (one per
+/// function output, each as long as the inputs).
+pub fn compute_series_into(
+    name: &str,
+    params: &BTreeMap<String, f64>,
+    inputs: &[&[f64]],
+    outputs: &mut [&mut [f64]],
+) -> Result<()> {
     let info = find_function(name)?;
     if inputs.len() != info.inputs.len() {
         return Err(BarrowError::LengthMismatch(format!(
@@ -31,9 +47,17 @@ pub fn compute_series(name: &str, params: &BTreeMap<String, f64>, inputs: &[&[f6
             info.inputs[0]
         )));
     }
+    if outputs.len() != info.outputs.len() || outputs.iter().any(|o| o.len() != n) {
+        return Err(BarrowError::LengthMismatch(format!(
+            "{} writes {} output(s) of length {n}",
+            info.name,
+            info.outputs.len()
+        )));
+    }
     let inner = info.build_with(params)?;
     let mut ind = SkipLeadingNan::new(inner, info.outputs.len());
-    Ok(run(&mut ind, inputs, info.outputs.len()))
+    ind.update(inputs, outputs);
+    Ok(())
 }
 
 #[cfg(test)]

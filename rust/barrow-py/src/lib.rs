@@ -38,8 +38,25 @@ fn indicator_numpy<'py>(
         .iter()
         .map(|a| a.as_slice().map_err(|e| PyValueError::new_err(format!("{name}: input is not contiguous: {e}"))))
         .collect::<PyResult<Vec<&[f64]>>>()?;
-    let outs = compute(py, || series::compute_series(name, &params, &slices))?;
-    Ok(outs.into_iter().map(|v| PyArray1::from_vec(py, v)).collect())
+    let info = indicators::find_function(name).map_err(to_py_err)?;
+    let n = slices.first().map_or(0, |s| s.len());
+    // numpy allocates the outputs (its allocator asks for huge pages, which
+    // makes first writes to large arrays much cheaper than a fresh Vec).
+    let arrays: Vec<Bound<'py, PyArray1<f64>>> = info
+        .outputs
+        .iter()
+        .map(|_| unsafe { PyArray1::<f64>::new(py, n, false) })
+        .collect();
+    {
+        // SAFETY: the arrays were just created here and are not shared; no
+        // Python code runs while the views are alive.
+        let mut views: Vec<&mut [f64]> = arrays
+            .iter()
+            .map(|a| unsafe { a.as_slice_mut() }.expect("new arrays are contiguous"))
+            .collect();
+        compute(py, || series::compute_series_into(name, &params, &slices, &mut views))?;
+    }
+    Ok(arrays)
 }
 
 /// Computes indicator `name` over Arrow columns (nulls read as NaN);

@@ -1,44 +1,40 @@
-//! Floating-point contraction as TA-Lib's published builds do it.
+//! Fused multiply-add, as TA-Lib 0.8 computes its smoothing updates.
 //!
-//! The TA-Lib C library shipped in the PyPI wheels is compiled with
-//! fast-math and, on x86-64, with FMA function clones chosen at run time:
-//! on a CPU with FMA, `a * b + c` in its smoothing loops is one fused
-//! multiply-add (one rounding instead of two). To give the same bits as
-//! TA-Lib on the same machine, barrow fuses exactly those operations when
-//! the CPU has FMA (always on aarch64) and keeps them separate otherwise.
-//! `f64::mul_add` is correctly rounded on every platform, so the fused
-//! path is exact wherever it runs.
+//! TA-Lib 0.8's C sources call `fma()` in several recurrences (EMA, the
+//! Wilder smoothing of ATR, the upper Bollinger band, ...): one rounding
+//! instead of two. `f64::mul_add` is correctly rounded on every platform,
+//! so barrow gives the same bits everywhere. Without the FMA instruction
+//! enabled at compile time `mul_add` is a library call, so kernels that use
+//! it implement [`Kernel`] and run through [`run_kernel`], which picks a
+//! copy of the loop compiled with FMA when the CPU has it.
 
-use std::sync::OnceLock;
-
-/// True when TA-Lib's build fuses multiply-adds on this CPU.
-#[inline]
-pub(crate) fn fused() -> bool {
-    static FUSED: OnceLock<bool> = OnceLock::new();
-    *FUSED.get_or_init(detect)
-}
-
-#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-fn detect() -> bool {
-    std::arch::is_x86_feature_detected!("fma")
-}
-
-#[cfg(target_arch = "aarch64")]
-fn detect() -> bool {
-    true
-}
-
-#[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
-fn detect() -> bool {
-    false
-}
-
-/// `a * b + c`, fused when `fused` is set.
+/// `a * b + c` with a single rounding.
 #[inline(always)]
-pub(crate) fn madd(a: f64, b: f64, c: f64, fused: bool) -> f64 {
-    if fused {
-        a.mul_add(b, c)
-    } else {
-        a * b + c
+pub(crate) fn madd(a: f64, b: f64, c: f64) -> f64 {
+    a.mul_add(b, c)
+}
+
+/// A chunk loop that [`run_kernel`] can compile twice. Implementations must
+/// be `#[inline(always)]` so the loop is inlined into the FMA copy.
+pub(crate) trait Kernel {
+    /// Processes one chunk (shapes already checked).
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]);
+}
+
+/// Runs a kernel, with the FMA instruction set when the CPU has it.
+#[inline(always)]
+pub(crate) fn run_kernel<K: Kernel>(k: &mut K, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports FMA, checked just above.
+        unsafe { run_with_fma(k, inputs, outputs) };
+        return;
     }
+    k.kernel(inputs, outputs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+fn run_with_fma<K: Kernel>(k: &mut K, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+    k.kernel(inputs, outputs)
 }

@@ -53,14 +53,6 @@ pub trait Indicator: Send + Sync {
     fn reset(&mut self);
 }
 
-/// TA-Lib's `TA_EPSILON`, the tolerance of its zero tests.
-pub(crate) const TA_EPSILON: f64 = 1e-14;
-
-/// TA-Lib's `TA_IS_ZERO_OR_NEG`: v below `TA_EPSILON`.
-#[inline]
-pub(crate) fn ta_is_zero_or_neg(v: f64) -> bool {
-    v < TA_EPSILON
-}
 
 /// Checks the slice shapes promised by [`Indicator::update`].
 #[inline]
@@ -129,7 +121,7 @@ impl Indicator for SkipLeadingNan {
 /// Runs `indicator` over whole series and returns its outputs.
 pub fn run(indicator: &mut dyn Indicator, inputs: &[&[f64]], n_outputs: usize) -> Vec<Vec<f64>> {
     let n = inputs.first().map_or(0, |s| s.len());
-    let mut outs = vec![vec![0.0; n]; n_outputs];
+    let mut outs: Vec<Vec<f64>> = (0..n_outputs).map(|_| vec![0.0; n]).collect();
     {
         let mut views: Vec<&mut [f64]> = outs.iter_mut().map(|v| v.as_mut_slice()).collect();
         indicator.update(inputs, &mut views);

@@ -32,6 +32,17 @@ impl Ring {
         old
     }
 
+    /// The values in push order, oldest first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
+        self.buf[self.pos..].iter().chain(&self.buf[..self.pos]).copied()
+    }
+
+    /// The oldest value (the one the next [`Ring::swap`] returns).
+    #[inline(always)]
+    pub(crate) fn oldest(&self) -> f64 {
+        self.buf[self.pos]
+    }
+
     pub(crate) fn clear(&mut self) {
         self.buf.fill(0.0);
         self.pos = 0;

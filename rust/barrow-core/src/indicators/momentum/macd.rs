@@ -7,7 +7,7 @@
 //! lands where the slow one's does: with the SMA of `x[slow-fast .. slow]`,
 //! not of the first `fast` values.
 
-use super::super::{check_shapes, overlap::Ema, Indicator};
+use super::super::{check_shapes, fp, overlap::Ema, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming MACD; outputs are (macd, macdsignal, macdhist).
@@ -65,6 +65,44 @@ impl Macd {
     }
 }
 
+impl fp::Kernel for Macd {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let [m, s, h] = outputs else { unreachable!() };
+        let x = inputs[0];
+        let mut i = 0;
+        while i < x.len() && self.seen <= self.lookback {
+            (m[i], s[i], h[i]) = self.step(x[i]);
+            i += 1;
+        }
+        if i == x.len() {
+            return;
+        }
+        // Steady state: all three averages are seeded, so the loop is just
+        // the three recurrences (same operations as `step`).
+        let (Some((mut f, kf)), Some((mut sl, ks))) = (self.fast.seeded(), self.slow.seeded()) else {
+            unreachable!("fast and slow periods are >= 2 and seeded past the lookback")
+        };
+        let signal = self.signal.seeded();
+        let (mut sg, kg) = signal.unwrap_or((f64::NAN, 0.0));
+        for j in i..x.len() {
+            let v = x[j];
+            f = fp::madd(v - f, kf, f);
+            sl = fp::madd(v - sl, ks, sl);
+            let d = f - sl;
+            sg = if signal.is_some() { fp::madd(d - sg, kg, sg) } else { d };
+            m[j] = d;
+            s[j] = sg;
+            h[j] = d - sg;
+        }
+        let count = x.len() - i;
+        self.fast.advance(f, count);
+        self.slow.advance(sl, count);
+        self.signal.advance(sg, count);
+        self.seen += count;
+    }
+}
+
 impl Indicator for Macd {
     fn lookback(&self) -> usize {
         self.lookback
@@ -72,10 +110,7 @@ impl Indicator for Macd {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 3);
-        let [m, s, h] = outputs else { unreachable!() };
-        for (i, &v) in inputs[0].iter().enumerate() {
-            (m[i], s[i], h[i]) = self.step(v);
-        }
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {

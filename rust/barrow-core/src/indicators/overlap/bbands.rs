@@ -4,13 +4,18 @@
 //! last p values`, `upper = middle + sd * nbdevup`, `lower = middle - sd *
 //! nbdevdn`. Lookback `p - 1`.
 //!
-//! As in TA-Lib, with the SMA the variance reuses the moving average:
-//! `mean(x²) - sma²` from a running sum of squares; with any other average it
-//! is computed separately from running sums of `x` and `x²` (so the
-//! deviation is always taken around the simple mean). A variance below
-//! TA-Lib's epsilon gives a deviation of exactly 0.
+//! The deviation follows TA-Lib 0.8's numerically careful variance: running
+//! sums of `x - K` and `(x - K)²` around a shift `K` (first the series' first
+//! value, later the mean of the window), `var = mean((x-K)²) - mean(x-K)²`.
+//! The sums are rebuilt from the window, with `K` moved to the window's
+//! mean, whenever cancellation threatens (`var` below 1e-6 of the mean
+//! square, a leaving term above 1e6 times the remaining sum) and at least
+//! every `32 p` bars. With the SMA the middle band is the running raw sum
+//! divided by `p`; with the EMA it is TA-Lib's EMA. When the two deviation
+//! multipliers are equal both bands use `sd * nbdev`; otherwise the upper
+//! band is one fused multiply-add, as in TA-Lib.
 
-use super::super::{check_shapes, ring::Ring, ta_is_zero_or_neg, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use super::Ema;
 use crate::error::{BarrowError, Result};
 
@@ -39,9 +44,102 @@ impl MaType {
     }
 }
 
+/// Relative drift test: rebuild when `var < mean_square * REL`.
+const REL: f64 = 1e-6;
+/// Absolute drift test: rebuild when a leaving square exceeds `ABS` times
+/// the remaining sum of squares.
+const ABS: f64 = 1e6;
+/// After a rebuild, a variance below `mean_square * FLOOR` is zero.
+const FLOOR: f64 = 1e-12;
+
+/// Streaming shifted variance over a window of `p` values (TA-Lib 0.8's
+/// `VAR`/`BBANDS` deviation).
+#[derive(Clone, Debug)]
+struct ShiftedVariance {
+    period: usize,
+    rcp: f64,
+    shift: f64,
+    s1: f64,
+    s2: f64,
+    countdown: usize,
+}
+
+impl ShiftedVariance {
+    fn new(period: usize) -> Self {
+        Self {
+            period,
+            rcp: 1.0 / period as f64,
+            shift: 0.0,
+            s1: 0.0,
+            s2: 0.0,
+            countdown: 32 * period,
+        }
+    }
+
+    /// Adds a value while the first window fills (`first` marks the very
+    /// first value, which becomes the shift).
+    #[inline(always)]
+    fn fill(&mut self, v: f64, first: bool) {
+        if first {
+            self.shift = v;
+        }
+        let d = v - self.shift;
+        self.s1 += d;
+        self.s2 += d * d;
+    }
+
+    /// Adds `v`, whose window is `window` (oldest first, without `v`), and
+    /// returns the variance plus whether it came from a rebuild, leaving the
+    /// oldest value out of the sums.
+    #[inline(always)]
+    fn step(&mut self, v: f64, window: &Ring) -> (f64, Option<f64>) {
+        let d = v - self.shift;
+        self.s1 += d;
+        self.s2 += d * d;
+        let m = self.rcp * self.s1;
+        let var = self.rcp * self.s2 - m * m;
+        let old = if self.period == 1 { v } else { window.oldest() };
+        let d_old = old - self.shift;
+        let q = d_old * d_old;
+        self.s2 -= q;
+        let rebuild = (self.rcp * self.s2) * REL > var || q > self.s2 * ABS || {
+            self.countdown -= 1;
+            self.countdown == 0
+        };
+        if !rebuild {
+            self.s1 -= d_old;
+            return (var, None);
+        }
+        let mut total = 0.0;
+        for x in window.iter().chain(std::iter::once(v)) {
+            total += x;
+        }
+        self.shift = total * self.rcp;
+        self.s1 = 0.0;
+        self.s2 = 0.0;
+        for x in window.iter().chain(std::iter::once(v)) {
+            let d = x - self.shift;
+            self.s1 += d;
+            self.s2 += d * d;
+        }
+        let mean_sq = self.rcp * self.s2;
+        let m = self.rcp * self.s1;
+        let var = mean_sq - m * m;
+        let d_old = old - self.shift;
+        self.s1 -= d_old;
+        self.s2 -= d_old * d_old;
+        self.countdown = 32 * self.period;
+        (var, Some(mean_sq))
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period);
+    }
+}
+
 #[derive(Clone, Debug)]
 enum Middle {
-    Sma,
+    Sma { raw: f64 },
     Ema(Ema),
 }
 
@@ -52,9 +150,8 @@ pub struct Bbands {
     nbdevup: f64,
     nbdevdn: f64,
     middle: Middle,
+    variance: ShiftedVariance,
     seen: usize,
-    sum: f64,
-    sum_sq: f64,
     window: Ring,
 }
 
@@ -70,7 +167,7 @@ impl Bbands {
             }
         }
         let middle = match matype {
-            MaType::Sma => Middle::Sma,
+            MaType::Sma => Middle::Sma { raw: 0.0 },
             MaType::Ema => Middle::Ema(Ema::new(period)?),
         };
         Ok(Self {
@@ -78,9 +175,8 @@ impl Bbands {
             nbdevup,
             nbdevdn,
             middle,
+            variance: ShiftedVariance::new(period),
             seen: 0,
-            sum: 0.0,
-            sum_sq: 0.0,
             window: Ring::new(period - 1),
         })
     }
@@ -88,29 +184,70 @@ impl Bbands {
     /// Consumes one value and returns (upper, middle, lower).
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> (f64, f64, f64) {
-        let p = self.period as f64;
+        let seen = self.seen;
+        self.seen += 1;
         let ema = match &mut self.middle {
-            Middle::Sma => f64::NAN,
+            Middle::Sma { raw } => {
+                *raw += v;
+                f64::NAN
+            }
             Middle::Ema(e) => e.step(v),
         };
-        self.sum += v;
-        self.sum_sq += v * v;
-        let trailing = self.window.swap(v);
-        let ready = self.seen + 1 >= self.period;
-        self.seen += 1;
-        if !ready {
+        if seen + 1 < self.period {
+            self.variance.fill(v, seen == 0);
+            self.window.swap(v);
             return (f64::NAN, f64::NAN, f64::NAN);
         }
-        let mean = self.sum / p;
-        let mean_sq = self.sum_sq / p;
-        self.sum -= trailing;
-        self.sum_sq -= trailing * trailing;
-        let (mid, var) = match self.middle {
-            Middle::Sma => (mean, mean_sq - mean * mean),
-            Middle::Ema(_) => (ema, mean_sq - mean * mean),
+        let (var, rebuilt) = self.variance.step(v, &self.window);
+        let old = self.window.swap(v);
+        let mid = match &mut self.middle {
+            Middle::Sma { raw } => {
+                let mid = *raw / self.period as f64;
+                *raw -= old;
+                mid
+            }
+            Middle::Ema(_) => ema,
         };
-        let sd = if ta_is_zero_or_neg(var) { 0.0 } else { var.sqrt() };
-        (mid + sd * self.nbdevup, mid, mid - sd * self.nbdevdn)
+        let sd = match (&self.middle, rebuilt) {
+            (Middle::Sma { .. }, None) => {
+                if var == 0.0 {
+                    0.0
+                } else {
+                    var.sqrt()
+                }
+            }
+            (Middle::Sma { .. }, Some(mean_sq)) => {
+                if mean_sq * FLOOR > var || var == 0.0 {
+                    0.0
+                } else {
+                    var.sqrt()
+                }
+            }
+            (Middle::Ema(_), None) => var.sqrt(),
+            (Middle::Ema(_), Some(mean_sq)) => {
+                if var >= mean_sq * FLOOR {
+                    var.sqrt()
+                } else {
+                    0.0
+                }
+            }
+        };
+        if self.nbdevup == self.nbdevdn {
+            let t = self.nbdevup * sd;
+            (mid + t, mid, mid - t)
+        } else {
+            (fp::madd(sd, self.nbdevup, mid), mid, mid - sd * self.nbdevdn)
+        }
+    }
+}
+
+impl fp::Kernel for Bbands {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let [up, mid, lo] = outputs else { unreachable!() };
+        for (i, &v) in inputs[0].iter().enumerate() {
+            (up[i], mid[i], lo[i]) = self.step(v);
+        }
     }
 }
 
@@ -121,22 +258,16 @@ impl Indicator for Bbands {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 3);
-        let [up, mid, lo] = outputs else { unreachable!() };
-        for (i, &v) in inputs[0].iter().enumerate() {
-            let (u, m, l) = self.step(v);
-            up[i] = u;
-            mid[i] = m;
-            lo[i] = l;
-        }
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
         self.seen = 0;
-        self.sum = 0.0;
-        self.sum_sq = 0.0;
         self.window.clear();
-        if let Middle::Ema(e) = &mut self.middle {
-            e.reset();
+        self.variance.reset();
+        match &mut self.middle {
+            Middle::Sma { raw } => *raw = 0.0,
+            Middle::Ema(e) => e.reset(),
         }
     }
 }
@@ -147,18 +278,37 @@ mod tests {
     use crate::indicators::overlap::Sma;
     use crate::indicators::testutil::{assert_chunk_invariant, walk};
 
+    fn naive(x: &[f64]) -> f64 {
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        (x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / x.len() as f64).sqrt()
+    }
+
     #[test]
-    fn bbands_middle_is_the_sma_and_bands_are_symmetric() {
-        let x = walk(100, 4);
+    fn bbands_middle_is_the_sma_and_width_is_the_deviation() {
+        let x = walk(300, 4);
         let mut bb = Bbands::new(20, 2.0, 2.0, MaType::Sma).unwrap();
         let mut sma = Sma::new(20).unwrap();
-        for &v in &x {
+        for (i, &v) in x.iter().enumerate() {
             let (u, m, l) = bb.step(v);
             let s = sma.step(v);
-            assert_eq!(m.to_bits(), s.to_bits());
-            if m.is_finite() {
-                assert!((u - m - (m - l)).abs() < 1e-9);
-                assert!(u > m);
+            assert_eq!(m.is_nan(), s.is_nan());
+            if i >= 19 {
+                assert!((m - s).abs() < 1e-9);
+                let sd = naive(&x[i - 19..=i]);
+                assert!(((u - m) / 2.0 - sd).abs() < 1e-9 && ((m - l) / 2.0 - sd).abs() < 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn bbands_stay_accurate_on_large_prices_with_tiny_moves() {
+        let x: Vec<f64> = (0..2000).map(|i| 100_000.0 + 0.01 * (i as f64 / 3.0).sin()).collect();
+        let mut bb = Bbands::new(20, 1.0, 1.0, MaType::Sma).unwrap();
+        for (i, &v) in x.iter().enumerate() {
+            let (u, m, _) = bb.step(v);
+            if i >= 19 {
+                let sd = naive(&x[i - 19..=i]);
+                assert!(((u - m) - sd).abs() < 1e-6 * sd, "{i}: {} vs {sd}", u - m);
             }
         }
     }
@@ -184,7 +334,7 @@ mod tests {
 
     #[test]
     fn bbands_is_chunk_invariant() {
-        let x = walk(300, 5);
+        let x = walk(700, 5);
         for mt in [MaType::Sma, MaType::Ema] {
             assert_chunk_invariant(&|| Box::new(Bbands::new(20, 2.0, 1.5, mt).unwrap()), &[&x], 3, &[1, 17, 4]);
         }

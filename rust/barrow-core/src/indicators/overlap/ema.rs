@@ -1,8 +1,8 @@
 //! EMA — exponential moving average.
 //!
 //! `k = 2 / (p + 1)`; the seed at index `p - 1` is the SMA of the first `p`
-//! values, then `ema = (x - ema) * k + ema`, fused into one multiply-add
-//! where TA-Lib's build fuses it (see `fp`). Lookback `p - 1` (TA-Lib's default unstable period of 0
+//! values, then `ema = (x - ema) * k + ema` as one fused multiply-add, as
+//! TA-Lib 0.8 computes it (see `fp`). Lookback `p - 1` (TA-Lib's default unstable period of 0
 //! and default compatibility mode). Period 1 copies the input.
 
 use super::super::{check_shapes, fp, Indicator};
@@ -14,7 +14,6 @@ pub struct Ema {
     period: usize,
     k: f64,
     offset: usize,
-    fused: bool,
     seen: usize,
     seed: f64,
     prev: f64,
@@ -37,7 +36,6 @@ impl Ema {
             period,
             k,
             offset,
-            fused: fp::fused(),
             seen: 0,
             seed: 0.0,
             prev: f64::NAN,
@@ -69,14 +67,37 @@ impl Ema {
             self.prev = self.seed / self.period as f64;
             self.prev
         } else {
-            self.prev = fp::madd(v - self.prev, self.k, self.prev, self.fused);
+            self.prev = fp::madd(v - self.prev, self.k, self.prev);
             self.prev
         }
     }
 
+    /// The smoothing state once the average is seeded (and its period is
+    /// above 1): `(current value, k)`. Lets composite kernels run a tight
+    /// steady-state loop; they report back with [`Ema::advance`].
+    #[inline(always)]
+    pub(crate) fn seeded(&self) -> Option<(f64, f64)> {
+        (self.period > 1 && self.seen >= self.offset + self.period).then_some((self.prev, self.k))
+    }
+
+    /// Records that `count` values were consumed outside `step`, ending at
+    /// average `prev`.
+    #[inline(always)]
+    pub(crate) fn advance(&mut self, prev: f64, count: usize) {
+        self.prev = prev;
+        self.seen += count;
+    }
+
     /// Consumes a chunk into `out` (same length).
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
-        for (o, &v) in out.iter_mut().zip(x) {
+        fp::run_kernel(self, &[x], &mut [out]);
+    }
+}
+
+impl fp::Kernel for Ema {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
             *o = self.step(v);
         }
     }

@@ -1,9 +1,9 @@
 //! ATR — Wilder's average true range.
 //!
 //! The first value, at index `p`, is the simple mean of the true ranges of
-//! bars `1..=p`; then `atr = (atr * (p - 1) + tr) / p`, evaluated as TA-Lib's
-//! fast-math build does: `atr * a + tr * (1 - a)` with `a = (p - 1) / p`,
-//! the multiply-add fused where TA-Lib fuses it (see `fp`).
+//! bars `1..=p`; then `atr = (atr * (p - 1) + tr) / p`, evaluated as TA-Lib
+//! 0.8 does: `atr * a + tr * (1 - a)` with `a = (p - 1) / p`, the
+//! multiply-add fused (see `fp`).
 //! Period 1 is the true range itself. Lookback `p`.
 
 use super::super::{check_shapes, fp, Indicator};
@@ -16,7 +16,6 @@ pub struct Atr {
     period: usize,
     keep: f64,
     take: f64,
-    fused: bool,
     tr: Trange,
     seen: usize,
     acc: f64,
@@ -33,7 +32,6 @@ impl Atr {
             period,
             keep,
             take: 1.0 - keep,
-            fused: fp::fused(),
             tr: Trange::new(),
             seen: 0,
             acc: 0.0,
@@ -61,8 +59,18 @@ impl Atr {
             self.acc /= p;
             self.acc
         } else {
-            self.acc = fp::madd(self.acc, self.keep, tr * self.take, self.fused);
+            self.acc = fp::madd(self.acc, self.keep, tr * self.take);
             self.acc
+        }
+    }
+}
+
+impl fp::Kernel for Atr {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(h[i], l[i], c[i]);
         }
     }
 }
@@ -74,10 +82,7 @@ impl Indicator for Atr {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
-        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(h[i], l[i], c[i]);
-        }
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
