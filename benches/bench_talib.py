@@ -46,8 +46,8 @@ def main() -> None:
     print(f"{'indicator':<16}{'TA-Lib ms':>12}{'barrow ms':>12}{'ratio':>9}")
     ratios = []
     for name, call in cases:
-        t_ref = best_of(lambda: call(talib), args.repeat)
-        t_ours = best_of(lambda: call(bt), args.repeat)
+        t_ref = best_of(lambda call=call: call(talib), args.repeat)
+        t_ours = best_of(lambda call=call: call(bt), args.repeat)
         ratios.append(t_ours / t_ref)
         print(f"{name:<16}{t_ref * 1e3:>12.2f}{t_ours * 1e3:>12.2f}{t_ours / t_ref:>9.2f}")
     print(f"{'median ratio':<40}{np.median(ratios):>9.2f}")

@@ -17,8 +17,8 @@ def test_generated_bars_are_consistent_and_seeded():
     assert a.equals(barrow.generate(symbols=3, bars=300, seed=5))
     assert not a.equals(barrow.generate(symbols=3, bars=300, seed=6))
     assert a.schema.field("timestamp").type == pa.timestamp("us", tz="UTC")
-    o, h, l, c, v = (a[k].to_numpy() for k in ("open", "high", "low", "close", "volume"))
-    assert (h >= np.maximum(o, c)).all() and (l <= np.minimum(o, c)).all() and (l > 0).all() and (v > 0).all()
+    o, h, lo, c, v = (a[k].to_numpy() for k in ("open", "high", "low", "close", "volume"))
+    assert (h >= np.maximum(o, c)).all() and (lo <= np.minimum(o, c)).all() and (lo > 0).all() and (v > 0).all()
     days = a["timestamp"].to_pandas().dt.dayofweek
     assert days.max() <= 4
     assert a["symbol"].to_pylist()[::300] == ["SYM0000", "SYM0001", "SYM0002"]

@@ -22,8 +22,13 @@ CASES = {
     "RSI": ("real", [{}, {"timeperiod": 2}, {"timeperiod": 5}, {"timeperiod": 30}]),
     "MACD": (
         "real",
-        [{}, {"fastperiod": 5, "slowperiod": 35, "signalperiod": 5}, {"fastperiod": 26, "slowperiod": 12},
-         {"fastperiod": 3, "slowperiod": 3, "signalperiod": 1}, {"signalperiod": 1}],
+        [
+            {},
+            {"fastperiod": 5, "slowperiod": 35, "signalperiod": 5},
+            {"fastperiod": 26, "slowperiod": 12},
+            {"fastperiod": 3, "slowperiod": 3, "signalperiod": 1},
+            {"signalperiod": 1},
+        ],
     ),
     "ATR": ("hlc", [{}, {"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 30}]),
 }
@@ -124,13 +129,13 @@ def test_arrow_in_arrow_out_with_nulls_read_as_nan():
     assert_same(out.to_numpy(zero_copy_only=False), talib.SMA(x, 5), what="arrow SMA")
     chunked = pa.chunked_array([x[:30], x[30:]])
     assert_same(bt.SMA(chunked, 5).to_numpy(zero_copy_only=False), talib.SMA(x, 5), what="chunked SMA")
-    with_null = pa.array([None, None] + list(x[2:]))
+    with_null = pa.array([None, None, *x[2:]])
     expect = x.copy()
     expect[:2] = np.nan
     assert_same(bt.RSI(with_null).to_numpy(zero_copy_only=False), talib.RSI(expect), what="null-led RSI")
-    h, l, c = ohlc(60, 5)
-    out = bt.ATR(pa.array(h), pa.array(l), pa.array(c))
-    assert_same(out.to_numpy(zero_copy_only=False), talib.ATR(h, l, c), what="arrow ATR")
+    h, lo, c = ohlc(60, 5)
+    out = bt.ATR(pa.array(h), pa.array(lo), pa.array(c))
+    assert_same(out.to_numpy(zero_copy_only=False), talib.ATR(h, lo, c), what="arrow ATR")
 
 
 def test_integer_inputs_are_converted():
@@ -168,7 +173,7 @@ def test_talib_also_rejects_those_parameters():
 
 
 def test_wrong_types_and_shapes():
-    with pytest.raises(TypeError, match="'real'.*dtype"):
+    with pytest.raises(TypeError, match=r"'real'.*dtype"):
         bt.SMA(np.array(["1", "2", "3"]), 2)
     with pytest.raises(TypeError, match="'real'"):
         bt.SMA(np.array([decimal.Decimal("1.5"), decimal.Decimal("2")], dtype=object), 2)

@@ -16,8 +16,14 @@ from barrow.tree import DecisionTreeClassifier
 
 def _problem(seed: int, n: int = 6000, classes: int = 2):
     X, y = make_classification(
-        n_samples=n, n_features=12, n_informative=6, n_redundant=2, n_classes=classes,
-        flip_y=0.03, class_sep=0.8, random_state=seed,
+        n_samples=n,
+        n_features=12,
+        n_informative=6,
+        n_redundant=2,
+        n_classes=classes,
+        flip_y=0.03,
+        class_sep=0.8,
+        random_state=seed,
     )
     return train_test_split(X, y, test_size=0.3, random_state=seed)
 

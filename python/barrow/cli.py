@@ -65,8 +65,9 @@ def _model_frame(table: pa.Table) -> pa.Table:
     return table
 
 
-def run_demo(symbols: int, bars: int, seed: int, fee: float, train_fraction: float, max_depth: int,
-             out: Optional[str]) -> Dict[str, Any]:
+def run_demo(
+    symbols: int, bars: int, seed: int, fee: float, train_fraction: float, max_depth: int, out: Optional[str]
+) -> Dict[str, Any]:
     """Generates data, computes indicators, trains a pooled tree on the early
     part of every symbol's history and backtests its signal on the rest."""
     if not 0.0 < train_fraction < 1.0:
@@ -100,8 +101,13 @@ def run_demo(symbols: int, bars: int, seed: int, fee: float, train_fraction: flo
             continue
         position = (proba[idx] > 0.5).astype(np.float64)
         r = backtest(close[idx], position, fee=fee)
-        rows.append({"symbol": str(s), **{f"strategy_{k}": v for k, v in r.strategy.items()},
-                     **{f"buy_and_hold_{k}": v for k, v in r.buy_and_hold.items()}})
+        rows.append(
+            {
+                "symbol": str(s),
+                **{f"strategy_{k}": v for k, v in r.strategy.items()},
+                **{f"buy_and_hold_{k}": v for k, v in r.buy_and_hold.items()},
+            }
+        )
     t4 = time.perf_counter()
 
     def mean(key: str) -> float:
@@ -140,21 +146,27 @@ def _json_default(v: Any) -> Any:
 
 
 def _print_summary(summary: Dict[str, Any], limit: int = 10) -> None:
-    print(f"barrow {summary['barrow_version']}: {summary['symbols']} symbols x {summary['bars']} bars "
-          f"({summary['rows']:,} rows); train < {summary['split_date']} ({summary['train_rows']:,} rows), "
-          f"test {summary['test_rows']:,} rows")
+    print(
+        f"barrow {summary['barrow_version']}: {summary['symbols']} symbols x {summary['bars']} bars "
+        f"({summary['rows']:,} rows); train < {summary['split_date']} ({summary['train_rows']:,} rows), "
+        f"test {summary['test_rows']:,} rows"
+    )
     print(f"tree depth {summary['tree_depth']}, out-of-sample accuracy {summary['test_accuracy']:.4f}")
     header = f"{'symbol':<10}{'strategy':>12}{'buy&hold':>12}{'strat sharpe':>14}{'b&h sharpe':>12}{'strat maxdd':>13}"
     print(header)
     print("-" * len(header))
     for row in summary["per_symbol"][:limit]:
-        print(f"{row['symbol']:<10}{row['strategy_total_return']:>12.2%}{row['buy_and_hold_total_return']:>12.2%}"
-              f"{row['strategy_sharpe']:>14.2f}{row['buy_and_hold_sharpe']:>12.2f}{row['strategy_max_drawdown']:>13.2%}")
+        print(
+            f"{row['symbol']:<10}{row['strategy_total_return']:>12.2%}{row['buy_and_hold_total_return']:>12.2%}"
+            f"{row['strategy_sharpe']:>14.2f}{row['buy_and_hold_sharpe']:>12.2f}{row['strategy_max_drawdown']:>13.2%}"
+        )
     if len(summary["per_symbol"]) > limit:
         print(f"... {len(summary['per_symbol']) - limit} more symbols")
     ms, mb = summary["mean_strategy"], summary["mean_buy_and_hold"]
-    print(f"{'mean':<10}{ms['total_return']:>12.2%}{mb['total_return']:>12.2%}{ms['sharpe']:>14.2f}"
-          f"{mb['sharpe']:>12.2f}{ms['max_drawdown']:>13.2%}")
+    print(
+        f"{'mean':<10}{ms['total_return']:>12.2%}{mb['total_return']:>12.2%}{ms['sharpe']:>14.2f}"
+        f"{mb['sharpe']:>12.2f}{ms['max_drawdown']:>13.2%}"
+    )
     secs = summary["seconds"]
     print("timings: " + ", ".join(f"{k} {v:.3f}s" for k, v in secs.items()))
 
@@ -176,11 +188,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "functions":
             for f in functions():
                 params = ", ".join(f"{p['name']}={p['default']:g}" for p in f["params"])
-                print(f"{f['name']:<12}{f['group']:<24}({', '.join(f['inputs'])}; {params}) -> "
-                      f"{', '.join(f['outputs'])}")
+                print(
+                    f"{f['name']:<12}{f['group']:<24}({', '.join(f['inputs'])}; {params}) -> {', '.join(f['outputs'])}"
+                )
             return 0
-        summary = run_demo(args.symbols, args.bars, args.seed, args.fee, args.train_fraction, args.max_depth,
-                           args.out)
+        summary = run_demo(args.symbols, args.bars, args.seed, args.fee, args.train_fraction, args.max_depth, args.out)
         _print_summary(summary)
         if args.out:
             print(f"wrote {os.path.join(args.out, 'summary.json')} and metrics.parquet")

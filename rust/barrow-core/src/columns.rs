@@ -6,9 +6,9 @@ use std::borrow::Cow;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
-    UInt64Type, UInt8Type,
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type,
+    UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
@@ -57,7 +57,13 @@ pub fn f64_values<'a>(
     }
     macro_rules! widen {
         ($t:ty) => {
-            Cow::Owned(a.as_primitive::<$t>().values().iter().map(|&v| v as f64).collect())
+            Cow::Owned(
+                a.as_primitive::<$t>()
+                    .values()
+                    .iter()
+                    .map(|&v| v as f64)
+                    .collect(),
+            )
         };
     }
     let values: Cow<'a, [f64]> = match a.data_type() {
@@ -73,9 +79,10 @@ pub fn f64_values<'a>(
         DataType::UInt64 => widen!(UInt64Type),
         other => {
             let hint = match other {
-                DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..) => {
-                    " (cast decimals to float64 first)"
-                }
+                DataType::Decimal32(..)
+                | DataType::Decimal64(..)
+                | DataType::Decimal128(..)
+                | DataType::Decimal256(..) => " (cast decimals to float64 first)",
                 DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => " (parse strings to numbers first)",
                 _ => "",
             };
@@ -124,8 +131,20 @@ pub fn time_values<'a>(name: &str, a: &'a ArrayRef) -> Result<Cow<'a, [i64]>> {
         }
         DataType::Date64 => Cow::Borrowed(a.as_primitive::<Date64Type>().values()),
         DataType::Int64 => Cow::Borrowed(a.as_primitive::<Int64Type>().values()),
-        DataType::Date32 => Cow::Owned(a.as_primitive::<Date32Type>().values().iter().map(|&v| v as i64).collect()),
-        DataType::Int32 => Cow::Owned(a.as_primitive::<Int32Type>().values().iter().map(|&v| v as i64).collect()),
+        DataType::Date32 => Cow::Owned(
+            a.as_primitive::<Date32Type>()
+                .values()
+                .iter()
+                .map(|&v| v as i64)
+                .collect(),
+        ),
+        DataType::Int32 => Cow::Owned(
+            a.as_primitive::<Int32Type>()
+                .values()
+                .iter()
+                .map(|&v| v as i64)
+                .collect(),
+        ),
         other => {
             return Err(BarrowError::WrongType {
                 column: name.to_string(),
@@ -235,6 +254,9 @@ mod tests {
         let e = f64_nulls_as_nan("close", &[s]).unwrap_err();
         assert!(e.is_type_error() && e.to_string().contains("'close'"));
         let d: ArrayRef = Arc::new(Decimal128Array::from(vec![1]).with_precision_and_scale(10, 2).unwrap());
-        assert!(f64_nulls_as_nan("close", &[d]).unwrap_err().to_string().contains("decimal"));
+        assert!(f64_nulls_as_nan("close", &[d])
+            .unwrap_err()
+            .to_string()
+            .contains("decimal"));
     }
 }

@@ -68,7 +68,10 @@ impl Pipeline {
 
     /// Names of the appended columns, in order.
     pub fn output_columns(&self) -> Vec<&str> {
-        self.plans.iter().flat_map(|p| p.output_columns.iter().map(String::as_str)).collect()
+        self.plans
+            .iter()
+            .flat_map(|p| p.output_columns.iter().map(String::as_str))
+            .collect()
     }
 
     /// The schema of output batches for a given input schema.
@@ -109,7 +112,10 @@ impl Pipeline {
         let sym_name = &self.spec.symbol;
         let time_name = &self.spec.timestamp;
         let symbols = Symbols::new(sym_name, column(batch, sym_name, "it holds the symbol of each row")?)?;
-        let times = time_values(time_name, column(batch, time_name, "it holds the timestamp of each row")?)?;
+        let times = time_values(
+            time_name,
+            column(batch, time_name, "it holds the timestamp of each row")?,
+        )?;
         let context = |row: usize| format!(" (symbol '{}')", symbols.get(row));
         let mut inputs: HashMap<&str, Cow<'_, [f64]>> = HashMap::new();
         for plan in &self.plans {
@@ -168,7 +174,8 @@ impl Pipeline {
                     work.push((state, ins, outs));
                 }
             }
-            work.par_iter_mut().for_each(|(state, ins, outs)| state.update(ins, outs));
+            work.par_iter_mut()
+                .for_each(|(state, ins, outs)| state.update(ins, outs));
         }
 
         // Commit: close finished runs, keep the last one open.
@@ -233,13 +240,21 @@ impl Pipeline {
                         return Err(unsorted(row, symbol, time_col, format!("duplicate timestamp {t}")));
                     }
                     if t < p {
-                        return Err(unsorted(row, symbol, time_col, format!("timestamp {t} comes after {p}")));
+                        return Err(unsorted(
+                            row,
+                            symbol,
+                            time_col,
+                            format!("timestamp {t} comes after {p}"),
+                        ));
                     }
                 }
                 prev_time = Some(t);
                 row += 1;
             }
-            segments.push(Segment { start, len: row - start });
+            segments.push(Segment {
+                start,
+                len: row - start,
+            });
         }
         Ok(segments)
     }
@@ -356,16 +371,23 @@ mod tests {
         assert!(p.process(&tiny(&["A", "A"], &[6, 6], &[1.0, 2.0])).is_err());
         let out = p.process(&tiny(&["A", "B"], &[6, 1], &[3.0, 4.0])).unwrap();
         assert_eq!(out.column(3).as_primitive::<Float64Type>().value(0), 2.0);
-        assert!(p.process(&tiny(&["A"], &[7], &[1.0])).unwrap_err().to_string().contains("appears again"));
+        assert!(p
+            .process(&tiny(&["A"], &[7], &[1.0]))
+            .unwrap_err()
+            .to_string()
+            .contains("appears again"));
     }
 
     #[test]
     fn rejects_missing_columns_nan_and_empty_tables() {
         let b = tiny(&["A", "A"], &[1, 2], &[1.0, f64::NAN]);
         let err = compute_table(sma_spec(), &[b]).unwrap_err().to_string();
-        assert!(err.contains("'close'") && err.contains("NaN") && err.contains("row 1"), "{err}");
+        assert!(
+            err.contains("'close'") && err.contains("NaN") && err.contains("row 1"),
+            "{err}"
+        );
         let b = tiny(&["A"], &[1], &[1.0]);
-        let err = compute_table(spec(), &[b.clone()]).unwrap_err().to_string();
+        let err = compute_table(spec(), std::slice::from_ref(&b)).unwrap_err().to_string();
         assert!(err.contains("missing column 'high'"), "{err}");
         let err = compute_table(sma_spec(), &[b.slice(0, 0)]).unwrap_err();
         assert!(matches!(err, BarrowError::EmptyInput(_)));

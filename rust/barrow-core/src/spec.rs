@@ -113,7 +113,12 @@ impl IndicatorSpec {
         let input_columns = info
             .inputs
             .iter()
-            .map(|i| self.inputs.get(*i).cloned().unwrap_or_else(|| default_column(i).to_string()))
+            .map(|i| {
+                self.inputs
+                    .get(*i)
+                    .cloned()
+                    .unwrap_or_else(|| default_column(i).to_string())
+            })
             .collect();
         let base = match &self.name {
             Some(n) if n.is_empty() => return Err(BarrowError::Spec(format!("{}: name must not be empty", info.name))),
@@ -168,7 +173,9 @@ impl PipelineSpec {
         let mut seen = HashSet::new();
         for col in plans.iter().flat_map(|p| &p.output_columns) {
             if !seen.insert(col.as_str()) || col == &self.symbol || col == &self.timestamp {
-                return Err(BarrowError::Spec(format!("output column '{col}' is produced twice or names a key column")));
+                return Err(BarrowError::Spec(format!(
+                    "output column '{col}' is produced twice or names a key column"
+                )));
             }
         }
         Ok(plans)
@@ -187,7 +194,10 @@ mod tests {
         assert_eq!(PipelineSpec::from_json(&spec.to_json()).unwrap(), spec);
         let plans = spec.plan().unwrap();
         assert_eq!(plans[0].output_columns, ["sma_20"]);
-        assert_eq!(plans[1].output_columns, ["bb_upperband", "bb_middleband", "bb_lowerband"]);
+        assert_eq!(
+            plans[1].output_columns,
+            ["bb_upperband", "bb_middleband", "bb_lowerband"]
+        );
         assert_eq!(plans[2].output_columns[0], "macd_12_26_9_macd");
         assert_eq!(plans[3].input_columns, ["high", "low", "adj"]);
     }
@@ -195,9 +205,17 @@ mod tests {
     #[test]
     fn spec_errors_name_the_problem() {
         let dup = r#"{"indicators":[{"fn":"SMA"},{"fn":"SMA"}]}"#;
-        assert!(PipelineSpec::from_json(dup).unwrap().plan().unwrap_err().to_string().contains("sma_30"));
+        assert!(PipelineSpec::from_json(dup)
+            .unwrap()
+            .plan()
+            .unwrap_err()
+            .to_string()
+            .contains("sma_30"));
         let unknown_field = r#"{"indicators":[{"fn":"SMA","period":3}]}"#;
-        assert!(PipelineSpec::from_json(unknown_field).unwrap_err().to_string().contains("period"));
+        assert!(PipelineSpec::from_json(unknown_field)
+            .unwrap_err()
+            .to_string()
+            .contains("period"));
         let bad_input = r#"{"indicators":[{"fn":"SMA","inputs":{"high":"h"}}]}"#;
         assert!(PipelineSpec::from_json(bad_input).unwrap().plan().is_err());
         let empty = r#"{"indicators":[]}"#;

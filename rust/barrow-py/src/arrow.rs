@@ -31,7 +31,9 @@ fn import_c_array(obj: &Bound<'_, PyAny>) -> PyResult<(Field, ArrayRef)> {
     let pair = obj.call_method0("__arrow_c_array__")?;
     let pair = pair.cast::<PyTuple>()?;
     if pair.len() != 2 {
-        return Err(PyTypeError::new_err("__arrow_c_array__ must return (schema, array) capsules"));
+        return Err(PyTypeError::new_err(
+            "__arrow_c_array__ must return (schema, array) capsules",
+        ));
     }
     let schema_ptr = capsule_ptr(&pair.get_item(0)?, SCHEMA)? as *mut FFI_ArrowSchema;
     let array_ptr = capsule_ptr(&pair.get_item(1)?, ARRAY)? as *mut FFI_ArrowArray;

@@ -24,7 +24,6 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-
 /// Computes indicator `name` over float64 numpy arrays; returns one numpy
 /// array per output.
 #[pyfunction]
@@ -36,7 +35,10 @@ fn indicator_numpy<'py>(
 ) -> PyResult<Vec<Bound<'py, PyArray1<f64>>>> {
     let slices = inputs
         .iter()
-        .map(|a| a.as_slice().map_err(|e| PyValueError::new_err(format!("{name}: input is not contiguous: {e}"))))
+        .map(|a| {
+            a.as_slice()
+                .map_err(|e| PyValueError::new_err(format!("{name}: input is not contiguous: {e}")))
+        })
         .collect::<PyResult<Vec<&[f64]>>>()?;
     let info = indicators::find_function(name).map_err(to_py_err)?;
     let n = slices.first().map_or(0, |s| s.len());
@@ -119,11 +121,18 @@ fn compute_spec(py: Python<'_>, spec_json: &str, table: &Bound<'_, PyAny>) -> Py
     let (schema, out) = compute(py, || {
         let first = match batches.first() {
             Some(b) if batches.iter().any(|b| b.num_rows() > 0) => b,
-            _ => return Err(barrow_core::BarrowError::EmptyInput("the table has no rows".to_string())),
+            _ => {
+                return Err(barrow_core::BarrowError::EmptyInput(
+                    "the table has no rows".to_string(),
+                ))
+            }
         };
         let mut pipeline = CorePipeline::new(spec)?;
         let schema = pipeline.output_schema(&first.schema())?;
-        let out = batches.iter().map(|b| pipeline.process(b)).collect::<barrow_core::Result<Vec<_>>>()?;
+        let out = batches
+            .iter()
+            .map(|b| pipeline.process(b))
+            .collect::<barrow_core::Result<Vec<_>>>()?;
         Ok((schema, out))
     })?;
     Ok(ArrowData::from_batches(schema, out))
@@ -210,23 +219,35 @@ impl DecisionTree {
         n_classes: usize,
     ) -> PyResult<()> {
         let d = x.shape()[1];
-        let xs = x.as_slice().map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
-        let ys = y.as_slice().map_err(|_| PyValueError::new_err("y must be contiguous"))?;
+        let xs = x
+            .as_slice()
+            .map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
+        let ys = y
+            .as_slice()
+            .map_err(|_| PyValueError::new_err("y must be contiguous"))?;
         let inner = &mut self.inner;
         compute(py, || inner.fit(xs, d, ys, n_classes))
     }
 
     fn predict<'py>(&self, py: Python<'py>, x: PyReadonlyArray2<'py, f64>) -> PyResult<Bound<'py, PyArray1<u32>>> {
         let d = x.shape()[1];
-        let xs = x.as_slice().map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
+        let xs = x
+            .as_slice()
+            .map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
         let inner = &self.inner;
         let out = compute(py, || inner.predict(xs, d))?;
         Ok(PyArray1::from_vec(py, out))
     }
 
-    fn predict_proba<'py>(&self, py: Python<'py>, x: PyReadonlyArray2<'py, f64>) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    fn predict_proba<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let (n, d) = (x.shape()[0], x.shape()[1]);
-        let xs = x.as_slice().map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
+        let xs = x
+            .as_slice()
+            .map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
         let inner = &self.inner;
         let out = compute(py, || inner.predict_proba(xs, d))?;
         let k = inner.n_classes();
@@ -285,8 +306,12 @@ fn backtest<'py>(
     fee: f64,
     periods_per_year: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let c = close.as_slice().map_err(|_| PyValueError::new_err("close must be contiguous"))?;
-    let p = position.as_slice().map_err(|_| PyValueError::new_err("position must be contiguous"))?;
+    let c = close
+        .as_slice()
+        .map_err(|_| PyValueError::new_err("close must be contiguous"))?;
+    let p = position
+        .as_slice()
+        .map_err(|_| PyValueError::new_err("position must be contiguous"))?;
     let cfg = BacktestConfig { fee, periods_per_year };
     let r = compute(py, || backtest_positions(c, p, &cfg))?;
     let d = PyDict::new(py);

@@ -105,7 +105,11 @@ fn validate(close: &[f64], position: &[f64], cfg: &BacktestConfig) -> Result<()>
         return Err(BarrowError::bad_param("fee", cfg.fee, "must be in [0, 1)"));
     }
     if !(cfg.periods_per_year.is_finite() && cfg.periods_per_year > 0.0) {
-        return Err(BarrowError::bad_param("periods_per_year", cfg.periods_per_year, "must be > 0"));
+        return Err(BarrowError::bad_param(
+            "periods_per_year",
+            cfg.periods_per_year,
+            "must be > 0",
+        ));
     }
     Ok(())
 }
@@ -120,7 +124,11 @@ fn simulate(close: &[f64], position: impl Fn(usize) -> f64, fee: f64) -> (Vec<f6
     let mut exposed = 0;
     for t in 0..n {
         let pos = position(t);
-        let market = if t == 0 { 0.0 } else { prev_pos * (close[t] / close[t - 1] - 1.0) };
+        let market = if t == 0 {
+            0.0
+        } else {
+            prev_pos * (close[t] / close[t - 1] - 1.0)
+        };
         let change = (pos - prev_pos).abs();
         if change != 0.0 {
             trades += 1;
@@ -203,7 +211,15 @@ mod tests {
     fn fees_are_charged_on_every_change() {
         let close = [100.0, 100.0, 100.0];
         let pos = [1.0, -1.0, 0.0];
-        let r = backtest_positions(&close, &pos, &BacktestConfig { fee: 0.01, ..Default::default() }).unwrap();
+        let r = backtest_positions(
+            &close,
+            &pos,
+            &BacktestConfig {
+                fee: 0.01,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(r.returns, vec![-0.01, -0.02, -0.01]);
         let expected = 0.99 * 0.98 * 0.99 - 1.0;
         assert!((r.strategy.total_return - expected).abs() < 1e-15);
@@ -221,7 +237,9 @@ mod tests {
 
     #[test]
     fn sharpe_and_cagr_follow_their_definitions() {
-        let close: Vec<f64> = (0..300).map(|i| 100.0 * (1.0 + 0.001 * ((i * 7 % 11) as f64 - 5.0)).powi(1) + i as f64).collect();
+        let close: Vec<f64> = (0..300)
+            .map(|i| 100.0 * (1.0 + 0.001 * ((i * 7 % 11) as f64 - 5.0)).powi(1) + i as f64)
+            .collect();
         let pos = vec![1.0; 300];
         let r = backtest_positions(&close, &pos, &BacktestConfig::default()).unwrap();
         let n = r.returns.len() as f64;
@@ -238,7 +256,10 @@ mod tests {
         let cfg = BacktestConfig::default();
         assert!(backtest_positions(&[1.0, 2.0], &[1.0], &cfg).is_err());
         assert!(backtest_positions(&[1.0], &[1.0], &cfg).is_err());
-        assert!(backtest_positions(&[1.0, -2.0], &[1.0, 1.0], &cfg).unwrap_err().to_string().contains("row 1"));
+        assert!(backtest_positions(&[1.0, -2.0], &[1.0, 1.0], &cfg)
+            .unwrap_err()
+            .to_string()
+            .contains("row 1"));
         assert!(backtest_positions(&[1.0, 2.0], &[1.0, f64::NAN], &cfg).is_err());
         assert!(backtest_positions(&[1.0, 2.0], &[1.0, 1.0], &BacktestConfig { fee: -0.1, ..cfg }).is_err());
     }

@@ -45,7 +45,11 @@ impl Default for SyntheticConfig {
 pub fn ohlcv_schema() -> Arc<Schema> {
     Arc::new(Schema::new(vec![
         Field::new("symbol", DataType::Utf8, false),
-        Field::new("timestamp", DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), false),
+        Field::new(
+            "timestamp",
+            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
         Field::new("open", DataType::Float64, false),
         Field::new("high", DataType::Float64, false),
         Field::new("low", DataType::Float64, false),
@@ -105,7 +109,9 @@ pub fn generate_ohlcv(cfg: &SyntheticConfig) -> Result<RecordBatch> {
             let c = prev_close * ret.exp();
             let h = o.max(c) * (0.5 * sigma * rng.normal().abs()).exp();
             let l = o.min(c) * (-0.5 * sigma * rng.normal().abs()).exp();
-            let v = (base_volume * (1.0 + ret.abs() / sigma) * (0.3 * rng.normal()).exp()).round().max(1.0);
+            let v = (base_volume * (1.0 + ret.abs() / sigma) * (0.3 * rng.normal()).exp())
+                .round()
+                .max(1.0);
             sym.push(name.clone());
             ts.push(t);
             open.push(o);
@@ -160,14 +166,29 @@ mod tests {
 
     #[test]
     fn a_symbol_does_not_depend_on_the_symbol_count() {
-        let small = generate_ohlcv(&SyntheticConfig { symbols: 1, bars: 50, ..Default::default() }).unwrap();
-        let big = generate_ohlcv(&SyntheticConfig { symbols: 4, bars: 50, ..Default::default() }).unwrap();
+        let small = generate_ohlcv(&SyntheticConfig {
+            symbols: 1,
+            bars: 50,
+            ..Default::default()
+        })
+        .unwrap();
+        let big = generate_ohlcv(&SyntheticConfig {
+            symbols: 4,
+            bars: 50,
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(small, big.slice(0, 50));
     }
 
     #[test]
     fn returns_cluster_in_volatility() {
-        let a = generate_ohlcv(&SyntheticConfig { symbols: 1, bars: 5000, ..Default::default() }).unwrap();
+        let a = generate_ohlcv(&SyntheticConfig {
+            symbols: 1,
+            bars: 5000,
+            ..Default::default()
+        })
+        .unwrap();
         let c = a.column(5).as_primitive::<Float64Type>().values();
         let r: Vec<f64> = c.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
         let m = r.iter().sum::<f64>() / r.len() as f64;
@@ -175,6 +196,10 @@ mod tests {
         let ms = sq.iter().sum::<f64>() / sq.len() as f64;
         let cov: f64 = sq.windows(2).map(|w| (w[0] - ms) * (w[1] - ms)).sum::<f64>();
         let var: f64 = sq.iter().map(|x| (x - ms).powi(2)).sum::<f64>();
-        assert!(cov / var > 0.02, "squared returns should be autocorrelated: {}", cov / var);
+        assert!(
+            cov / var > 0.02,
+            "squared returns should be autocorrelated: {}",
+            cov / var
+        );
     }
 }

@@ -53,7 +53,6 @@ pub trait Indicator: Send + Sync {
     fn reset(&mut self);
 }
 
-
 /// Checks the slice shapes promised by [`Indicator::update`].
 #[inline]
 pub(crate) fn check_shapes(inputs: &[&[f64]], outputs: &[&mut [f64]], n_in: usize, n_out: usize) -> usize {
@@ -147,7 +146,12 @@ pub(crate) mod testutil {
 
     /// Asserts that feeding `inputs` in chunks of the given sizes gives the
     /// same bits as one call.
-    pub fn assert_chunk_invariant(make: &dyn Fn() -> Box<dyn Indicator>, inputs: &[&[f64]], n_out: usize, sizes: &[usize]) {
+    pub fn assert_chunk_invariant(
+        make: &dyn Fn() -> Box<dyn Indicator>,
+        inputs: &[&[f64]],
+        n_out: usize,
+        sizes: &[usize],
+    ) {
         let n = inputs[0].len();
         let whole = super::run(make().as_mut(), inputs, n_out);
         let mut ind = make();
@@ -164,7 +168,10 @@ pub(crate) mod testutil {
         }
         for (o, (a, b)) in whole.iter().zip(&outs).enumerate() {
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                assert!(x.to_bits() == y.to_bits(), "output {o} differs at {i}: {x} vs {y} (chunks {sizes:?})");
+                assert!(
+                    x.to_bits() == y.to_bits(),
+                    "output {o} differs at {i}: {x} vs {y} (chunks {sizes:?})"
+                );
             }
         }
     }

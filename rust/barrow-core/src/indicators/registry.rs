@@ -119,9 +119,21 @@ static FUNCTIONS: &[FunctionInfo] = &[
         group: "Overlap Studies",
         doc: "Bollinger Bands: MA(timeperiod, matype) plus/minus nbdevup/nbdevdn population standard deviations.",
         inputs: REAL,
-        params: &[period("timeperiod", 20.0, 2.0), nbdev("nbdevup"), nbdev("nbdevdn"), MATYPE],
+        params: &[
+            period("timeperiod", 20.0, 2.0),
+            nbdev("nbdevup"),
+            nbdev("nbdevdn"),
+            MATYPE,
+        ],
         outputs: &["upperband", "middleband", "lowerband"],
-        build: |p| Ok(Box::new(Bbands::new(p[0] as usize, p[1], p[2], MaType::from_code(p[3] as i64)?)?)),
+        build: |p| {
+            Ok(Box::new(Bbands::new(
+                p[0] as usize,
+                p[1],
+                p[2],
+                MaType::from_code(p[3] as i64)?,
+            )?))
+        },
     },
     FunctionInfo {
         name: "RSI",
@@ -137,7 +149,11 @@ static FUNCTIONS: &[FunctionInfo] = &[
         group: "Momentum Indicators",
         doc: "EMA(fastperiod) - EMA(slowperiod), its EMA(signalperiod), and their difference.",
         inputs: REAL,
-        params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), period("signalperiod", 9.0, 1.0)],
+        params: &[
+            period("fastperiod", 12.0, 2.0),
+            period("slowperiod", 26.0, 2.0),
+            period("signalperiod", 9.0, 1.0),
+        ],
         outputs: &["macd", "macdsignal", "macdhist"],
         build: |p| Ok(Box::new(Macd::new(p[0] as usize, p[1] as usize, p[2] as usize)?)),
     },
@@ -168,10 +184,16 @@ pub fn functions() -> &'static [FunctionInfo] {
 
 /// Looks a function up by name (case-insensitive).
 pub fn find_function(name: &str) -> Result<&'static FunctionInfo> {
-    FUNCTIONS.iter().find(|f| f.name.eq_ignore_ascii_case(name)).ok_or_else(|| {
-        let known: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
-        BarrowError::Spec(format!("unknown function '{name}'; known functions: {}", known.join(", ")))
-    })
+    FUNCTIONS
+        .iter()
+        .find(|f| f.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
+            BarrowError::Spec(format!(
+                "unknown function '{name}'; known functions: {}",
+                known.join(", ")
+            ))
+        })
 }
 
 impl FunctionInfo {
@@ -242,7 +264,11 @@ mod tests {
         let frac = BTreeMap::from([("signalperiod".to_string(), 2.5)]);
         assert!(f.resolve(&frac).is_err());
         let unknown = BTreeMap::from([("period".to_string(), 3.0)]);
-        assert!(f.resolve(&unknown).unwrap_err().to_string().contains("no such parameter"));
+        assert!(f
+            .resolve(&unknown)
+            .unwrap_err()
+            .to_string()
+            .contains("no such parameter"));
     }
 
     #[test]

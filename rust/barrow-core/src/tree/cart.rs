@@ -49,10 +49,18 @@ impl TreeParams {
             return Err(BarrowError::bad_param("max_depth", 0, "must be >= 1 or None"));
         }
         if self.min_samples_split < 2 {
-            return Err(BarrowError::bad_param("min_samples_split", self.min_samples_split, "must be >= 2"));
+            return Err(BarrowError::bad_param(
+                "min_samples_split",
+                self.min_samples_split,
+                "must be >= 2",
+            ));
         }
         if self.min_samples_leaf < 1 {
-            return Err(BarrowError::bad_param("min_samples_leaf", self.min_samples_leaf, "must be >= 1"));
+            return Err(BarrowError::bad_param(
+                "min_samples_leaf",
+                self.min_samples_leaf,
+                "must be >= 1",
+            ));
         }
         Ok(())
     }
@@ -164,7 +172,11 @@ impl DecisionTreeClassifier {
         }
         check_finite(x, n_features)?;
         if let Some(i) = y.iter().position(|&c| c as usize >= n_classes) {
-            return Err(BarrowError::bad_param("y", y[i], format!("label at row {i} is not below n_classes = {n_classes}")));
+            return Err(BarrowError::bad_param(
+                "y",
+                y[i],
+                format!("label at row {i} is not below n_classes = {n_classes}"),
+            ));
         }
         // Column-major copy and one sorted index array per feature.
         let cols: Vec<Vec<f64>> = (0..n_features)
@@ -322,7 +334,10 @@ impl DecisionTreeClassifier {
             )));
         }
         if n_features == 0 || x.len() % n_features != 0 {
-            return Err(BarrowError::LengthMismatch(format!("X has {} values, not a multiple of {n_features}", x.len())));
+            return Err(BarrowError::LengthMismatch(format!(
+                "X has {} values, not a multiple of {n_features}",
+                x.len()
+            )));
         }
         check_finite(x, n_features)?;
         Ok(x.len() / n_features)
@@ -456,10 +471,20 @@ mod tests {
         t.fit(&x, 3, &y, 2).unwrap();
         assert_eq!(t.predict(&x, 3).unwrap(), y);
         let (xt, yt) = xor_data(2000, 2);
-        let acc = t.predict(&xt, 3).unwrap().iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / 2000.0;
+        let acc = t
+            .predict(&xt, 3)
+            .unwrap()
+            .iter()
+            .zip(&yt)
+            .filter(|(a, b)| a == b)
+            .count() as f64
+            / 2000.0;
         assert!(acc > 0.97, "held-out accuracy {acc}");
         let imp = t.feature_importances();
-        assert!(imp[2] < 0.05 && (imp.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{imp:?}");
+        assert!(
+            imp[2] < 0.05 && (imp.iter().sum::<f64>() - 1.0).abs() < 1e-12,
+            "{imp:?}"
+        );
     }
 
     #[test]

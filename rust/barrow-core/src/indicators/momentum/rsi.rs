@@ -57,7 +57,7 @@ impl Rsi {
     fn accumulate(&mut self, change: f64) {
         let up = if 0.0 < change { change } else { 0.0 };
         self.gain += up;
-        self.loss = (up - change) + self.loss;
+        self.loss += up - change;
     }
 
     /// Consumes one value and returns the RSI (NaN during the lookback).

@@ -163,7 +163,11 @@ impl Bbands {
         }
         for (name, v) in [("nbdevup", nbdevup), ("nbdevdn", nbdevdn)] {
             if !v.is_finite() || v.abs() > 3e37 {
-                return Err(BarrowError::bad_param(name, v, "must be a finite number in [-3e37, 3e37]"));
+                return Err(BarrowError::bad_param(
+                    name,
+                    v,
+                    "must be a finite number in [-3e37, 3e37]",
+                ));
             }
         }
         let middle = match matype {
@@ -336,7 +340,12 @@ mod tests {
     fn bbands_is_chunk_invariant() {
         let x = walk(700, 5);
         for mt in [MaType::Sma, MaType::Ema] {
-            assert_chunk_invariant(&|| Box::new(Bbands::new(20, 2.0, 1.5, mt).unwrap()), &[&x], 3, &[1, 17, 4]);
+            assert_chunk_invariant(
+                &|| Box::new(Bbands::new(20, 2.0, 1.5, mt).unwrap()),
+                &[&x],
+                3,
+                &[1, 17, 4],
+            );
         }
     }
 }

@@ -1,0 +1,72 @@
+"""Type stubs for barrow's native module (barrow-py)."""
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class ArrowData:
+    """Arrow data exported through the Arrow PyCapsule interface."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any: ...
+    def __arrow_c_array__(self, requested_schema: Optional[Any] = None) -> Tuple[Any, Any]: ...
+    def __len__(self) -> int: ...
+
+def indicator_numpy(
+    name: str, inputs: Sequence[npt.NDArray[np.float64]], params: Dict[str, float]
+) -> List[npt.NDArray[np.float64]]:
+    """Computes a catalogue function over float64 arrays (TA-Lib conventions)."""
+
+def indicator_arrow(name: str, inputs: Sequence[Any], params: Dict[str, float]) -> List[ArrowData]:
+    """Computes a catalogue function over Arrow arrays (nulls read as NaN)."""
+
+def functions_json() -> str:
+    """The function catalogue as JSON."""
+
+def plan_spec(spec_json: str) -> Tuple[str, List[str]]:
+    """Validates a spec; returns its normalized JSON and output column names."""
+
+def compute_spec(spec_json: str, table: Any) -> ArrowData:
+    """Appends a spec's indicator columns to a whole Arrow table."""
+
+def generate(symbols: int, bars: int, seed: int = 42, start_day: int = 16437) -> ArrowData:
+    """Seeded synthetic OHLCV bars as one record batch."""
+
+def backtest(
+    close: npt.NDArray[np.float64],
+    position: npt.NDArray[np.float64],
+    fee: float = 0.0,
+    periods_per_year: float = 252.0,
+) -> Dict[str, Any]:
+    """Backtests a position series; returns returns, equity and metrics."""
+
+class Pipeline:
+    """Stateful indicator pipeline over batches sorted by (symbol, timestamp)."""
+
+    def __init__(self, spec_json: str) -> None: ...
+    def process(self, batch: Any) -> ArrowData: ...
+    @property
+    def output_columns(self) -> List[str]: ...
+    @property
+    def spec_json(self) -> str: ...
+
+class DecisionTree:
+    """CART classifier over float64 matrices and labels 0..n_classes."""
+
+    def __init__(
+        self, max_depth: Optional[int] = None, min_samples_split: int = 2, min_samples_leaf: int = 1
+    ) -> None: ...
+    def fit(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.uint32], n_classes: int) -> None: ...
+    def predict(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.uint32]: ...
+    def predict_proba(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
+    @property
+    def feature_importances(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def node_count(self) -> int: ...
+    @property
+    def depth(self) -> int: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: str) -> "DecisionTree": ...
