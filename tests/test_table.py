@@ -193,3 +193,12 @@ def test_input_columns_can_be_mapped():
     t = _small().rename_columns(["symbol", "timestamp", "adj_close"])
     out = compute(t, [indicator("SMA", name="s", inputs={"real": "adj_close"}, timeperiod=2)])
     assert out["s"].to_pylist()[1] == 1.5
+
+
+def test_polars_dataframe_in_polars_out(bars):
+    pl = pytest.importorskip("polars")
+    df = pl.from_arrow(bars.slice(0, 800))
+    out = compute(df, [indicator("EMA", timeperiod=5)])
+    assert isinstance(out, pl.DataFrame)
+    ref = compute(bars.slice(0, 800), [indicator("EMA", timeperiod=5)])
+    assert_same(out["ema_5"].to_numpy(), ref["ema_5"].to_numpy(), what="polars EMA")

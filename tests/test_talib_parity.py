@@ -198,3 +198,11 @@ def test_signatures_match_talib():
         ours = list(inspect.signature(getattr(bt, name)).parameters)
         ref = list(inspect.signature(getattr(talib, name)).parameters)
         assert ours == ref, name
+
+
+def test_polars_in_polars_out():
+    pl = pytest.importorskip("polars")
+    x = random_walk(120, 9)
+    out = bt.RSI(pl.Series("close", x))
+    assert isinstance(out, pl.Series)
+    assert_same(out.to_numpy(), talib.RSI(x), what="polars RSI")

@@ -43,6 +43,13 @@ impl Ring {
         self.buf[self.pos]
     }
 
+    /// Replaces the contents with `values` (exactly `cap` of them, oldest
+    /// first).
+    pub(crate) fn load(&mut self, values: &[f64]) {
+        self.buf.copy_from_slice(values);
+        self.pos = 0;
+    }
+
     pub(crate) fn clear(&mut self) {
         self.buf.fill(0.0);
         self.pos = 0;

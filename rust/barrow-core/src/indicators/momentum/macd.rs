@@ -154,6 +154,10 @@ mod tests {
     #[test]
     fn macd_is_chunk_invariant() {
         let x = walk(300, 9);
-        assert_chunk_invariant(&|| Box::new(Macd::new(12, 26, 9).unwrap()), &[&x], 3, &[1, 33, 2]);
+        for (f, sl, sg) in [(12, 26, 9), (5, 3, 1)] {
+            for sizes in [&[1usize, 33, 2][..], &[299, 1], &[100]] {
+                assert_chunk_invariant(&|| Box::new(Macd::new(f, sl, sg).unwrap()), &[&x], 3, sizes);
+            }
+        }
     }
 }

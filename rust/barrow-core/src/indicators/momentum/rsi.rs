@@ -93,9 +93,30 @@ impl Indicator for Rsi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let mut i = 0;
+        while i < x.len() && self.seen <= self.period {
+            out[i] = self.step(x[i]);
+            i += 1;
         }
+        // Steady state: the same operations as `step`, without its branches.
+        let (mut prev, mut gain, mut loss) = (self.prev_value, self.gain, self.loss);
+        for j in i..x.len() {
+            let v = x[j];
+            let change = v - prev;
+            prev = v;
+            loss *= self.keep;
+            gain *= self.keep;
+            let up = if 0.0 < change { change } else { 0.0 };
+            gain += up;
+            loss += up - change;
+            loss *= self.inv_period;
+            gain *= self.inv_period;
+            let total = gain + loss;
+            out[j] = if total > 0.0 { 100.0 * (gain / total) } else { 0.0 };
+        }
+        self.seen += x.len() - i;
+        (self.prev_value, self.gain, self.loss) = (prev, gain, loss);
     }
 
     fn reset(&mut self) {
@@ -138,6 +159,8 @@ mod tests {
     #[test]
     fn rsi_is_chunk_invariant() {
         let x = walk(300, 6);
-        assert_chunk_invariant(&|| Box::new(Rsi::new(14).unwrap()), &[&x], 1, &[1, 2, 3, 50]);
+        for sizes in [&[1usize, 2, 3, 50][..], &[299, 1], &[15]] {
+            assert_chunk_invariant(&|| Box::new(Rsi::new(14).unwrap()), &[&x], 1, sizes);
+        }
     }
 }

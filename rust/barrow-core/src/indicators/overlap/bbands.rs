@@ -88,17 +88,17 @@ impl ShiftedVariance {
         self.s2 += d * d;
     }
 
-    /// Adds `v`, whose window is `window` (oldest first, without `v`), and
-    /// returns the variance plus whether it came from a rebuild, leaving the
-    /// oldest value out of the sums.
+    /// Adds `v`, whose window holds `old` (the value leaving) and the values
+    /// after it (`window()` yields the `p - 1` values before `v`, oldest
+    /// first), and returns the variance plus the mean square when it came
+    /// from a rebuild, leaving `old` out of the sums.
     #[inline(always)]
-    fn step(&mut self, v: f64, window: &Ring) -> (f64, Option<f64>) {
+    fn step<I: Iterator<Item = f64>>(&mut self, v: f64, old: f64, window: impl Fn() -> I) -> (f64, Option<f64>) {
         let d = v - self.shift;
         self.s1 += d;
         self.s2 += d * d;
         let m = self.rcp * self.s1;
         let var = self.rcp * self.s2 - m * m;
-        let old = if self.period == 1 { v } else { window.oldest() };
         let d_old = old - self.shift;
         let q = d_old * d_old;
         self.s2 -= q;
@@ -110,14 +110,20 @@ impl ShiftedVariance {
             self.s1 -= d_old;
             return (var, None);
         }
+        self.rebuild(v, old, window)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn rebuild<I: Iterator<Item = f64>>(&mut self, v: f64, old: f64, window: impl Fn() -> I) -> (f64, Option<f64>) {
         let mut total = 0.0;
-        for x in window.iter().chain(std::iter::once(v)) {
+        for x in window().chain(std::iter::once(v)) {
             total += x;
         }
         self.shift = total * self.rcp;
         self.s1 = 0.0;
         self.s2 = 0.0;
-        for x in window.iter().chain(std::iter::once(v)) {
+        for x in window().chain(std::iter::once(v)) {
             let d = x - self.shift;
             self.s1 += d;
             self.s2 += d * d;
@@ -188,7 +194,36 @@ impl Bbands {
     /// Consumes one value and returns (upper, middle, lower).
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> (f64, f64, f64) {
-        let seen = self.seen;
+        if self.seen + 1 < self.period {
+            self.warm_up(v);
+            return (f64::NAN, f64::NAN, f64::NAN);
+        }
+        let old = self.window.oldest();
+        // Lend the window to the rebuild while the rest of the state updates
+        // (an empty ring does not allocate).
+        let mut window = std::mem::replace(&mut self.window, Ring::new(0));
+        let out = self.bands(v, old, || window.iter());
+        window.swap(v);
+        self.window = window;
+        out
+    }
+
+    #[inline(always)]
+    fn warm_up(&mut self, v: f64) {
+        match &mut self.middle {
+            Middle::Sma { raw } => *raw += v,
+            Middle::Ema(e) => {
+                e.step(v);
+            }
+        }
+        self.variance.fill(v, self.seen == 0);
+        self.window.swap(v);
+        self.seen += 1;
+    }
+
+    /// One output once the first window is full; `old` leaves the window.
+    #[inline(always)]
+    fn bands<I: Iterator<Item = f64>>(&mut self, v: f64, old: f64, window: impl Fn() -> I) -> (f64, f64, f64) {
         self.seen += 1;
         let ema = match &mut self.middle {
             Middle::Sma { raw } => {
@@ -197,13 +232,7 @@ impl Bbands {
             }
             Middle::Ema(e) => e.step(v),
         };
-        if seen + 1 < self.period {
-            self.variance.fill(v, seen == 0);
-            self.window.swap(v);
-            return (f64::NAN, f64::NAN, f64::NAN);
-        }
-        let (var, rebuilt) = self.variance.step(v, &self.window);
-        let old = self.window.swap(v);
+        let (var, rebuilt) = self.variance.step(v, old, window);
         let mid = match &mut self.middle {
             Middle::Sma { raw } => {
                 let mid = *raw / self.period as f64;
@@ -249,9 +278,21 @@ impl fp::Kernel for Bbands {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let [up, mid, lo] = outputs else { unreachable!() };
-        for (i, &v) in inputs[0].iter().enumerate() {
-            (up[i], mid[i], lo[i]) = self.step(v);
+        let x = inputs[0];
+        let w = self.period - 1;
+        // Until a window lies inside this chunk, it reaches into the ring.
+        let head = w.min(x.len());
+        for i in 0..head {
+            (up[i], mid[i], lo[i]) = self.step(x[i]);
         }
+        if head == x.len() {
+            return;
+        }
+        // From index `w` on, the window is `x[i - w ..= i]`: read it in place.
+        for i in w..x.len() {
+            (up[i], mid[i], lo[i]) = self.bands(x[i], x[i - w], || x[i - w..i].iter().copied());
+        }
+        self.window.load(&x[x.len() - w..]);
     }
 }
 

@@ -7,7 +7,7 @@
 //! Period 1 is the true range itself. Lookback `p`.
 
 use super::super::{check_shapes, fp, Indicator};
-use super::Trange;
+use super::{true_range, Trange};
 use crate::error::{BarrowError, Result};
 
 /// Streaming average true range; inputs are (high, low, close).
@@ -69,9 +69,29 @@ impl fp::Kernel for Atr {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(h[i], l[i], c[i]);
+        let out = &mut *outputs[0];
+        let mut i = 0;
+        while i < out.len() && (self.seen <= self.period || self.period == 1) {
+            out[i] = self.step(h[i], l[i], c[i]);
+            i += 1;
         }
+        if i == out.len() {
+            return;
+        }
+        // Steady state: the same operations as `step`, without its branches.
+        let Some(mut prev_close) = self.tr.prev_close() else {
+            unreachable!("past the lookback a previous close exists")
+        };
+        let mut acc = self.acc;
+        for j in i..out.len() {
+            let tr = true_range(h[j], l[j], prev_close);
+            prev_close = c[j];
+            acc = fp::madd(acc, self.keep, tr * self.take);
+            out[j] = acc;
+        }
+        self.acc = acc;
+        self.tr.set_prev_close(prev_close);
+        self.seen += out.len() - i;
     }
 }
 
@@ -114,6 +134,10 @@ mod tests {
         let c = walk(300, 10);
         let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
         let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
-        assert_chunk_invariant(&|| Box::new(Atr::new(14).unwrap()), &[&h, &l, &c], 1, &[1, 13, 14, 15]);
+        for period in [1, 14] {
+            for sizes in [&[1usize, 13, 14, 15][..], &[299, 1], &[100]] {
+                assert_chunk_invariant(&|| Box::new(Atr::new(period).unwrap()), &[&h, &l, &c], 1, sizes);
+            }
+        }
     }
 }

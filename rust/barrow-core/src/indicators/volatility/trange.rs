@@ -32,6 +32,18 @@ impl Trange {
         Self::default()
     }
 
+    /// The close of the last bar consumed.
+    #[inline(always)]
+    pub(crate) fn prev_close(&self) -> Option<f64> {
+        self.prev_close
+    }
+
+    /// Records the close of the last bar consumed outside `step`.
+    #[inline(always)]
+    pub(crate) fn set_prev_close(&mut self, close: f64) {
+        self.prev_close = Some(close);
+    }
+
     /// Consumes one bar and returns its true range (NaN for the first bar).
     #[inline(always)]
     pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
