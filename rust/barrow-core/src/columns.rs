@@ -38,6 +38,19 @@ fn first_null(a: &dyn Array) -> Option<usize> {
     (0..a.len()).find(|&i| a.is_null(i))
 }
 
+/// Errors on the first null of a column, naming it and the row.
+fn reject_nulls(name: &str, a: &dyn Array, row_context: &dyn Fn(usize) -> String) -> Result<()> {
+    match first_null(a) {
+        None => Ok(()),
+        Some(row) => Err(BarrowError::InvalidValue {
+            column: name.to_string(),
+            kind: "null".to_string(),
+            row,
+            context: row_context(row),
+        }),
+    }
+}
+
 /// Reads a numeric column as f64 without copying when it already is a
 /// null-free Float64 column. Nulls are an error; NaN and infinities are an
 /// error when `finite` is set. `row_context` names the symbol of a row.
@@ -47,14 +60,7 @@ pub fn f64_values<'a>(
     finite: bool,
     row_context: &dyn Fn(usize) -> String,
 ) -> Result<Cow<'a, [f64]>> {
-    if let Some(row) = first_null(a.as_ref()) {
-        return Err(BarrowError::InvalidValue {
-            column: name.to_string(),
-            kind: "null".to_string(),
-            row,
-            context: row_context(row),
-        });
-    }
+    reject_nulls(name, a.as_ref(), row_context)?;
     macro_rules! widen {
         ($t:ty) => {
             Cow::Owned(
@@ -110,14 +116,7 @@ pub fn f64_values<'a>(
 /// Reads a timestamp-like column (timestamp of any unit, date, or integer)
 /// as i64 in its own unit. Nulls are an error.
 pub fn time_values<'a>(name: &str, a: &'a ArrayRef) -> Result<Cow<'a, [i64]>> {
-    if let Some(row) = first_null(a.as_ref()) {
-        return Err(BarrowError::InvalidValue {
-            column: name.to_string(),
-            kind: "null".to_string(),
-            row,
-            context: String::new(),
-        });
-    }
+    reject_nulls(name, a.as_ref(), &|_| String::new())?;
     Ok(match a.data_type() {
         DataType::Timestamp(TimeUnit::Second, _) => Cow::Borrowed(a.as_primitive::<TimestampSecondType>().values()),
         DataType::Timestamp(TimeUnit::Millisecond, _) => {
@@ -180,14 +179,7 @@ impl<'a> Symbols<'a> {
                 })
             }
         };
-        if let Some(row) = first_null(a.as_ref()) {
-            return Err(BarrowError::InvalidValue {
-                column: name.to_string(),
-                kind: "null".to_string(),
-                row,
-                context: String::new(),
-            });
-        }
+        reject_nulls(name, a.as_ref(), &|_| String::new())?;
         Ok(s)
     }
 

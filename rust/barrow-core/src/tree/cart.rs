@@ -76,6 +76,18 @@ struct Node {
     impurity: f64,
 }
 
+impl Node {
+    /// A leaf placeholder, filled in when the node is grown.
+    const LEAF: Node = Node {
+        feature: LEAF,
+        threshold: 0.0,
+        left: LEAF,
+        right: LEAF,
+        n_samples: 0,
+        impurity: 0.0,
+    };
+}
+
 /// A fitted (or unfitted) CART classifier. Classes are `0..n_classes`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DecisionTreeClassifier {
@@ -202,14 +214,7 @@ impl DecisionTreeClassifier {
 
         // (node id, start, end, depth)
         let mut stack = vec![(0usize, 0usize, n, 0usize)];
-        self.nodes.push(Node {
-            feature: LEAF,
-            threshold: 0.0,
-            left: LEAF,
-            right: LEAF,
-            n_samples: 0,
-            impurity: 0.0,
-        });
+        self.nodes.push(Node::LEAF);
         self.values.resize(n_classes, 0.0);
         let min_leaf = self.params.min_samples_leaf;
         while let Some((id, start, end, depth)) = stack.pop() {
@@ -281,16 +286,7 @@ impl DecisionTreeClassifier {
             importances[best.feature] += m as f64 * impurity - n_left as f64 * li - (m - n_left) as f64 * ri;
 
             let left = self.nodes.len();
-            for _ in 0..2 {
-                self.nodes.push(Node {
-                    feature: LEAF,
-                    threshold: 0.0,
-                    left: LEAF,
-                    right: LEAF,
-                    n_samples: 0,
-                    impurity: 0.0,
-                });
-            }
+            self.nodes.extend([Node::LEAF, Node::LEAF]);
             self.values.resize(self.nodes.len() * n_classes, 0.0);
             let node = &mut self.nodes[id];
             node.feature = best.feature as u32;
