@@ -289,8 +289,35 @@ impl fp::Kernel for Bbands {
             return;
         }
         // From index `w` on, the window is `x[i - w ..= i]`: read it in place.
-        for i in w..x.len() {
-            (up[i], mid[i], lo[i]) = self.bands(x[i], x[i - w], || x[i - w..i].iter().copied());
+        if let Middle::Sma { raw } = self.middle {
+            // The common case, with the state in locals: same operations as `bands`.
+            let (mut raw, var_state, p) = (raw, &mut self.variance, self.period as f64);
+            let (dev_up, dev_dn) = (self.nbdevup, self.nbdevdn);
+            for i in w..x.len() {
+                let (v, old) = (x[i], x[i - w]);
+                raw += v;
+                let (var, rebuilt) = var_state.step(v, old, || x[i - w..i].iter().copied());
+                let m = raw / p;
+                raw -= old;
+                let sd = match rebuilt {
+                    None if var == 0.0 => 0.0,
+                    None => var.sqrt(),
+                    Some(mean_sq) if mean_sq * FLOOR > var || var == 0.0 => 0.0,
+                    Some(_) => var.sqrt(),
+                };
+                (up[i], mid[i], lo[i]) = if dev_up == dev_dn {
+                    let t = dev_up * sd;
+                    (m + t, m, m - t)
+                } else {
+                    (fp::madd(sd, dev_up, m), m, m - sd * dev_dn)
+                };
+            }
+            self.middle = Middle::Sma { raw };
+            self.seen += x.len() - w;
+        } else {
+            for i in w..x.len() {
+                (up[i], mid[i], lo[i]) = self.bands(x[i], x[i - w], || x[i - w..i].iter().copied());
+            }
         }
         self.window.load(&x[x.len() - w..]);
     }
