@@ -12,7 +12,7 @@
 //! pipeline is as it was before the call and nothing partial is returned.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, RecordBatchOptions};
@@ -22,27 +22,16 @@ use rayon::prelude::*;
 use crate::columns::{column, f64_values, time_values, Symbols};
 use crate::error::{BarrowError, Result};
 use crate::indicators::Indicator;
+use crate::runs::RunTracker;
 use crate::spec::{IndicatorPlan, PipelineSpec};
-
-/// State of the symbol whose run is open at the end of the last batch.
-struct OpenRun {
-    symbol: String,
-    last_time: i64,
-    indicators: Vec<Box<dyn Indicator>>,
-}
-
-/// A contiguous run of one symbol within a batch.
-struct Segment {
-    start: usize,
-    len: usize,
-}
 
 /// Streaming, stateful indicator computation over sorted batches.
 pub struct Pipeline {
     spec: PipelineSpec,
     plans: Vec<IndicatorPlan>,
-    open: Option<OpenRun>,
-    closed: HashSet<String>,
+    runs: RunTracker,
+    /// Indicator state of the run still open at the end of the last batch.
+    open_state: Option<Vec<Box<dyn Indicator>>>,
     input_schema: Option<SchemaRef>,
     output_schema: Option<SchemaRef>,
 }
@@ -51,11 +40,12 @@ impl Pipeline {
     /// Validates the spec and builds an empty pipeline.
     pub fn new(spec: PipelineSpec) -> Result<Self> {
         let plans = spec.plan()?;
+        let runs = RunTracker::new(&spec.symbol, &spec.timestamp);
         Ok(Self {
             spec,
             plans,
-            open: None,
-            closed: HashSet::new(),
+            runs,
+            open_state: None,
             input_schema: None,
             output_schema: None,
         })
@@ -127,22 +117,21 @@ impl Pipeline {
                 }
             }
         }
-        let segments = self.segments(&symbols, &times)?;
+        let segments = self.runs.plan(&symbols, &times)?;
 
         // Compute: one work item per (segment, indicator), in parallel.
         let n_cols: usize = self.plans.iter().map(|p| p.output_columns.len()).sum();
         let mut outputs: Vec<Vec<f64>> = (0..n_cols).map(|_| vec![0.0; n]).collect();
-        let continues = match (&self.open, segments.first()) {
-            (Some(open), Some(first)) => open.symbol == symbols.get(first.start),
-            _ => false,
-        };
-        let mut carried = match self.open.take() {
-            Some(open) if continues => Some(open.indicators),
-            Some(open) => {
-                self.closed.insert(open.symbol);
-                None
-            }
-            None => None,
+        let options = RecordBatchOptions::new().with_row_count(Some(n));
+        if segments.is_empty() {
+            // An empty batch: nothing to compute, and the open run stays open.
+            let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+            columns.extend(outputs.into_iter().map(|v| Arc::new(Float64Array::from(v)) as ArrayRef));
+            return Ok(RecordBatch::try_new_with_options(out_schema, columns, &options)?);
+        }
+        let mut carried = match segments.first() {
+            Some(first) if first.continues => self.open_state.take(),
+            _ => None,
         };
         let mut states: Vec<Vec<Box<dyn Indicator>>> = Vec::with_capacity(segments.len());
         for _ in &segments {
@@ -178,85 +167,13 @@ impl Pipeline {
                 .for_each(|(state, ins, outs)| state.update(ins, outs));
         }
 
-        // Commit: close finished runs, keep the last one open.
-        let last = segments.len().saturating_sub(1);
-        for (k, (seg, seg_states)) in segments.iter().zip(states).enumerate() {
-            let symbol = symbols.get(seg.start).to_string();
-            if k == last {
-                self.open = Some(OpenRun {
-                    symbol,
-                    last_time: times[seg.start + seg.len - 1],
-                    indicators: seg_states,
-                });
-            } else {
-                self.closed.insert(symbol);
-            }
-        }
+        // Commit: the last run stays open with its state.
+        self.runs.commit(&symbols, &times, &segments);
+        self.open_state = states.pop();
 
         let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
         columns.extend(outputs.into_iter().map(|v| Arc::new(Float64Array::from(v)) as ArrayRef));
-        let options = RecordBatchOptions::new().with_row_count(Some(n));
         Ok(RecordBatch::try_new_with_options(out_schema, columns, &options)?)
-    }
-
-    /// Splits a batch into symbol runs and checks ordering against the runs
-    /// seen before, without changing any state.
-    fn segments(&self, symbols: &Symbols<'_>, times: &[i64]) -> Result<Vec<Segment>> {
-        let n = times.len();
-        let mut segments: Vec<Segment> = Vec::new();
-        let mut in_batch: HashSet<&str> = HashSet::new();
-        let unsorted = |row: usize, symbol: &str, column: &str, reason: String| BarrowError::Unsorted {
-            column: column.to_string(),
-            symbol: symbol.to_string(),
-            row,
-            reason,
-        };
-        let time_col = &self.spec.timestamp;
-        let sym_col = &self.spec.symbol;
-        let mut row = 0;
-        while row < n {
-            let symbol = symbols.get(row);
-            let start = row;
-            let mut prev_time = match &self.open {
-                Some(open) if start == 0 && open.symbol == symbol => Some(open.last_time),
-                _ => None,
-            };
-            let carried = prev_time.is_some();
-            if self.closed.contains(symbol)
-                || !in_batch.insert(symbol)
-                || (!carried && self.open.as_ref().is_some_and(|o| o.symbol == symbol))
-            {
-                return Err(unsorted(
-                    row,
-                    symbol,
-                    sym_col,
-                    "symbol appears again after other symbols".to_string(),
-                ));
-            }
-            while row < n && symbols.get(row) == symbol {
-                let t = times[row];
-                if let Some(p) = prev_time {
-                    if t == p {
-                        return Err(unsorted(row, symbol, time_col, format!("duplicate timestamp {t}")));
-                    }
-                    if t < p {
-                        return Err(unsorted(
-                            row,
-                            symbol,
-                            time_col,
-                            format!("timestamp {t} comes after {p}"),
-                        ));
-                    }
-                }
-                prev_time = Some(t);
-                row += 1;
-            }
-            segments.push(Segment {
-                start,
-                len: row - start,
-            });
-        }
-        Ok(segments)
     }
 }
 
@@ -369,6 +286,8 @@ mod tests {
         p.process(&tiny(&["A"], &[5], &[1.0])).unwrap();
         assert!(p.process(&tiny(&["A"], &[5], &[1.0])).is_err());
         assert!(p.process(&tiny(&["A", "A"], &[6, 6], &[1.0, 2.0])).is_err());
+        let empty = p.process(&tiny(&["A"], &[9], &[9.0]).slice(0, 0)).unwrap();
+        assert_eq!((empty.num_rows(), empty.num_columns()), (0, 4));
         let out = p.process(&tiny(&["A", "B"], &[6, 1], &[3.0, 4.0])).unwrap();
         assert_eq!(out.column(3).as_primitive::<Float64Type>().value(0), 2.0);
         assert!(p

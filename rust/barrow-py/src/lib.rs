@@ -14,6 +14,7 @@ use crate::arrow::ArrowData;
 use arrow_array::{ArrayRef, Float64Array};
 use barrow_core::backtest::{backtest_positions, BacktestConfig, Metrics};
 use barrow_core::data::synthetic::{generate_ohlcv, SyntheticConfig};
+use barrow_core::model::{ModelConfig, ModelStage as CoreModelStage};
 use barrow_core::pipeline::Pipeline as CorePipeline;
 use barrow_core::spec::PipelineSpec;
 use barrow_core::tree::{DecisionTreeClassifier as CoreTree, TreeParams};
@@ -176,6 +177,71 @@ impl Pipeline {
     }
 }
 
+/// Per-symbol train / predict / backtest over a stream sorted by (symbol,
+/// time): `push` returns the outputs of symbols whose runs ended, `finish`
+/// the last one.
+#[pyclass(module = "barrow._native")]
+struct ModelStage {
+    inner: CoreModelStage,
+}
+
+#[pymethods]
+impl ModelStage {
+    #[new]
+    fn new(config_json: &str) -> PyResult<Self> {
+        let config = ModelConfig::from_json(config_json).map_err(to_py_err)?;
+        Ok(Self {
+            inner: CoreModelStage::new(config).map_err(to_py_err)?,
+        })
+    }
+
+    /// Consumes one record batch.
+    fn push(&mut self, py: Python<'_>, batch: &Bound<'_, PyAny>) -> PyResult<Vec<ArrowData>> {
+        let batch = crate::arrow::import_batch(batch)?;
+        let inner = &mut self.inner;
+        let out = compute(py, || inner.push(&batch))?;
+        Ok(out
+            .into_iter()
+            .map(|b| ArrowData::from_batches(b.schema(), vec![b]))
+            .collect())
+    }
+
+    /// Ends the stream.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<Vec<ArrowData>> {
+        let inner = &mut self.inner;
+        let out = compute(py, || inner.finish())?;
+        Ok(out
+            .into_iter()
+            .map(|b| ArrowData::from_batches(b.schema(), vec![b]))
+            .collect())
+    }
+
+    /// The normalized config as JSON.
+    #[getter]
+    fn config_json(&self) -> String {
+        self.inner.config().to_json()
+    }
+
+    /// Output columns as (name, kind) with kind in string, time, double,
+    /// long, int ("time" has the input timestamp's type).
+    #[staticmethod]
+    fn output_columns() -> Vec<(String, String)> {
+        barrow_core::model::output_columns()
+            .into_iter()
+            .map(|(name, kind)| {
+                (
+                    name,
+                    serde_json::to_value(kind)
+                        .expect("kind")
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
 /// Generates seeded synthetic OHLCV bars as one Arrow record batch.
 #[pyfunction]
 #[pyo3(signature = (symbols, bars, seed=42, start_day=16437))]
@@ -333,6 +399,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(generate, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_class::<Pipeline>()?;
+    m.add_class::<ModelStage>()?;
     m.add_class::<DecisionTree>()?;
     m.add_class::<ArrowData>()?;
     Ok(())
