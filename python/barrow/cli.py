@@ -183,8 +183,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     demo.add_argument("--max-depth", type=int, default=5)
     demo.add_argument("--out", default="out/demo", help="folder for summary.json and metrics.parquet")
     sub.add_parser("functions", help="list the indicator catalogue")
+    sample = sub.add_parser("sample-data", help="write generated bars as Yahoo-style CSV files")
+    sample.add_argument("folder")
+    sample.add_argument("--symbols", type=int, default=20)
+    sample.add_argument("--bars", type=int, default=2520)
+    sample.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
     try:
+        if args.command == "sample-data":
+            from .data import write_yahoo_csvs
+
+            paths = write_yahoo_csvs(args.folder, args.symbols, args.bars, args.seed)
+            print(f"wrote {len(paths)} files to {args.folder}")
+            return 0
         if args.command == "functions":
             for f in functions():
                 params = ", ".join(f"{p['name']}={p['default']:g}" for p in f["params"])

@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from . import _native
 
-__all__ = ["generate"]
+__all__ = ["generate", "write_yahoo_csvs"]
 
 
 def generate(symbols: int = 10, bars: int = 2520, seed: int = 42) -> pa.Table:
@@ -19,3 +19,38 @@ def generate(symbols: int = 10, bars: int = 2520, seed: int = 42) -> pa.Table:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return pa.table(_native.generate(symbols, bars, seed))
+
+
+def write_yahoo_csvs(folder: str, symbols: int = 20, bars: int = 2520, seed: int = 42) -> list:
+    """Writes generated bars as Yahoo-style CSV files, one per symbol
+    (``SYM0000.csv``: ``Date,Open,High,Low,Close,Adj Close,Volume``), and
+    returns their paths."""
+    import os
+
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = generate(symbols=symbols, bars=bars, seed=seed)
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    options = pacsv.WriteOptions(quoting_style="none", include_header=False)
+    for k in range(symbols):
+        part = table.slice(k * bars, bars)
+        name = part["symbol"][0].as_py()
+        out = pa.table(
+            {
+                "Date": pc.strftime(part["timestamp"], format="%Y-%m-%d"),
+                "Open": part["open"],
+                "High": part["high"],
+                "Low": part["low"],
+                "Close": part["close"],
+                "Adj Close": part["close"],
+                "Volume": pc.cast(part["volume"], pa.int64()),
+            }
+        )
+        path = os.path.join(folder, f"{name}.csv")
+        with open(path, "wb") as fh:
+            fh.write(b"Date,Open,High,Low,Close,Adj Close,Volume\n")
+            pacsv.write_csv(out, fh, write_options=options)
+        paths.append(path)
+    return paths

@@ -37,10 +37,10 @@ def _partitioned(df: Any, symbol: str, timestamp: str, partitions: Optional[int]
     if partitions is not None:
         if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
             raise ValueError(f"partitions must be a positive integer, got {partitions!r}")
-        df = df.repartition(partitions, symbol)
     else:
-        df = df.repartition(symbol)
-    return df.sortWithinPartitions(symbol, timestamp)
+        # A few partitions per core; symbols are hashed into them.
+        partitions = 2 * df.sparkSession.sparkContext.defaultParallelism
+    return df.repartition(partitions, symbol).sortWithinPartitions(symbol, timestamp)
 
 
 def add_indicators(df: Any, spec_like: SpecLike, partitions: Optional[int] = None) -> Any:

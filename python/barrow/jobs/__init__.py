@@ -1,0 +1,1 @@
+"""Batch jobs built on barrow's Spark stages."""
