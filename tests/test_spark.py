@@ -130,7 +130,9 @@ def test_job_on_one_csv_and_on_a_symbol_column_csv(tmp_path, spark):
         body = (data / f"{name}.csv").read_text().splitlines()[1:]
         lines += [f"{name},{row}" for row in body]
     multi = tmp_path / "multi.csv"
-    multi.write_text("Symbol,Date,Open,High,Low,Close,Adj Close,Volume\n" + "\n".join(sorted(lines, key=lambda s: s[8:])))
+    multi.write_text(
+        "Symbol,Date,Open,High,Low,Close,Adj Close,Volume\n" + "\n".join(sorted(lines, key=lambda s: s[8:]))
+    )
     out2 = tmp_path / "multi"
     assert _run_job([str(multi), str(out2)]) == 0
     both = pq.read_table(out2 / "predictions").to_pandas()

@@ -164,7 +164,9 @@ def _load_parquet(spark: Any, files: List[str]) -> Any:
         raise InputError(f"{files[0]}: missing column(s) {missing}; the Parquet data has columns {df.columns}")
     ts_type = df.schema["timestamp"].dataType
     if not isinstance(ts_type, (T.DateType, T.TimestampType)):
-        raise InputError(f"{files[0]}: column 'timestamp' has type {ts_type.simpleString()}; expected date or timestamp")
+        raise InputError(
+            f"{files[0]}: column 'timestamp' has type {ts_type.simpleString()}; expected date or timestamp"
+        )
     for c in PRICE_COLUMNS:
         if not isinstance(df.schema[c].dataType, T.NumericType):
             raise InputError(
@@ -197,9 +199,19 @@ def _validate(df: Any, files: List[str]) -> None:
     aggs = [F.count(F.lit(1)).alias("rows")]
     for k, (_, cond, raw, _) in enumerate(checks):
         aggs.append(F.sum(F.when(cond, 1).otherwise(0)).alias(f"bad{k}"))
-        aggs.append(F.first(F.when(cond, F.concat_ws(" on ", F.coalesce(F.col(raw).cast("string"), F.lit("<empty>")),
-                                                     F.coalesce(F.col("_raw_date"), F.lit("?")))),
-                            ignorenulls=True).alias(f"ex{k}"))
+        aggs.append(
+            F.first(
+                F.when(
+                    cond,
+                    F.concat_ws(
+                        " on ",
+                        F.coalesce(F.col(raw).cast("string"), F.lit("<empty>")),
+                        F.coalesce(F.col("_raw_date"), F.lit("?")),
+                    ),
+                ),
+                ignorenulls=True,
+            ).alias(f"ex{k}")
+        )
     per_file = {r["_file"]: r for r in df.groupBy("_file").agg(*aggs).collect()}
     for f in files:
         if not any(_same_file(f, seen) for seen in per_file):
@@ -208,8 +220,7 @@ def _validate(df: Any, files: List[str]) -> None:
         for k, (column, _, _, what) in enumerate(checks):
             if r[f"bad{k}"]:
                 raise InputError(
-                    f"{name}: column '{column}' has {what} in {r[f'bad{k}']} of {r['rows']} rows "
-                    f"(first: {r[f'ex{k}']})"
+                    f"{name}: column '{column}' has {what} in {r[f'bad{k}']} of {r['rows']} rows (first: {r[f'ex{k}']})"
                 )
     dupes = (
         df.groupBy("symbol", "timestamp")

@@ -54,12 +54,13 @@ def default_output(input_path: str) -> str:
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="process_data.py", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="process_data.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("input", help="CSV file, folder of CSVs, or Parquet (local path or s3://)")
     p.add_argument("output", nargs="?", help="output folder (default: INPUT without extension + '_barrow')")
     p.add_argument("--spec", help="indicator spec: a JSON file or inline JSON (default: RSI, returns, MAs, MACD, ...)")
-    p.add_argument("--features", help="comma-separated feature columns (default: %s)" % ",".join(DEFAULT_FEATURES))
+    p.add_argument("--features", help=f"comma-separated feature columns (default: {','.join(DEFAULT_FEATURES)})")
     split = p.add_mutually_exclusive_group()
     split.add_argument("--train-fraction", type=float, default=None, help="share of each symbol's bars to train on")
     split.add_argument("--split-date", help="train on bars before this date (YYYY-MM-DD)")
@@ -182,20 +183,26 @@ def _fmt(v: Any, pct: bool = True) -> str:
 
 def print_table(summary: Dict[str, Any], limit: int = 25) -> None:
     rows = summary["per_symbol"]
-    print(f"barrow {summary['barrow_version']}: {summary['symbols']} symbols, {summary['test_bars']:,} test bars "
-          f"-> {summary['output']}")
+    print(
+        f"barrow {summary['barrow_version']}: {summary['symbols']} symbols, {summary['test_bars']:,} test bars "
+        f"-> {summary['output']}"
+    )
     head = f"{'symbol':<12}{'accuracy':>9}{'strategy':>11}{'buy&hold':>11}{'strat sharpe':>14}{'b&h sharpe':>12}"
     print(head)
     print("-" * len(head))
     for r in rows[:limit]:
-        print(f"{r['symbol']:<12}{_fmt(r['accuracy'], False):>9}{_fmt(r['strategy_total_return']):>11}"
-              f"{_fmt(r['buy_and_hold_total_return']):>11}{_fmt(r['strategy_sharpe'], False):>14}"
-              f"{_fmt(r['buy_and_hold_sharpe'], False):>12}")
+        print(
+            f"{r['symbol']:<12}{_fmt(r['accuracy'], False):>9}{_fmt(r['strategy_total_return']):>11}"
+            f"{_fmt(r['buy_and_hold_total_return']):>11}{_fmt(r['strategy_sharpe'], False):>14}"
+            f"{_fmt(r['buy_and_hold_sharpe'], False):>12}"
+        )
     if len(rows) > limit:
         print(f"... {len(rows) - limit} more symbols")
     ms, mb = summary["mean_strategy"], summary["mean_buy_and_hold"]
-    print(f"{'mean':<12}{_fmt(summary['mean_accuracy'], False):>9}{_fmt(ms['total_return']):>11}"
-          f"{_fmt(mb['total_return']):>11}{_fmt(ms['sharpe'], False):>14}{_fmt(mb['sharpe'], False):>12}")
+    print(
+        f"{'mean':<12}{_fmt(summary['mean_accuracy'], False):>9}{_fmt(ms['total_return']):>11}"
+        f"{_fmt(mb['total_return']):>11}{_fmt(ms['sharpe'], False):>14}{_fmt(mb['sharpe'], False):>12}"
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
