@@ -94,7 +94,9 @@ def _session(master: Optional[str]) -> Any:
 
     if master or not SparkConf().contains("spark.master"):
         builder = builder.master(master or "local[*]")
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("WARN")
+    return session
 
 
 def _split_rule(df: Any, args: argparse.Namespace) -> Dict[str, Any]:
