@@ -609,7 +609,10 @@ mod tests {
             assert_eq!(b.num_rows(), 400 - 280 + 1);
             let rec = b.column(0).as_string::<i32>();
             assert_eq!(rec.value(b.num_rows() - 1), "metrics");
-            assert!(b.column_by_name("proba_up").unwrap().null_count() <= 1, "only the metrics row lacks a probability");
+            assert!(
+                b.column_by_name("proba_up").unwrap().null_count() <= 1,
+                "only the metrics row lacks a probability"
+            );
         }
     }
 
