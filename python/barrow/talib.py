@@ -11,12 +11,12 @@ leading NaNs are skipped and later NaNs propagate; bad parameters raise
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+import inspect
+import json
+from typing import Any, Callable, Dict, List, Tuple
 
 from . import _native
 from ._convert import call_indicator
-
-__all__ = ["ATR", "BBANDS", "EMA", "LOG_RETURN", "MACD", "RSI", "SMA", "get_functions"]
 
 
 def _run(func: str, inputs, params: dict):
@@ -62,6 +62,43 @@ def LOG_RETURN(real: Any, timeperiod: int = 1) -> Any:
     return _run("LOG_RETURN", [("real", real)], {"timeperiod": timeperiod})[0]
 
 
-def get_functions() -> list:
-    """Names of the TA-Lib functions this module implements."""
-    return ["ATR", "BBANDS", "EMA", "MACD", "RSI", "SMA"]
+def _wrapper(info: Dict[str, Any]) -> Callable[..., Any]:
+    """A TA-Lib-style function for a catalogue entry: positional inputs in
+    TA-Lib order, then keyword parameters with TA-Lib's defaults."""
+    name, inputs, params = info["name"], list(info["inputs"]), info["params"]
+    single = len(info["outputs"]) == 1
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature(
+        [inspect.Parameter(i, kind) for i in inputs]
+        + [
+            inspect.Parameter(p["name"], kind, default=int(p["default"]) if p["kind"] == "int" else p["default"])
+            for p in params
+        ]
+    )
+
+    def indicator(*args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        outs = _run(
+            name, [(i, bound.arguments[i]) for i in inputs], {p["name"]: bound.arguments[p["name"]] for p in params}
+        )
+        return outs[0] if single else tuple(outs)
+
+    indicator.__name__ = indicator.__qualname__ = name
+    indicator.__doc__ = f"{info['doc']} ({info['group']}; outputs: {', '.join(info['outputs'])})"
+    indicator.__signature__ = signature  # type: ignore[attr-defined]
+    return indicator
+
+
+_CATALOGUE = json.loads(_native.functions_json())
+for _info in _CATALOGUE:
+    if _info["name"] not in globals():
+        globals()[_info["name"]] = _wrapper(_info)
+
+__all__ = [*sorted(f["name"] for f in _CATALOGUE), "get_functions"]
+
+
+def get_functions() -> List[str]:
+    """Names of the TA-Lib functions this module implements (barrow's own
+    extras such as LOG_RETURN are not listed)."""
+    return sorted(f["name"] for f in _CATALOGUE if f["group"] != "Returns")

@@ -19,8 +19,9 @@
 //! ```
 //!
 //! Files are grouped as TA-Lib groups its functions (overlap, momentum,
-//! volatility) plus `returns` for features TA-Lib lacks.
+//! volatility, math) plus `returns` for features TA-Lib lacks.
 
+pub mod math;
 pub mod momentum;
 pub mod overlap;
 pub mod registry;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::math::{Map1, Map2, Sum};
 use super::momentum::{Macd, Rsi};
 use super::overlap::{Bbands, Ema, MaType, Sma};
 use super::returns::LogReturn;
@@ -92,6 +93,9 @@ const MATYPE: ParamInfo = ParamInfo {
 
 const REAL: &[&str] = &["real"];
 const HLC: &[&str] = &["high", "low", "close"];
+const HL: &[&str] = &["high", "low"];
+const OHLC: &[&str] = &["open", "high", "low", "close"];
+const REAL01: &[&str] = &["real0", "real1"];
 
 // Parameters are validated (integral, in range) before a builder runs, so
 // the casts below are exact.
@@ -167,6 +171,222 @@ static FUNCTIONS: &[FunctionInfo] = &[
         build: |p| Ok(Box::new(Atr::new(p[0] as usize)?)),
     },
     FunctionInfo {
+        name: "ACOS",
+        group: "Math Transform",
+        doc: "Vector trigonometric ACos: acos(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::acos))),
+    },
+    FunctionInfo {
+        name: "ASIN",
+        group: "Math Transform",
+        doc: "Vector trigonometric ASin: asin(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::asin))),
+    },
+    FunctionInfo {
+        name: "ATAN",
+        group: "Math Transform",
+        doc: "Vector trigonometric ATan: atan(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::atan))),
+    },
+    FunctionInfo {
+        name: "CEIL",
+        group: "Math Transform",
+        doc: "Vector ceiling: ceil(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::ceil))),
+    },
+    FunctionInfo {
+        name: "COS",
+        group: "Math Transform",
+        doc: "Vector trigonometric cosine: cos(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::cos))),
+    },
+    FunctionInfo {
+        name: "COSH",
+        group: "Math Transform",
+        doc: "Vector trigonometric cosh: cosh(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::cosh))),
+    },
+    FunctionInfo {
+        name: "EXP",
+        group: "Math Transform",
+        doc: "Vector arithmetic exp: e^x.",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::exp))),
+    },
+    FunctionInfo {
+        name: "FLOOR",
+        group: "Math Transform",
+        doc: "Vector floor: floor(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::floor))),
+    },
+    FunctionInfo {
+        name: "LN",
+        group: "Math Transform",
+        doc: "Vector natural log: ln(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::ln))),
+    },
+    FunctionInfo {
+        name: "LOG10",
+        group: "Math Transform",
+        doc: "Vector base-10 log: log10(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::log10))),
+    },
+    FunctionInfo {
+        name: "SIN",
+        group: "Math Transform",
+        doc: "Vector trigonometric sine: sin(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::sin))),
+    },
+    FunctionInfo {
+        name: "SINH",
+        group: "Math Transform",
+        doc: "Vector trigonometric sinh: sinh(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::sinh))),
+    },
+    FunctionInfo {
+        name: "SQRT",
+        group: "Math Transform",
+        doc: "Vector square root: sqrt(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::sqrt))),
+    },
+    FunctionInfo {
+        name: "TAN",
+        group: "Math Transform",
+        doc: "Vector trigonometric tangent: tan(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::tan))),
+    },
+    FunctionInfo {
+        name: "TANH",
+        group: "Math Transform",
+        doc: "Vector trigonometric tanh: tanh(x).",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map1::new(f64::tanh))),
+    },
+    FunctionInfo {
+        name: "ADD",
+        group: "Math Operators",
+        doc: "Vector arithmetic add: real0 + real1.",
+        inputs: REAL01,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(2, |v| v[0] + v[1]))),
+    },
+    FunctionInfo {
+        name: "SUB",
+        group: "Math Operators",
+        doc: "Vector arithmetic subtraction: real0 - real1.",
+        inputs: REAL01,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(2, |v| v[0] - v[1]))),
+    },
+    FunctionInfo {
+        name: "MULT",
+        group: "Math Operators",
+        doc: "Vector arithmetic multiply: real0 * real1.",
+        inputs: REAL01,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(2, |v| v[0] * v[1]))),
+    },
+    FunctionInfo {
+        name: "DIV",
+        group: "Math Operators",
+        doc: "Vector arithmetic division: real0 / real1.",
+        inputs: REAL01,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(2, |v| v[0] / v[1]))),
+    },
+    FunctionInfo {
+        name: "SUM",
+        group: "Math Operators",
+        doc: "Rolling sum of the last timeperiod values.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Sum::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "AVGPRICE",
+        group: "Price Transform",
+        doc: "Average price: (high + low + close + open) / 4, summed in that order as TA-Lib does.",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(4, |v| (v[1] + v[2] + v[3] + v[0]) / 4.0))),
+    },
+    FunctionInfo {
+        name: "MEDPRICE",
+        group: "Price Transform",
+        doc: "Median price: (high + low) / 2.",
+        inputs: HL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(2, |v| (v[0] + v[1]) / 2.0))),
+    },
+    FunctionInfo {
+        name: "TYPPRICE",
+        group: "Price Transform",
+        doc: "Typical price: (high + low + close) / 3.",
+        inputs: HLC,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(3, |v| (v[0] + v[1] + v[2]) / 3.0))),
+    },
+    FunctionInfo {
+        name: "WCLPRICE",
+        group: "Price Transform",
+        doc: "Weighted close price: (high + low + 2 * close) / 4.",
+        inputs: HLC,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Map2::new(3, |v| (v[0] + v[1] + v[2] * 2.0) / 4.0))),
+    },
+    FunctionInfo {
         name: "LOG_RETURN",
         group: "Returns",
         doc: "Log return over timeperiod bars: ln(x[t] / x[t-timeperiod]).",
@@ -240,13 +460,15 @@ impl FunctionInfo {
     }
 }
 
-/// The column an input reads when a spec does not map it: `real` reads
-/// `close`, every other input reads the column of its own name.
+/// The column an input reads when a spec does not map it, as in TA-Lib's
+/// abstract API: `real` reads `close`, `real0`/`real1` read `high`/`low`,
+/// every other input reads the column of its own name.
 pub fn default_column(input: &str) -> &str {
-    if input == "real" {
-        "close"
-    } else {
-        input
+    match input {
+        "real" => "close",
+        "real0" => "high",
+        "real1" => "low",
+        other => other,
     }
 }
 

@@ -1,0 +1,8 @@
+//! Math operators and math transforms: element-wise functions of one or two
+//! series, and the rolling sum.
+
+mod elementwise;
+mod sum;
+
+pub use elementwise::{Map1, Map2};
+pub use sum::Sum;

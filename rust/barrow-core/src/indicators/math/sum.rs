@@ -1,0 +1,90 @@
+//! SUM — rolling sum over `p` values.
+//!
+//! A running total in TA-Lib's order (add the new value, take the output,
+//! subtract the trailing value). Lookback `p - 1`.
+
+use super::super::{check_shapes, ring::Ring, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming rolling sum.
+#[derive(Clone, Debug)]
+pub struct Sum {
+    period: usize,
+    seen: usize,
+    total: f64,
+    window: Ring,
+}
+
+impl Sum {
+    /// A rolling sum over `period >= 1` values.
+    pub fn new(period: usize) -> Result<Self> {
+        if period == 0 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            period,
+            seen: 0,
+            total: 0.0,
+            window: Ring::new(period - 1),
+        })
+    }
+
+    /// Consumes one value and returns the sum (NaN during the lookback).
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        if self.period == 1 {
+            self.seen += 1;
+            return v;
+        }
+        self.total += v;
+        let trailing = self.window.swap(v);
+        let out = if self.seen + 1 >= self.period {
+            let out = self.total;
+            self.total -= trailing;
+            out
+        } else {
+            f64::NAN
+        };
+        self.seen += 1;
+        out
+    }
+}
+
+impl Indicator for Sum {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.seen = 0;
+        self.total = 0.0;
+        self.window.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn sum_is_a_running_total() {
+        let mut s = Sum::new(3).unwrap();
+        let out: Vec<f64> = [1.0, 2.0, 3.0, 4.0].iter().map(|&v| s.step(v)).collect();
+        assert!(out[0].is_nan() && out[1].is_nan());
+        assert_eq!(&out[2..], &[6.0, 9.0]);
+    }
+
+    #[test]
+    fn sum_is_chunk_invariant() {
+        let x = walk(200, 12);
+        assert_chunk_invariant(&|| Box::new(Sum::new(30).unwrap()), &[&x], 1, &[1, 7, 31]);
+    }
+}
