@@ -19,6 +19,15 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "BBANDS": [{"timeperiod": 5}, {"timeperiod": 10, "nbdevup": 1.5, "nbdevdn": 2.5}, {"timeperiod": 7, "matype": 1}],
     "ATR": [{"timeperiod": 1}, {"timeperiod": 30}],
     "SUM": [{"timeperiod": 2}, {"timeperiod": 100}],
+    "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
+    "ROC": [{"timeperiod": 1}],
+    "ROCP": [{"timeperiod": 1}],
+    "ROCR": [{"timeperiod": 3}],
+    "ROCR100": [{"timeperiod": 3}],
+    "VAR": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 30}],
+    "STDDEV": [{"timeperiod": 2}, {"timeperiod": 20, "nbdev": 2.0}],
+    "MAX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MIN": [{"timeperiod": 2}, {"timeperiod": 7}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

@@ -26,6 +26,7 @@ pub mod momentum;
 pub mod overlap;
 pub mod registry;
 pub mod returns;
+pub mod statistic;
 pub mod volatility;
 
 mod fp;

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::math::{Map1, Map2, Sum};
-use super::momentum::{Macd, Rsi};
-use super::overlap::{Bbands, Ema, MaType, Sma};
+use super::momentum::{Change, ChangeKind, Macd, Rsi};
+use super::overlap::{Bbands, Ema, ExtremeKind, Extremes, MaType, Sma};
 use super::returns::LogReturn;
-use super::volatility::Atr;
+use super::statistic::Deviation;
+use super::volatility::{Atr, Trange};
 use super::Indicator;
 use crate::error::{BarrowError, Result};
 
@@ -82,6 +83,14 @@ const fn nbdev(name: &'static str) -> ParamInfo {
         max: 3e37,
     }
 }
+
+const NBDEV1: ParamInfo = ParamInfo {
+    name: "nbdev",
+    kind: ParamKind::Float,
+    default: 1.0,
+    min: -3e37,
+    max: 3e37,
+};
 
 const MATYPE: ParamInfo = ParamInfo {
     name: "matype",
@@ -385,6 +394,96 @@ static FUNCTIONS: &[FunctionInfo] = &[
         params: &[],
         outputs: &["real"],
         build: |_| Ok(Box::new(Map2::new(3, |v| (v[0] + v[1] + v[2] * 2.0) / 4.0))),
+    },
+    FunctionInfo {
+        name: "MOM",
+        group: "Momentum Indicators",
+        doc: "Momentum: x[t] - x[t-timeperiod].",
+        inputs: REAL,
+        params: &[period("timeperiod", 10.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Change::new(ChangeKind::Mom, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ROC",
+        group: "Momentum Indicators",
+        doc: "Rate of change: (x[t] / x[t-timeperiod] - 1) * 100.",
+        inputs: REAL,
+        params: &[period("timeperiod", 10.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Change::new(ChangeKind::Roc, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ROCP",
+        group: "Momentum Indicators",
+        doc: "Rate of change percentage: (x[t] - x[t-timeperiod]) / x[t-timeperiod].",
+        inputs: REAL,
+        params: &[period("timeperiod", 10.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Change::new(ChangeKind::Rocp, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ROCR",
+        group: "Momentum Indicators",
+        doc: "Rate of change ratio: x[t] / x[t-timeperiod].",
+        inputs: REAL,
+        params: &[period("timeperiod", 10.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Change::new(ChangeKind::Rocr, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ROCR100",
+        group: "Momentum Indicators",
+        doc: "Rate of change ratio times 100.",
+        inputs: REAL,
+        params: &[period("timeperiod", 10.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Change::new(ChangeKind::Rocr100, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MAX",
+        group: "Math Operators",
+        doc: "Highest value over timeperiod bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Extremes::new(ExtremeKind::Max, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MIN",
+        group: "Math Operators",
+        doc: "Lowest value over timeperiod bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Extremes::new(ExtremeKind::Min, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "VAR",
+        group: "Statistic Functions",
+        doc: "Rolling population variance over timeperiod values (nbdev is accepted and ignored, as in TA-Lib).",
+        inputs: REAL,
+        params: &[period("timeperiod", 5.0, 1.0), NBDEV1],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Deviation::var(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "STDDEV",
+        group: "Statistic Functions",
+        doc: "Rolling population standard deviation over timeperiod values, times nbdev.",
+        inputs: REAL,
+        params: &[period("timeperiod", 5.0, 2.0), NBDEV1],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Deviation::stddev(p[0] as usize, p[1])?)),
+    },
+    FunctionInfo {
+        name: "TRANGE",
+        group: "Volatility Indicators",
+        doc: "True range: max(high - low, |previous close - high|, |previous close - low|).",
+        inputs: HLC,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Trange::new())),
     },
     FunctionInfo {
         name: "LOG_RETURN",

@@ -1,7 +1,9 @@
 //! Momentum indicators.
 
+mod change;
 mod macd;
 mod rsi;
 
+pub use change::{Change, ChangeKind};
 pub use macd::Macd;
 pub use rsi::Rsi;

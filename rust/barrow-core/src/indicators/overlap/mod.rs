@@ -2,8 +2,10 @@
 
 mod bbands;
 mod ema;
+mod extremes;
 mod sma;
 
 pub use bbands::{Bbands, MaType};
 pub use ema::Ema;
+pub use extremes::{ExtremeKind, Extremes};
 pub use sma::Sma;

@@ -1,0 +1,113 @@
+//! MOM, ROC, ROCP, ROCR, ROCR100 — change over `p` bars.
+//!
+//! With `x0 = x[t-p]`: MOM `x - x0`; ROC `(x / x0 - 1) * 100`; ROCP
+//! `(x - x0) / x0`; ROCR `x / x0`; ROCR100 `(x / x0) * 100`. The ratios are
+//! 0 when `x0` is 0, as in TA-Lib. Lookback `p`.
+
+use super::super::{check_shapes, ring::Ring, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Which change to compute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Difference.
+    Mom,
+    /// Percentage change.
+    Roc,
+    /// Fractional change.
+    Rocp,
+    /// Ratio.
+    Rocr,
+    /// Ratio times 100.
+    Rocr100,
+}
+
+/// Streaming change over `p` bars.
+#[derive(Clone, Debug)]
+pub struct Change {
+    kind: ChangeKind,
+    period: usize,
+    seen: usize,
+    window: Ring,
+}
+
+impl Change {
+    /// A change over `period >= 1` bars.
+    pub fn new(kind: ChangeKind, period: usize) -> Result<Self> {
+        if period == 0 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            kind,
+            period,
+            seen: 0,
+            window: Ring::new(period),
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, x: f64) -> f64 {
+        let x0 = self.window.swap(x);
+        let seen = self.seen;
+        self.seen += 1;
+        if seen < self.period {
+            return f64::NAN;
+        }
+        match self.kind {
+            ChangeKind::Mom => x - x0,
+            _ if x0 == 0.0 => 0.0,
+            ChangeKind::Roc => ((x / x0) - 1.0) * 100.0,
+            ChangeKind::Rocp => (x - x0) / x0,
+            ChangeKind::Rocr => x / x0,
+            ChangeKind::Rocr100 => (x / x0) * 100.0,
+        }
+    }
+}
+
+impl Indicator for Change {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.seen = 0;
+        self.window.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn changes_over_two_bars() {
+        let x = [2.0, 3.0, 4.0, 6.0];
+        let run = |k| {
+            let mut c = Change::new(k, 2).unwrap();
+            x.iter().map(|&v| c.step(v)).collect::<Vec<_>>()
+        };
+        assert_eq!(run(ChangeKind::Mom)[2..], [2.0, 3.0]);
+        assert_eq!(run(ChangeKind::Rocr)[2..], [2.0, 2.0]);
+        assert_eq!(run(ChangeKind::Roc)[2..], [100.0, 100.0]);
+    }
+
+    #[test]
+    fn change_is_chunk_invariant() {
+        let x = walk(100, 14);
+        assert_chunk_invariant(
+            &|| Box::new(Change::new(ChangeKind::Roc, 10).unwrap()),
+            &[&x],
+            1,
+            &[1, 3, 11],
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! MAX and MIN — extremes over the last `p` bars.
+//!
+//! TA-Lib's scan: the running extreme is kept with its index, replaced by a
+//! new value that ties or beats it, and found again by scanning the window
+//! when it leaves (which also fixes how NaNs behave). Lookback `p - 1`.
+
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// The last `cap` values of a series, addressable by their global index.
+#[derive(Clone, Debug)]
+struct History {
+    buf: Vec<f64>,
+}
+
+impl History {
+    fn new(cap: usize) -> Self {
+        Self { buf: vec![0.0; cap] }
+    }
+
+    #[inline(always)]
+    fn put(&mut self, index: usize, v: f64) {
+        let cap = self.buf.len();
+        self.buf[index % cap] = v;
+    }
+
+    #[inline(always)]
+    fn get(&self, index: usize) -> f64 {
+        self.buf[index % self.buf.len()]
+    }
+}
+
+/// Which extreme to compute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtremeKind {
+    /// Highest value.
+    Max,
+    /// Lowest value.
+    Min,
+}
+
+/// Streaming window extremes.
+#[derive(Clone, Debug)]
+pub struct Extremes {
+    kind: ExtremeKind,
+    period: usize,
+    seen: usize,
+    values: History,
+    best: f64,
+    best_index: Option<usize>,
+}
+
+impl Extremes {
+    /// Extremes over `period >= 2` bars.
+    pub fn new(kind: ExtremeKind, period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            kind,
+            period,
+            seen: 0,
+            values: History::new(period),
+            best: 0.0,
+            best_index: None,
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    fn step(&mut self, a: f64) -> f64 {
+        let today = self.seen;
+        self.seen += 1;
+        self.values.put(today, a);
+        if today + 1 < self.period {
+            return f64::NAN;
+        }
+        let trailing = today + 1 - self.period;
+        let beats = |x: f64, best: f64, strict: bool| match (self.kind, strict) {
+            (ExtremeKind::Max, true) => x > best,
+            (ExtremeKind::Max, false) => x >= best,
+            (ExtremeKind::Min, true) => x < best,
+            (ExtremeKind::Min, false) => x <= best,
+        };
+        if self.best_index.is_none_or(|i| i < trailing) {
+            let mut idx = trailing;
+            let mut best = self.values.get(trailing);
+            for i in trailing + 1..=today {
+                let x = self.values.get(i);
+                if beats(x, best, true) {
+                    idx = i;
+                    best = x;
+                }
+            }
+            self.best = best;
+            self.best_index = Some(idx);
+        } else if beats(a, self.best, false) {
+            self.best = a;
+            self.best_index = Some(today);
+        }
+        self.best
+    }
+}
+
+impl Indicator for Extremes {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &a) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(a);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.seen = 0;
+        self.best_index = None;
+        self.best = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn window_extremes() {
+        let x = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0];
+        let run = |k| {
+            let mut e = Extremes::new(k, 3).unwrap();
+            x.iter().map(|&v| e.step(v)).collect::<Vec<_>>()
+        };
+        assert_eq!(run(ExtremeKind::Max)[2..], [4.0, 4.0, 5.0, 9.0, 9.0]);
+        assert_eq!(run(ExtremeKind::Min)[2..], [1.0, 1.0, 1.0, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn extremes_are_chunk_invariant() {
+        let x = walk(300, 15);
+        for k in [ExtremeKind::Max, ExtremeKind::Min] {
+            assert_chunk_invariant(&|| Box::new(Extremes::new(k, 14).unwrap()), &[&x], 1, &[1, 5, 40]);
+        }
+    }
+}

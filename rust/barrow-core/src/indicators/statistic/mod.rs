@@ -1,0 +1,6 @@
+//! Statistic functions.
+
+mod stddev;
+pub(crate) mod variance;
+
+pub use stddev::Deviation;
