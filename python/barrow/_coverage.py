@@ -49,6 +49,7 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         "real": close,
         "real0": close * (1 + spread[1]),
         "real1": close * (1 - spread[2]),
+        "volume": np.round(rng.random(n) * 1e6),
     }
     return [series[k] for k in names]
 

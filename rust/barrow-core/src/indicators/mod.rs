@@ -28,6 +28,7 @@ pub mod registry;
 pub mod returns;
 pub mod statistic;
 pub mod volatility;
+pub mod volume;
 
 mod fp;
 mod ring;

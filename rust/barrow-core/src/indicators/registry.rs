@@ -15,6 +15,7 @@ use super::overlap::{Bbands, Ema, ExtremeKind, Extremes, MaType, Sma};
 use super::returns::LogReturn;
 use super::statistic::Deviation;
 use super::volatility::{Atr, Trange};
+use super::volume::{Ad, Obv};
 use super::Indicator;
 use crate::error::{BarrowError, Result};
 
@@ -105,6 +106,7 @@ const HLC: &[&str] = &["high", "low", "close"];
 const HL: &[&str] = &["high", "low"];
 const OHLC: &[&str] = &["open", "high", "low", "close"];
 const REAL01: &[&str] = &["real0", "real1"];
+const HLCV: &[&str] = &["high", "low", "close", "volume"];
 
 // Parameters are validated (integral, in range) before a builder runs, so
 // the casts below are exact.
@@ -484,6 +486,41 @@ static FUNCTIONS: &[FunctionInfo] = &[
         params: &[],
         outputs: &["real"],
         build: |_| Ok(Box::new(Trange::new())),
+    },
+    FunctionInfo {
+        name: "BOP",
+        group: "Momentum Indicators",
+        doc: "Balance of power: (close - open) / (high - low), 0 when the range is below 1e-14.",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["real"],
+        build: |_| {
+            Ok(Box::new(Map2::new(4, |v| {
+                if v[1] - v[2] < 1e-14 {
+                    0.0
+                } else {
+                    (v[3] - v[0]) / (v[1] - v[2])
+                }
+            })))
+        },
+    },
+    FunctionInfo {
+        name: "OBV",
+        group: "Volume Indicators",
+        doc: "On-balance volume: running sum of volume signed by the price's direction.",
+        inputs: &["real", "volume"],
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Obv::new())),
+    },
+    FunctionInfo {
+        name: "AD",
+        group: "Volume Indicators",
+        doc: "Chaikin A/D line: running sum of ((close - low) - (high - close)) / (high - low) * volume.",
+        inputs: HLCV,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Ad::new())),
     },
     FunctionInfo {
         name: "LOG_RETURN",

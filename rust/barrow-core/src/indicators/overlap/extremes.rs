@@ -66,9 +66,9 @@ impl Extremes {
         })
     }
 
-    /// Consumes one value.
+    /// Consumes one value and returns the extreme (NaN during the lookback).
     #[inline(always)]
-    fn step(&mut self, a: f64) -> f64 {
+    pub fn step(&mut self, a: f64) -> f64 {
         let today = self.seen;
         self.seen += 1;
         self.values.put(today, a);

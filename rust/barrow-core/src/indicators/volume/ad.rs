@@ -1,0 +1,59 @@
+//! AD — Chaikin accumulation/distribution line.
+//!
+//! `ad += ((close - low) - (high - close)) / (high - low) * volume` for bars
+//! with a positive range; lookback 0.
+
+use super::super::{check_shapes, Indicator};
+
+/// Streaming A/D line; inputs are (high, low, close, volume).
+#[derive(Clone, Debug, Default)]
+pub struct Ad {
+    ad: f64,
+}
+
+impl Ad {
+    /// A fresh A/D line.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Consumes one bar.
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
+        let range = high - low;
+        if range > 0.0 {
+            self.ad += (((close - low) - (high - close)) / range) * volume;
+        }
+        self.ad
+    }
+}
+
+impl Indicator for Ad {
+    fn lookback(&self) -> usize {
+        0
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 4, 1);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.ad = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ad_accumulates_money_flow() {
+        let mut a = Ad::new();
+        assert_eq!(a.step(10.0, 8.0, 10.0, 100.0), 100.0);
+        assert_eq!(a.step(10.0, 8.0, 8.0, 50.0), 50.0);
+        assert_eq!(a.step(9.0, 9.0, 9.0, 50.0), 50.0);
+    }
+}

@@ -1,0 +1,7 @@
+//! Volume indicators.
+
+mod ad;
+mod obv;
+
+pub use ad::Ad;
+pub use obv::Obv;

@@ -1,0 +1,64 @@
+//! OBV — on-balance volume.
+//!
+//! Starts at the first bar's volume; each later bar adds its volume when
+//! the price rose, subtracts it when the price fell. Lookback 0.
+
+use super::super::{check_shapes, Indicator};
+
+/// Streaming on-balance volume; inputs are (real, volume).
+#[derive(Clone, Debug, Default)]
+pub struct Obv {
+    state: Option<(f64, f64)>,
+}
+
+impl Obv {
+    /// A fresh OBV.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Consumes one bar.
+    #[inline(always)]
+    pub fn step(&mut self, price: f64, volume: f64) -> f64 {
+        let obv = match self.state {
+            None => volume,
+            Some((obv, prev)) if price > prev => obv + volume,
+            Some((obv, prev)) if price < prev => obv - volume,
+            Some((obv, _)) => obv,
+        };
+        self.state = Some((obv, price));
+        obv
+    }
+}
+
+impl Indicator for Obv {
+    fn lookback(&self) -> usize {
+        0
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 2, 1);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.state = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn obv_follows_the_direction_of_price() {
+        let mut o = Obv::new();
+        let out: Vec<f64> = [(1.0, 10.0), (2.0, 5.0), (1.5, 3.0), (1.5, 7.0)]
+            .iter()
+            .map(|&(p, v)| o.step(p, v))
+            .collect();
+        assert_eq!(out, vec![10.0, 15.0, 12.0, 12.0]);
+    }
+}
