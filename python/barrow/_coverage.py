@@ -18,6 +18,7 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "MACD": [{"fastperiod": 5, "slowperiod": 35, "signalperiod": 5}, {"fastperiod": 26, "slowperiod": 12}],
     "BBANDS": [{"timeperiod": 5}, {"timeperiod": 10, "nbdevup": 1.5, "nbdevdn": 2.5}, {"timeperiod": 7, "matype": 1}],
     "ATR": [{"timeperiod": 1}, {"timeperiod": 30}],
+    "NATR": [{"timeperiod": 2}, {"timeperiod": 30}],
     "SUM": [{"timeperiod": 2}, {"timeperiod": 100}],
     "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
     "ROC": [{"timeperiod": 1}],

@@ -14,7 +14,7 @@ use super::momentum::{Change, ChangeKind, Macd, Rsi};
 use super::overlap::{Bbands, Ema, ExtremeKind, Extremes, MaType, Sma};
 use super::returns::LogReturn;
 use super::statistic::Deviation;
-use super::volatility::{Atr, Trange};
+use super::volatility::{Atr, Natr, Trange};
 use super::volume::{Ad, Obv};
 use super::Indicator;
 use crate::error::{BarrowError, Result};
@@ -521,6 +521,15 @@ static FUNCTIONS: &[FunctionInfo] = &[
         params: &[],
         outputs: &["real"],
         build: |_| Ok(Box::new(Ad::new())),
+    },
+    FunctionInfo {
+        name: "NATR",
+        group: "Volatility Indicators",
+        doc: "Normalized average true range: ATR / close * 100 (timeperiod 1, which TA-Lib accepts, is not supported yet).",
+        inputs: HLC,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Natr::new(p[0] as usize)?)),
     },
     FunctionInfo {
         name: "LOG_RETURN",
