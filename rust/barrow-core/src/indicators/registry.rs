@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use super::math::{Map1, Map2, Sum};
 use super::momentum::{Change, ChangeKind, Macd, Rsi};
-use super::overlap::{Bbands, Ema, ExtremeKind, Extremes, MaType, Sma};
+use super::overlap::{
+    Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
+};
 use super::returns::LogReturn;
 use super::statistic::Deviation;
 use super::volatility::{Atr, Natr, Trange};
@@ -93,6 +95,14 @@ const NBDEV1: ParamInfo = ParamInfo {
     max: 3e37,
 };
 
+const VFACTOR: ParamInfo = ParamInfo {
+    name: "vfactor",
+    kind: ParamKind::Float,
+    default: 0.7,
+    min: 0.0,
+    max: 1.0,
+};
+
 const MATYPE: ParamInfo = ParamInfo {
     name: "matype",
     kind: ParamKind::Int,
@@ -149,6 +159,69 @@ static FUNCTIONS: &[FunctionInfo] = &[
                 MaType::from_code(p[3] as i64)?,
             )?))
         },
+    },
+    FunctionInfo {
+        name: "WMA",
+        group: "Overlap Studies",
+        doc: "Weighted moving average, weights 1..timeperiod (newest heaviest).",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::Wma(Wma::new(p[0] as usize)?)))),
+    },
+    FunctionInfo {
+        name: "DEMA",
+        group: "Overlap Studies",
+        doc: "Double exponential moving average: 2 EMA - EMA(EMA).",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::Multi(MultiEma::new(p[0] as usize, 2)?)))),
+    },
+    FunctionInfo {
+        name: "TEMA",
+        group: "Overlap Studies",
+        doc: "Triple exponential moving average: 3 EMA - 3 EMA(EMA) + EMA(EMA(EMA)).",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::Multi(MultiEma::new(p[0] as usize, 3)?)))),
+    },
+    FunctionInfo {
+        name: "TRIMA",
+        group: "Overlap Studies",
+        doc: "Triangular moving average.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::Trima(Trima::new(p[0] as usize)?)))),
+    },
+    FunctionInfo {
+        name: "KAMA",
+        group: "Overlap Studies",
+        doc: "Kaufman adaptive moving average.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::Kama(Kama::new(p[0] as usize)?)))),
+    },
+    FunctionInfo {
+        name: "T3",
+        group: "Overlap Studies",
+        doc: "Tillson T3 moving average with volume factor vfactor.",
+        inputs: REAL,
+        params: &[period("timeperiod", 5.0, 1.0), VFACTOR],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::T3(T3::new(p[0] as usize, p[1])?)))),
+    },
+    FunctionInfo {
+        name: "MA",
+        group: "Overlap Studies",
+        doc: "Moving average of type matype (0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 8 T3; 7 MAMA not yet).",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0), MATYPE],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MaIndicator(Ma::new(p[0] as usize, MaType::from_code(p[1] as i64)?)?))),
     },
     FunctionInfo {
         name: "RSI",

@@ -17,38 +17,13 @@
 
 use super::super::statistic::variance::{ShiftedVariance, FLOOR};
 use super::super::{check_shapes, fp, ring::Ring, Indicator};
-use super::Ema;
+use super::{Ma, MaType};
 use crate::error::{BarrowError, Result};
-
-/// TA-Lib's moving-average types (`matype`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MaType {
-    /// 0: simple.
-    Sma,
-    /// 1: exponential.
-    Ema,
-}
-
-impl MaType {
-    /// Maps TA-Lib's integer code; codes barrow does not implement yet are an error.
-    pub fn from_code(code: i64) -> Result<Self> {
-        match code {
-            0 => Ok(MaType::Sma),
-            1 => Ok(MaType::Ema),
-            2..=8 => Err(BarrowError::bad_param(
-                "matype",
-                code,
-                "only 0 (SMA) and 1 (EMA) are implemented so far; WMA, DEMA, TEMA, TRIMA, KAMA, MAMA and T3 are not",
-            )),
-            _ => Err(BarrowError::bad_param("matype", code, "must be an integer in 0..=8")),
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 enum Middle {
     Sma { raw: f64 },
-    Ema(Ema),
+    Ma(Box<Ma>),
 }
 
 /// Streaming Bollinger Bands; outputs are (upper, middle, lower).
@@ -59,12 +34,19 @@ pub struct Bbands {
     nbdevdn: f64,
     middle: Middle,
     variance: ShiftedVariance,
+    /// Values that only feed the middle band: the deviation starts where
+    /// the moving average's first value is (as TA-Lib calls STDDEV from
+    /// the MA's begin index), which is later than `p - 1` for DEMA, TEMA,
+    /// KAMA and T3.
+    skip: usize,
+    skipped: usize,
     seen: usize,
     window: Ring,
 }
 
 impl Bbands {
-    /// Builds the bands (`period >= 2`, finite deviations, SMA or EMA middle).
+    /// Builds the bands (`period >= 2`, finite deviations, any implemented
+    /// moving average in the middle).
     pub fn new(period: usize, nbdevup: f64, nbdevdn: f64, matype: MaType) -> Result<Self> {
         if period < 2 {
             return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
@@ -80,13 +62,19 @@ impl Bbands {
         }
         let middle = match matype {
             MaType::Sma => Middle::Sma { raw: 0.0 },
-            MaType::Ema => Middle::Ema(Ema::new(period)?),
+            other => Middle::Ma(Box::new(Ma::new(period, other)?)),
+        };
+        let skip = match &middle {
+            Middle::Sma { .. } => 0,
+            Middle::Ma(m) => m.lookback().saturating_sub(period - 1),
         };
         Ok(Self {
             period,
             nbdevup,
             nbdevdn,
             middle,
+            skip,
+            skipped: 0,
             variance: ShiftedVariance::new(period),
             seen: 0,
             window: Ring::new(period - 1),
@@ -96,6 +84,13 @@ impl Bbands {
     /// Consumes one value and returns (upper, middle, lower).
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> (f64, f64, f64) {
+        if self.skipped < self.skip {
+            self.skipped += 1;
+            if let Middle::Ma(m) = &mut self.middle {
+                m.step(v);
+            }
+            return (f64::NAN, f64::NAN, f64::NAN);
+        }
         if self.seen + 1 < self.period {
             self.warm_up(v);
             return (f64::NAN, f64::NAN, f64::NAN);
@@ -114,8 +109,8 @@ impl Bbands {
     fn warm_up(&mut self, v: f64) {
         match &mut self.middle {
             Middle::Sma { raw } => *raw += v,
-            Middle::Ema(e) => {
-                e.step(v);
+            Middle::Ma(m) => {
+                m.step(v);
             }
         }
         self.variance.fill(v, self.seen == 0);
@@ -132,7 +127,7 @@ impl Bbands {
                 *raw += v;
                 f64::NAN
             }
-            Middle::Ema(e) => e.step(v),
+            Middle::Ma(m) => m.step(v),
         };
         let (var, rebuilt) = self.variance.step(v, old, window);
         let mid = match &mut self.middle {
@@ -141,7 +136,7 @@ impl Bbands {
                 *raw -= old;
                 mid
             }
-            Middle::Ema(_) => ema,
+            Middle::Ma(_) => ema,
         };
         let sd = match (&self.middle, rebuilt) {
             (Middle::Sma { .. }, None) => {
@@ -158,8 +153,8 @@ impl Bbands {
                     var.sqrt()
                 }
             }
-            (Middle::Ema(_), None) => var.sqrt(),
-            (Middle::Ema(_), Some(mean_sq)) => {
+            (Middle::Ma(_), None) => var.sqrt(),
+            (Middle::Ma(_), Some(mean_sq)) => {
                 if var >= mean_sq * FLOOR {
                     var.sqrt()
                 } else {
@@ -181,6 +176,12 @@ impl fp::Kernel for Bbands {
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let [up, mid, lo] = outputs else { unreachable!() };
         let x = inputs[0];
+        if self.skip > 0 {
+            for (i, &v) in x.iter().enumerate() {
+                (up[i], mid[i], lo[i]) = self.step(v);
+            }
+            return;
+        }
         let w = self.period - 1;
         // Until a window lies inside this chunk, it reaches into the ring.
         let head = w.min(x.len());
@@ -227,7 +228,7 @@ impl fp::Kernel for Bbands {
 
 impl Indicator for Bbands {
     fn lookback(&self) -> usize {
-        self.period - 1
+        self.period - 1 + self.skip
     }
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
@@ -236,12 +237,13 @@ impl Indicator for Bbands {
     }
 
     fn reset(&mut self) {
+        self.skipped = 0;
         self.seen = 0;
         self.window.clear();
         self.variance.reset();
         match &mut self.middle {
             Middle::Sma { raw } => *raw = 0.0,
-            Middle::Ema(e) => e.reset(),
+            Middle::Ma(m) => m.reset(),
         }
     }
 }
@@ -303,13 +305,13 @@ mod tests {
         assert!(Bbands::new(1, 2.0, 2.0, MaType::Sma).is_err());
         assert!(Bbands::new(5, f64::NAN, 2.0, MaType::Sma).is_err());
         assert!(MaType::from_code(9).is_err());
-        assert!(MaType::from_code(3).is_err());
+        assert!(MaType::from_code(7).is_err());
     }
 
     #[test]
     fn bbands_is_chunk_invariant() {
         let x = walk(700, 5);
-        for mt in [MaType::Sma, MaType::Ema] {
+        for mt in [MaType::Sma, MaType::Ema, MaType::Dema, MaType::Kama] {
             assert_chunk_invariant(
                 &|| Box::new(Bbands::new(20, 2.0, 1.5, mt).unwrap()),
                 &[&x],

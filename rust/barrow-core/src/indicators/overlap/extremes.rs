@@ -5,30 +5,8 @@
 //! when it leaves (which also fixes how NaNs behave). Lookback `p - 1`.
 
 use super::super::{check_shapes, Indicator};
+use super::history::History;
 use crate::error::{BarrowError, Result};
-
-/// The last `cap` values of a series, addressable by their global index.
-#[derive(Clone, Debug)]
-struct History {
-    buf: Vec<f64>,
-}
-
-impl History {
-    fn new(cap: usize) -> Self {
-        Self { buf: vec![0.0; cap] }
-    }
-
-    #[inline(always)]
-    fn put(&mut self, index: usize, v: f64) {
-        let cap = self.buf.len();
-        self.buf[index % cap] = v;
-    }
-
-    #[inline(always)]
-    fn get(&self, index: usize) -> f64 {
-        self.buf[index % self.buf.len()]
-    }
-}
 
 /// Which extreme to compute.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

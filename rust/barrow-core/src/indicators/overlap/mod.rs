@@ -3,9 +3,20 @@
 mod bbands;
 mod ema;
 mod extremes;
+mod history;
+mod kama;
+mod ma;
 mod sma;
+mod t3;
+mod trima;
+mod wma;
 
-pub use bbands::{Bbands, MaType};
+pub use bbands::Bbands;
 pub use ema::Ema;
 pub use extremes::{ExtremeKind, Extremes};
+pub use kama::Kama;
+pub use ma::{Ma, MaIndicator, MaType, MultiEma};
 pub use sma::Sma;
+pub use t3::T3;
+pub use trima::Trima;
+pub use wma::Wma;

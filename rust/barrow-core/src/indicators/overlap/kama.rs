@@ -1,0 +1,141 @@
+//! KAMA — Kaufman adaptive moving average.
+//!
+//! Efficiency ratio `|x[t] - x[t-p]| / Σ|Δx|` over the last `p` changes
+//! (1 when the path length is not positive or the change reaches it),
+//! smoothing `sc = (ER · (2/3 - 2/31) + 2/31)²` as one fused multiply-add
+//! squared, `kama = sc · (x - kama) + kama` fused; seeded with the previous
+//! price. The path length is a running sum, set to 0 after `p` exactly flat
+//! changes, as in TA-Lib 0.8. Lookback `p`; period 1 copies the input.
+
+use super::super::fp;
+use super::history::History;
+use crate::error::{BarrowError, Result};
+
+const C_SLOW: f64 = 2.0 / 31.0;
+const C_DIFF: f64 = 2.0 / 3.0 - 2.0 / 31.0;
+
+/// Streaming KAMA.
+#[derive(Clone, Debug)]
+pub struct Kama {
+    period: usize,
+    seen: usize,
+    path: f64,
+    flat: usize,
+    kama: f64,
+    trail: f64,
+    window: History,
+}
+
+fn efficiency(path: f64, change: f64) -> f64 {
+    let ratio = |change: f64, path: f64| {
+        let r = (change / path).abs();
+        if 1.0 < r {
+            1.0
+        } else {
+            r
+        }
+    };
+    if path > 0.0 {
+        if change >= path {
+            1.0
+        } else {
+            ratio(change, path)
+        }
+    } else if path <= 0.0 {
+        1.0
+    } else {
+        // NaN path length: the ratio carries the NaN, as in TA-Lib.
+        ratio(change, path)
+    }
+}
+
+impl Kama {
+    /// A KAMA over `period >= 1` values.
+    pub fn new(period: usize) -> Result<Self> {
+        if period == 0 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            period,
+            seen: 0,
+            path: 0.0,
+            flat: 0,
+            kama: 0.0,
+            trail: 0.0,
+            window: History::new(period + 1),
+        })
+    }
+
+    /// Lookback.
+    pub fn lookback(&self) -> usize {
+        if self.period == 1 {
+            0
+        } else {
+            self.period
+        }
+    }
+
+    #[inline(always)]
+    fn smooth(&mut self, er: f64, v: f64, from: f64) {
+        let sc = fp::madd(er, C_DIFF, C_SLOW);
+        let sc = sc * sc;
+        self.kama = fp::madd(sc, v - from, from);
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let i = self.seen;
+        self.seen += 1;
+        let p = self.period;
+        if p == 1 {
+            return v;
+        }
+        self.window.put(i, v);
+        if i == 0 {
+            return f64::NAN;
+        }
+        let prev = self.window.get(i - 1);
+        if i <= p {
+            let d = prev - v;
+            self.path += d.abs();
+            self.flat = if d == 0.0 { self.flat + 1 } else { 0 };
+            if i < p {
+                return f64::NAN;
+            }
+            let er = efficiency(self.path, v - self.window.get(0));
+            self.smooth(er, v, prev);
+            self.trail = self.window.get(0);
+            return self.kama;
+        }
+        let d = v - prev;
+        let new_trail = self.window.get(i - p);
+        let mut reset = false;
+        if d == 0.0 {
+            self.flat += 1;
+            if self.flat >= p {
+                self.flat = p;
+                reset = true;
+            }
+        } else {
+            self.flat = 0;
+        }
+        let er = if reset {
+            self.path = 0.0;
+            1.0
+        } else {
+            self.path -= (self.trail - new_trail).abs();
+            self.path += d.abs();
+            efficiency(self.path, v - new_trail)
+        };
+        self.trail = new_trail;
+        let from = self.kama;
+        self.smooth(er, v, from);
+        self.kama
+    }
+
+    /// Forgets everything.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}

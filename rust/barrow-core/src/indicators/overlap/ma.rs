@@ -1,0 +1,303 @@
+//! MA — TA-Lib's moving averages by type, and DEMA / TEMA.
+
+use super::{Ema, Kama, Sma, Trima, Wma, T3};
+use crate::error::{BarrowError, Result};
+
+/// TA-Lib's moving-average types (`matype`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaType {
+    /// 0: simple.
+    Sma,
+    /// 1: exponential.
+    Ema,
+    /// 2: weighted.
+    Wma,
+    /// 3: double exponential.
+    Dema,
+    /// 4: triple exponential.
+    Tema,
+    /// 5: triangular.
+    Trima,
+    /// 6: Kaufman adaptive.
+    Kama,
+    /// 8: Tillson T3 (volume factor 0.7).
+    T3,
+}
+
+impl MaType {
+    /// Maps TA-Lib's integer code; 7 (MAMA) is not implemented yet.
+    pub fn from_code(code: i64) -> Result<Self> {
+        Ok(match code {
+            0 => MaType::Sma,
+            1 => MaType::Ema,
+            2 => MaType::Wma,
+            3 => MaType::Dema,
+            4 => MaType::Tema,
+            5 => MaType::Trima,
+            6 => MaType::Kama,
+            8 => MaType::T3,
+            7 => {
+                return Err(BarrowError::bad_param(
+                    "matype",
+                    code,
+                    "7 (MAMA) is not implemented yet",
+                ))
+            }
+            _ => return Err(BarrowError::bad_param("matype", code, "must be an integer in 0..=8")),
+        })
+    }
+}
+
+/// DEMA (`stages = 2`: `2 e1 - e2`) or TEMA (`stages = 3`:
+/// `3 e1 - 3 e2 + e3`): chained EMAs, each seeded with the mean of its first
+/// `p` inputs. Lookback `stages (p - 1)`; period 1 copies the input.
+#[derive(Clone, Debug)]
+pub struct MultiEma {
+    period: usize,
+    emas: Vec<Ema>,
+    seen: usize,
+}
+
+impl MultiEma {
+    /// Chains `stages` (2 or 3) EMAs of `period >= 1`.
+    pub fn new(period: usize, stages: usize) -> Result<Self> {
+        let emas = (0..stages).map(|_| Ema::new(period)).collect::<Result<_>>()?;
+        Ok(Self { period, emas, seen: 0 })
+    }
+
+    /// Lookback.
+    pub fn lookback(&self) -> usize {
+        self.emas.len() * (self.period - 1)
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let i = self.seen;
+        self.seen += 1;
+        if self.period == 1 {
+            return v;
+        }
+        let w = self.period - 1;
+        let mut values = [f64::NAN; 3];
+        let mut input = v;
+        for (k, ema) in self.emas.iter_mut().enumerate() {
+            // Stage k starts when stage k - 1 produced its first value.
+            if i < k * w {
+                break;
+            }
+            input = ema.step(input);
+            values[k] = input;
+        }
+        if i < self.lookback() {
+            return f64::NAN;
+        }
+        match self.emas.len() {
+            2 => (values[0] + values[0]) - values[1],
+            _ => (values[0] * 3.0 - values[1] * 3.0) + values[2],
+        }
+    }
+
+    /// Forgets everything.
+    pub fn reset(&mut self) {
+        self.emas.iter_mut().for_each(crate::indicators::Indicator::reset);
+        self.seen = 0;
+    }
+}
+
+/// Any of TA-Lib's moving averages.
+#[derive(Clone, Debug)]
+pub enum Ma {
+    /// SMA.
+    Sma(Sma),
+    /// EMA.
+    Ema(Ema),
+    /// WMA.
+    Wma(Wma),
+    /// DEMA or TEMA.
+    Multi(MultiEma),
+    /// TRIMA.
+    Trima(Trima),
+    /// KAMA.
+    Kama(Kama),
+    /// T3.
+    T3(T3),
+}
+
+impl Ma {
+    /// A moving average of the given type over `period >= 1` values.
+    pub fn new(period: usize, matype: MaType) -> Result<Self> {
+        Ok(match matype {
+            MaType::Sma => Ma::Sma(Sma::new(period)?),
+            MaType::Ema => Ma::Ema(Ema::new(period)?),
+            MaType::Wma => Ma::Wma(Wma::new(period)?),
+            MaType::Dema => Ma::Multi(MultiEma::new(period, 2)?),
+            MaType::Tema => Ma::Multi(MultiEma::new(period, 3)?),
+            MaType::Trima => Ma::Trima(Trima::new(period)?),
+            MaType::Kama => Ma::Kama(Kama::new(period)?),
+            MaType::T3 => Ma::T3(T3::new(period, 0.7)?),
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        match self {
+            Ma::Sma(m) => m.step(v),
+            Ma::Ema(m) => m.step(v),
+            Ma::Wma(m) => m.step(v),
+            Ma::Multi(m) => m.step(v),
+            Ma::Trima(m) => m.step(v),
+            Ma::Kama(m) => m.step(v),
+            Ma::T3(m) => m.step(v),
+        }
+    }
+
+    /// Lookback.
+    pub fn lookback(&self) -> usize {
+        use crate::indicators::Indicator;
+        match self {
+            Ma::Sma(m) => m.lookback(),
+            Ma::Ema(m) => m.lookback(),
+            Ma::Wma(m) => m.lookback(),
+            Ma::Multi(m) => m.lookback(),
+            Ma::Trima(m) => m.lookback(),
+            Ma::Kama(m) => m.lookback(),
+            Ma::T3(m) => m.lookback(),
+        }
+    }
+
+    /// Forgets everything.
+    pub fn reset(&mut self) {
+        use crate::indicators::Indicator;
+        match self {
+            Ma::Sma(m) => m.reset(),
+            Ma::Ema(m) => m.reset(),
+            Ma::Wma(m) => m.reset(),
+            Ma::Multi(m) => m.reset(),
+            Ma::Trima(m) => m.reset(),
+            Ma::Kama(m) => m.reset(),
+            Ma::T3(m) => m.reset(),
+        }
+    }
+}
+
+/// Runs any moving average as an [`Indicator`](crate::indicators::Indicator).
+#[derive(Clone, Debug)]
+pub struct MaIndicator(pub Ma);
+
+impl crate::indicators::Indicator for MaIndicator {
+    fn lookback(&self) -> usize {
+        self.0.lookback()
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        crate::indicators::check_shapes(inputs, outputs, 1, 1);
+        let ma = &mut self.0;
+        super::super::fp::run_kernel(&mut MaKernel(ma), inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        self.0.reset();
+    }
+}
+
+struct MaKernel<'a>(&'a mut Ma);
+
+impl super::super::fp::Kernel for MaKernel<'_> {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.0.step(v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    fn run(ma: &mut Ma, x: &[f64]) -> Vec<f64> {
+        x.iter().map(|&v| ma.step(v)).collect()
+    }
+
+    #[test]
+    fn weighted_and_triangular_averages_of_a_ramp() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        let wma = run(&mut Ma::new(3, MaType::Wma).unwrap(), &x);
+        assert_eq!(wma[2], 14.0 / 6.0);
+        assert_eq!(wma[3], 20.0 / 6.0);
+        let trima = run(&mut Ma::new(3, MaType::Trima).unwrap(), &x);
+        assert_eq!(trima[2], 2.0);
+        assert_eq!(trima[3], 3.0);
+    }
+
+    #[test]
+    fn every_average_of_a_constant_is_the_constant_after_its_lookback() {
+        let x = vec![7.25; 200];
+        for t in [
+            MaType::Sma,
+            MaType::Ema,
+            MaType::Wma,
+            MaType::Dema,
+            MaType::Tema,
+            MaType::Trima,
+            MaType::Kama,
+            MaType::T3,
+        ] {
+            let mut ma = Ma::new(6, t).unwrap();
+            let lb = ma.lookback();
+            let out = run(&mut ma, &x);
+            assert!(out[..lb].iter().all(|v| v.is_nan()), "{t:?} lookback {lb}");
+            assert!(
+                out[lb..].iter().all(|v| (v - 7.25).abs() < 1e-12),
+                "{t:?}: {:?}",
+                &out[lb..lb + 3]
+            );
+        }
+    }
+
+    #[test]
+    fn period_one_copies_the_input() {
+        let x = walk(50, 17);
+        for t in [
+            MaType::Wma,
+            MaType::Dema,
+            MaType::Tema,
+            MaType::Trima,
+            MaType::Kama,
+            MaType::T3,
+        ] {
+            assert_eq!(run(&mut Ma::new(1, t).unwrap(), &x), x, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn every_average_is_chunk_invariant() {
+        // Long enough for WMA's periodic recomputation (every 8 p outputs).
+        let x = walk(700, 18);
+        for t in [
+            MaType::Wma,
+            MaType::Dema,
+            MaType::Tema,
+            MaType::Trima,
+            MaType::Kama,
+            MaType::T3,
+        ] {
+            for p in [2, 5, 14] {
+                assert_chunk_invariant(
+                    &|| Box::new(MaIndicator(Ma::new(p, t).unwrap())),
+                    &[&x],
+                    1,
+                    &[1, 7, 100],
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn mama_is_reported_as_not_implemented() {
+        assert!(MaType::from_code(7).unwrap_err().to_string().contains("MAMA"));
+    }
+}

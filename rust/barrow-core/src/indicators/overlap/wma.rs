@@ -1,0 +1,83 @@
+//! WMA — linearly weighted moving average, weights 1..p (newest heaviest).
+//!
+//! TA-Lib 0.8's running form: a plain sum and a weighted sum updated per
+//! bar (`psum = (psum + x) - trailing`, `ws = x * p + wsum`,
+//! `wsum = ws - psum`, `out = ws / (p (p + 1) / 2)`), recomputed from the
+//! window every `8 p` outputs. Lookback `p - 1`; period 1 copies the input.
+
+use super::history::History;
+use crate::error::{BarrowError, Result};
+
+/// Streaming WMA.
+#[derive(Clone, Debug)]
+pub struct Wma {
+    period: usize,
+    divider: f64,
+    seen: usize,
+    psum: f64,
+    wsum: f64,
+    trail: f64,
+    window: History,
+}
+
+impl Wma {
+    /// A WMA over `period >= 1` values.
+    pub fn new(period: usize) -> Result<Self> {
+        if period == 0 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            period,
+            divider: ((period + 1) * period) as f64 * 0.5,
+            seen: 0,
+            psum: 0.0,
+            wsum: 0.0,
+            trail: 0.0,
+            window: History::new(period),
+        })
+    }
+
+    /// Lookback.
+    pub fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let today = self.seen;
+        self.seen += 1;
+        let p = self.period;
+        if p == 1 {
+            return v;
+        }
+        self.window.put(today, v);
+        if today + 1 < p {
+            self.psum += v;
+            self.wsum += (today + 1) as f64 * v;
+            return f64::NAN;
+        }
+        let output = today + 1 - p;
+        let ws = if (output + 1) % (8 * p) == 0 {
+            let (mut psum, mut ws) = (0.0, 0.0);
+            for (k, i) in (today + 1 - p..=today).enumerate() {
+                let x = self.window.get(i);
+                psum += x;
+                ws += (k + 1) as f64 * x;
+            }
+            self.psum = psum;
+            ws
+        } else {
+            self.psum = (self.psum + v) - self.trail;
+            v * p as f64 + self.wsum
+        };
+        self.wsum = ws - self.psum;
+        self.trail = self.window.get(today + 1 - p);
+        ws / self.divider
+    }
+
+    /// Forgets everything.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
