@@ -14,7 +14,7 @@ use super::momentum::{Change, ChangeKind, Macd, Rsi};
 use super::overlap::{
     Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
 };
-use super::returns::LogReturn;
+use super::returns::{Feature, FeatureKind, LogReturn};
 use super::statistic::Deviation;
 use super::volatility::{Atr, Natr, Trange};
 use super::volume::{Ad, Obv};
@@ -603,6 +603,60 @@ static FUNCTIONS: &[FunctionInfo] = &[
         params: &[period("timeperiod", 14.0, 2.0)],
         outputs: &["real"],
         build: |p| Ok(Box::new(Natr::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "RETURN",
+        group: "Returns",
+        doc: "Simple return over timeperiod bars: x[t] / x[t-timeperiod] - 1.",
+        inputs: REAL,
+        params: &[period("timeperiod", 1.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Feature::new(FeatureKind::Return, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ROLLING_VOL",
+        group: "Returns",
+        doc: "Annualized volatility: sample std (ddof 1) of the last timeperiod one-bar log returns * sqrt(periods_per_year).",
+        inputs: REAL,
+        params: &[
+            period("timeperiod", 20.0, 2.0),
+            ParamInfo {
+                name: "periods_per_year",
+                kind: ParamKind::Float,
+                default: 252.0,
+                min: 1e-9,
+                max: 1e9,
+            },
+        ],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Feature::new(FeatureKind::RollingVol(p[1]), p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ZSCORE",
+        group: "Returns",
+        doc: "Rolling z-score: (x - mean) / std over timeperiod values (ddof 1; NaN for a constant window).",
+        inputs: REAL,
+        params: &[period("timeperiod", 20.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Feature::new(FeatureKind::ZScore, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "DRAWDOWN",
+        group: "Returns",
+        doc: "Drawdown from the running peak: x / max(x so far) - 1.",
+        inputs: REAL,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Feature::new(FeatureKind::Drawdown, 1)?)),
+    },
+    FunctionInfo {
+        name: "VWAP",
+        group: "Returns",
+        doc: "Rolling VWAP: sum((high + low + close) / 3 * volume) / sum(volume) over timeperiod bars.",
+        inputs: HLCV,
+        params: &[period("timeperiod", 20.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Feature::new(FeatureKind::Vwap, p[0] as usize)?)),
     },
     FunctionInfo {
         name: "LOG_RETURN",

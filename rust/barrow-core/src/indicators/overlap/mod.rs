@@ -3,7 +3,7 @@
 mod bbands;
 mod ema;
 mod extremes;
-mod history;
+pub(crate) mod history;
 mod kama;
 mod ma;
 mod sma;
@@ -14,6 +14,7 @@ mod wma;
 pub use bbands::Bbands;
 pub use ema::Ema;
 pub use extremes::{ExtremeKind, Extremes};
+pub(crate) use history::History;
 pub use kama::Kama;
 pub use ma::{Ma, MaIndicator, MaType, MultiEma};
 pub use sma::Sma;
