@@ -31,6 +31,17 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "ATR": [{"timeperiod": 1}, {"timeperiod": 30}],
     "NATR": [{"timeperiod": 2}, {"timeperiod": 30}],
     "SUM": [{"timeperiod": 2}, {"timeperiod": 100}],
+    "CMO": [{"timeperiod": 2}, {"timeperiod": 30}],
+    "TRIX": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
+    "APO": [
+        {"fastperiod": 26, "slowperiod": 12},
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
+    ],
+    "PPO": [
+        {"fastperiod": 26, "slowperiod": 12},
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
+    ],
+    "MACDFIX": [{"signalperiod": 1}, {"signalperiod": 30}],
     "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
     "ROC": [{"timeperiod": 1}],
     "ROCP": [{"timeperiod": 1}],

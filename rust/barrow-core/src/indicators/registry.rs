@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::math::{Map1, Map2, Sum};
-use super::momentum::{Change, ChangeKind, Macd, Rsi};
+use super::momentum::{Change, ChangeKind, Cmo, Macd, PriceOscillator, Rsi, Trix};
 use super::overlap::{
     Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
 };
@@ -101,6 +101,14 @@ const VFACTOR: ParamInfo = ParamInfo {
     default: 0.7,
     min: 0.0,
     max: 1.0,
+};
+
+const MATYPE_EMA: ParamInfo = ParamInfo {
+    name: "matype",
+    kind: ParamKind::Int,
+    default: 1.0,
+    min: 0.0,
+    max: 8.0,
 };
 
 const MATYPE: ParamInfo = ParamInfo {
@@ -244,6 +252,51 @@ static FUNCTIONS: &[FunctionInfo] = &[
         ],
         outputs: &["macd", "macdsignal", "macdhist"],
         build: |p| Ok(Box::new(Macd::new(p[0] as usize, p[1] as usize, p[2] as usize)?)),
+    },
+    FunctionInfo {
+        name: "CMO",
+        group: "Momentum Indicators",
+        doc: "Chande momentum oscillator: 100 * (gain - loss) / (gain + loss), Wilder-smoothed.",
+        inputs: REAL,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Cmo::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "TRIX",
+        group: "Momentum Indicators",
+        doc: "1-bar rate of change (percent) of a triple EMA.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Trix::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "APO",
+        group: "Momentum Indicators",
+        doc: "Absolute price oscillator: MA(fastperiod) - MA(slowperiod), both of type matype.",
+        inputs: REAL,
+        params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), MATYPE_EMA],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, MaType::from_code(p[2] as i64)?, false)?)),
+    },
+    FunctionInfo {
+        name: "PPO",
+        group: "Momentum Indicators",
+        doc: "Percentage price oscillator: (MA(fastperiod) - MA(slowperiod)) / MA(slowperiod) * 100.",
+        inputs: REAL,
+        params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), MATYPE_EMA],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, MaType::from_code(p[2] as i64)?, true)?)),
+    },
+    FunctionInfo {
+        name: "MACDFIX",
+        group: "Momentum Indicators",
+        doc: "MACD with TA-Lib's fixed 12/26 smoothing (k = 0.15 and 0.075) and an EMA(signalperiod) signal.",
+        inputs: REAL,
+        params: &[period("signalperiod", 9.0, 1.0)],
+        outputs: &["macd", "macdsignal", "macdhist"],
+        build: |p| Ok(Box::new(Macd::fixed(p[0] as usize)?)),
     },
     FunctionInfo {
         name: "ATR",

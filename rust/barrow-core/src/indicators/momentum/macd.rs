@@ -45,6 +45,22 @@ impl Macd {
         })
     }
 
+    /// MACDFIX: fast 12 and slow 26 with TA-Lib's fixed smoothing factors
+    /// 0.15 and 0.075, and an EMA(`signal`) signal line.
+    pub fn fixed(signal: usize) -> Result<Self> {
+        if signal < 1 {
+            return Err(BarrowError::bad_param("signalperiod", signal, "must be >= 1"));
+        }
+        Ok(Self {
+            fast: Ema::with_k(12, 0.15, 14)?,
+            slow: Ema::with_k(26, 0.075, 0)?,
+            signal: Ema::with_k(signal, 2.0 / ((signal + 1) as f64), 0)?,
+            slow_lookback: 25,
+            lookback: 25 + (signal - 1),
+            seen: 0,
+        })
+    }
+
     /// Consumes one value and returns (macd, signal, hist).
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> (f64, f64, f64) {

@@ -2,8 +2,10 @@
 
 mod change;
 mod macd;
+mod oscillators;
 mod rsi;
 
 pub use change::{Change, ChangeKind};
 pub use macd::Macd;
+pub use oscillators::{Cmo, PriceOscillator, Trix};
 pub use rsi::Rsi;

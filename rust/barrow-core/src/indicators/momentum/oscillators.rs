@@ -1,0 +1,284 @@
+//! CMO, TRIX, APO and PPO, with TA-Lib 0.8's arithmetic.
+//!
+//! - CMO: Wilder-smoothed gains and losses (divided by `p`, unlike RSI's
+//!   reciprocal), `((gain - loss) / (gain + loss)) * 100`, 0 when the sum is
+//!   not positive. Lookback `p`.
+//! - TRIX: `((e3 / e3_prev) - 1) * 100` of a triple EMA (0 when the previous
+//!   value is 0). Lookback `3 (p - 1) + 1`.
+//! - APO and PPO: two moving averages of the same type run from the first
+//!   bar (periods swapped when slow < fast); APO `fast - slow`, PPO
+//!   `((fast - slow) / slow) * 100`, 0 when `|slow| < 1e-14`. Lookback that
+//!   of the slow average.
+
+use super::super::overlap::{Ema, Ma, MaType};
+use super::super::{check_shapes, fp, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming Chande momentum oscillator.
+#[derive(Clone, Debug)]
+pub struct Cmo {
+    period: usize,
+    seen: usize,
+    prev: f64,
+    gain: f64,
+    loss: f64,
+}
+
+impl Cmo {
+    /// CMO over `period >= 2` changes.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            period,
+            seen: 0,
+            prev: 0.0,
+            gain: 0.0,
+            loss: 0.0,
+        })
+    }
+
+    #[inline(always)]
+    fn add(&mut self, d: f64) {
+        if 0.0 > d {
+            self.loss -= d;
+        } else {
+            self.gain += d;
+        }
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let i = self.seen;
+        self.seen += 1;
+        let p = self.period;
+        if i == 0 {
+            self.prev = v;
+            return f64::NAN;
+        }
+        let d = v - self.prev;
+        self.prev = v;
+        let pf = p as f64;
+        if i > p {
+            self.loss *= pf - 1.0;
+            self.gain *= pf - 1.0;
+        }
+        self.add(d);
+        if i < p {
+            return f64::NAN;
+        }
+        self.loss /= pf;
+        self.gain /= pf;
+        let sum = self.loss + self.gain;
+        if sum > 0.0 {
+            ((self.gain - self.loss) / sum) * 100.0
+        } else {
+            0.0
+        }
+    }
+}
+
+impl Indicator for Cmo {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+/// Streaming TRIX.
+#[derive(Clone, Debug)]
+pub struct Trix {
+    period: usize,
+    emas: [Ema; 3],
+    seen: usize,
+    prev: f64,
+}
+
+impl Trix {
+    /// TRIX over `period >= 1`.
+    pub fn new(period: usize) -> Result<Self> {
+        Ok(Self {
+            period,
+            emas: [Ema::new(period)?, Ema::new(period)?, Ema::new(period)?],
+            seen: 0,
+            prev: f64::NAN,
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let i = self.seen;
+        self.seen += 1;
+        let w = self.period - 1;
+        let mut x = v;
+        for (k, ema) in self.emas.iter_mut().enumerate() {
+            if i < k * w {
+                return f64::NAN;
+            }
+            x = ema.step(x);
+        }
+        if i < 3 * w {
+            return f64::NAN;
+        }
+        let prev = std::mem::replace(&mut self.prev, x);
+        if i == 3 * w {
+            return f64::NAN;
+        }
+        if prev == 0.0 {
+            0.0
+        } else {
+            ((x / prev) - 1.0) * 100.0
+        }
+    }
+}
+
+impl fp::Kernel for Trix {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+}
+
+impl Indicator for Trix {
+    fn lookback(&self) -> usize {
+        3 * (self.period - 1) + 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+/// Streaming APO (`percent = false`) or PPO (`percent = true`).
+#[derive(Clone, Debug)]
+pub struct PriceOscillator {
+    fast: Ma,
+    slow: Ma,
+    lookback: usize,
+    percent: bool,
+    seen: usize,
+}
+
+impl PriceOscillator {
+    /// An oscillator of two `matype` averages (periods >= 2).
+    pub fn new(fast: usize, slow: usize, matype: MaType, percent: bool) -> Result<Self> {
+        if fast < 2 {
+            return Err(BarrowError::bad_param("fastperiod", fast, "must be >= 2"));
+        }
+        if slow < 2 {
+            return Err(BarrowError::bad_param("slowperiod", slow, "must be >= 2"));
+        }
+        let (fast, slow) = if slow < fast { (slow, fast) } else { (fast, slow) };
+        let fast = Ma::new(fast, matype)?;
+        let slow = Ma::new(slow, matype)?;
+        let lookback = slow.lookback().max(fast.lookback());
+        Ok(Self {
+            fast,
+            slow,
+            lookback,
+            percent,
+            seen: 0,
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let i = self.seen;
+        self.seen += 1;
+        let f = self.fast.step(v);
+        let s = self.slow.step(v);
+        if i < self.lookback {
+            return f64::NAN;
+        }
+        if !self.percent {
+            f - s
+        } else if -1e-14 < s && s < 1e-14 {
+            0.0
+        } else {
+            ((f - s) / s) * 100.0
+        }
+    }
+}
+
+impl fp::Kernel for PriceOscillator {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+}
+
+impl Indicator for PriceOscillator {
+    fn lookback(&self) -> usize {
+        self.lookback
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        self.fast.reset();
+        self.slow.reset();
+        self.seen = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn cmo_of_a_rising_series_is_100() {
+        let mut c = Cmo::new(3).unwrap();
+        let out: Vec<f64> = (0..6).map(|i| c.step(i as f64)).collect();
+        assert!(out[..3].iter().all(|v| v.is_nan()));
+        assert!(out[3..].iter().all(|&v| v == 100.0));
+    }
+
+    #[test]
+    fn apo_of_a_constant_is_zero() {
+        let mut a = PriceOscillator::new(3, 5, MaType::Sma, false).unwrap();
+        let out: Vec<f64> = (0..10).map(|_| a.step(4.0)).collect();
+        assert!(out[4..].iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn oscillators_are_chunk_invariant() {
+        let x = walk(400, 20);
+        assert_chunk_invariant(&|| Box::new(Cmo::new(14).unwrap()), &[&x], 1, &[1, 5, 60]);
+        assert_chunk_invariant(&|| Box::new(Trix::new(10).unwrap()), &[&x], 1, &[1, 5, 60]);
+        for mt in [MaType::Sma, MaType::Ema, MaType::Kama] {
+            assert_chunk_invariant(
+                &|| Box::new(PriceOscillator::new(12, 26, mt, true).unwrap()),
+                &[&x],
+                1,
+                &[1, 5, 60],
+            );
+        }
+    }
+}
