@@ -42,6 +42,16 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
     ],
     "MACDFIX": [{"signalperiod": 1}, {"signalperiod": 30}],
+    "STOCHF": [
+        {"fastk_period": 1, "fastd_period": 1},
+        {"fastk_period": 14, "fastd_period": 5, "fastd_matype": 2},
+        {"fastk_period": 9, "fastd_period": 4, "fastd_matype": 8},
+    ],
+    "STOCH": [
+        {"fastk_period": 1, "slowk_period": 1, "slowd_period": 1},
+        {"fastk_period": 14, "slowk_period": 3, "slowk_matype": 1, "slowd_period": 5, "slowd_matype": 2},
+        {"fastk_period": 20, "slowk_period": 2, "slowk_matype": 6, "slowd_period": 4, "slowd_matype": 8},
+    ],
     "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
     "ROC": [{"timeperiod": 1}],
     "ROCP": [{"timeperiod": 1}],

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::math::{Map1, Map2, Sum};
-use super::momentum::{Change, ChangeKind, Cmo, Macd, PriceOscillator, Rsi, Trix};
+use super::momentum::{Change, ChangeKind, Cmo, Macd, PriceOscillator, Rsi, Stochastic, Trix};
 use super::overlap::{
     Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
 };
@@ -102,6 +102,16 @@ const VFACTOR: ParamInfo = ParamInfo {
     min: 0.0,
     max: 1.0,
 };
+
+const fn matype(name: &'static str) -> ParamInfo {
+    ParamInfo {
+        name,
+        kind: ParamKind::Int,
+        default: 0.0,
+        min: 0.0,
+        max: 8.0,
+    }
+}
 
 const MATYPE_EMA: ParamInfo = ParamInfo {
     name: "matype",
@@ -297,6 +307,38 @@ static FUNCTIONS: &[FunctionInfo] = &[
         params: &[period("signalperiod", 9.0, 1.0)],
         outputs: &["macd", "macdsignal", "macdhist"],
         build: |p| Ok(Box::new(Macd::fixed(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "STOCHF",
+        group: "Momentum Indicators",
+        doc: "Fast stochastic: raw %K over fastk_period bars and its MA(fastd_period, fastd_matype).",
+        inputs: HLC,
+        params: &[period("fastk_period", 5.0, 1.0), period("fastd_period", 3.0, 1.0), matype("fastd_matype")],
+        outputs: &["fastk", "fastd"],
+        build: |p| Ok(Box::new(Stochastic::fast(p[0] as usize, p[1] as usize, MaType::from_code(p[2] as i64)?)?)),
+    },
+    FunctionInfo {
+        name: "STOCH",
+        group: "Momentum Indicators",
+        doc: "Slow stochastic: MA of raw %K (slow %K) and the MA of that (slow %D).",
+        inputs: HLC,
+        params: &[
+            period("fastk_period", 5.0, 1.0),
+            period("slowk_period", 3.0, 1.0),
+            matype("slowk_matype"),
+            period("slowd_period", 3.0, 1.0),
+            matype("slowd_matype"),
+        ],
+        outputs: &["slowk", "slowd"],
+        build: |p| {
+            Ok(Box::new(Stochastic::slow(
+                p[0] as usize,
+                p[1] as usize,
+                MaType::from_code(p[2] as i64)?,
+                p[3] as usize,
+                MaType::from_code(p[4] as i64)?,
+            )?))
+        },
     },
     FunctionInfo {
         name: "ATR",

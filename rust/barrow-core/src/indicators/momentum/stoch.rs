@@ -1,0 +1,232 @@
+//! STOCHF and STOCH — stochastic oscillators.
+//!
+//! Raw %K at bar `t` is `((close - lowest low) / (highest high - lowest
+//! low)) * 100` over the last `fastk_period` bars, or 0 when the range is
+//! within `1e-14 (|hh| + |ll|)` of zero. The extremes are tracked as TA-Lib
+//! does: kept with their index, replaced by a value that ties or beats
+//! them, found again by scanning when they leave the window. STOCHF
+//! outputs raw %K and its MA (fast %D); STOCH outputs the MA of %K (slow %K)
+//! and the MA of that (slow %D). Outputs start when the last MA has its
+//! first value.
+
+use super::super::overlap::{History, Ma, MaType};
+use super::super::{check_shapes, fp, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Running extreme over a window, TA-Lib style.
+#[derive(Clone, Debug)]
+struct Tracker {
+    values: History,
+    best: f64,
+    index: Option<usize>,
+    high: bool,
+}
+
+impl Tracker {
+    fn new(period: usize, high: bool) -> Self {
+        Self {
+            values: History::new(period),
+            best: 0.0,
+            index: None,
+            high,
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, today: usize, trailing: usize, v: f64) -> f64 {
+        self.values.put(today, v);
+        let better = |x: f64, best: f64, high: bool, strict: bool| match (high, strict) {
+            (true, true) => x > best,
+            (true, false) => x >= best,
+            (false, true) => x < best,
+            (false, false) => x <= best,
+        };
+        if self.index.is_none_or(|i| i < trailing) {
+            let mut index = trailing;
+            let mut best = self.values.get(trailing);
+            for i in trailing + 1..=today {
+                let x = self.values.get(i);
+                if better(x, best, self.high, true) {
+                    index = i;
+                    best = x;
+                }
+            }
+            self.best = best;
+            self.index = Some(index);
+        } else if better(v, self.best, self.high, false) {
+            self.best = v;
+            self.index = Some(today);
+        }
+        self.best
+    }
+}
+
+/// Raw %K.
+#[derive(Clone, Debug)]
+struct RawK {
+    period: usize,
+    seen: usize,
+    lows: Tracker,
+    highs: Tracker,
+}
+
+impl RawK {
+    fn new(period: usize) -> Self {
+        Self {
+            period,
+            seen: 0,
+            lows: Tracker::new(period, false),
+            highs: Tracker::new(period, true),
+        }
+    }
+
+    /// %K once the window is full, else `None`.
+    #[inline(always)]
+    fn step(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
+        let today = self.seen;
+        self.seen += 1;
+        if today + 1 < self.period {
+            self.lows.values.put(today, low);
+            self.highs.values.put(today, high);
+            return None;
+        }
+        let trailing = today + 1 - self.period;
+        let ll = self.lows.push(today, trailing, low);
+        let hh = self.highs.push(today, trailing, high);
+        Some(if (hh.abs() + ll.abs()) * 1e-14 >= (hh - ll).abs() {
+            0.0
+        } else {
+            ((close - ll) / (hh - ll)) * 100.0
+        })
+    }
+}
+
+/// Streaming STOCHF (`slow = None`) or STOCH (`slow = Some(..)`).
+#[derive(Clone, Debug)]
+pub struct Stochastic {
+    raw: RawK,
+    first: Ma,
+    second: Option<Ma>,
+    first_seen: usize,
+    lookback: usize,
+    seen: usize,
+}
+
+impl Stochastic {
+    /// STOCHF(fastk_period, fastd_period, fastd_matype).
+    pub fn fast(k: usize, d: usize, d_type: MaType) -> Result<Self> {
+        Self::build(k, Ma::new(d, d_type)?, None)
+    }
+
+    /// STOCH(fastk_period, slowk_period, slowk_matype, slowd_period, slowd_matype).
+    pub fn slow(k: usize, sk: usize, sk_type: MaType, sd: usize, sd_type: MaType) -> Result<Self> {
+        Self::build(k, Ma::new(sk, sk_type)?, Some(Ma::new(sd, sd_type)?))
+    }
+
+    fn build(k: usize, first: Ma, second: Option<Ma>) -> Result<Self> {
+        if k < 1 {
+            return Err(BarrowError::bad_param("fastk_period", k, "must be >= 1"));
+        }
+        let lookback = (k - 1) + first.lookback() + second.as_ref().map_or(0, Ma::lookback);
+        Ok(Self {
+            raw: RawK::new(k),
+            first,
+            second,
+            first_seen: 0,
+            lookback,
+            seen: 0,
+        })
+    }
+
+    /// Consumes one bar and returns the two outputs.
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> (f64, f64) {
+        let i = self.seen;
+        self.seen += 1;
+        let Some(k) = self.raw.step(high, low, close) else {
+            return (f64::NAN, f64::NAN);
+        };
+        let m1 = self.first.step(k);
+        let j = self.first_seen;
+        self.first_seen += 1;
+        let out = match &mut self.second {
+            None => (k, m1),
+            Some(second) => {
+                if j < self.first.lookback() {
+                    return (f64::NAN, f64::NAN);
+                }
+                (m1, second.step(m1))
+            }
+        };
+        if i < self.lookback {
+            (f64::NAN, f64::NAN)
+        } else {
+            out
+        }
+    }
+}
+
+impl fp::Kernel for Stochastic {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let [a, b] = outputs else { unreachable!() };
+        for i in 0..a.len() {
+            (a[i], b[i]) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        }
+    }
+}
+
+impl Indicator for Stochastic {
+    fn lookback(&self) -> usize {
+        self.lookback
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 2);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        self.raw = RawK::new(self.raw.period);
+        self.first.reset();
+        if let Some(s) = &mut self.second {
+            s.reset();
+        }
+        self.first_seen = 0;
+        self.seen = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn raw_k_is_the_close_position_in_the_range() {
+        let mut s = Stochastic::fast(2, 1, MaType::Sma).unwrap();
+        s.step(10.0, 8.0, 9.0);
+        let (k, d) = s.step(12.0, 9.0, 11.0);
+        assert_eq!(k, 75.0);
+        assert_eq!(d, 75.0);
+    }
+
+    #[test]
+    fn stochastics_are_chunk_invariant() {
+        let c = walk(400, 21);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        assert_chunk_invariant(
+            &|| Box::new(Stochastic::fast(5, 3, MaType::Sma).unwrap()),
+            &[&h, &l, &c],
+            2,
+            &[1, 4, 50],
+        );
+        assert_chunk_invariant(
+            &|| Box::new(Stochastic::slow(14, 3, MaType::Ema, 5, MaType::Kama).unwrap()),
+            &[&h, &l, &c],
+            2,
+            &[1, 4, 50],
+        );
+    }
+}
