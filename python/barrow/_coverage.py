@@ -52,6 +52,17 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"fastk_period": 14, "slowk_period": 3, "slowk_matype": 1, "slowd_period": 5, "slowd_matype": 2},
         {"fastk_period": 20, "slowk_period": 2, "slowk_matype": 6, "slowd_period": 4, "slowd_matype": 8},
     ],
+    "WILLR": [{"timeperiod": 2}, {"timeperiod": 31}],
+    "MACDEXT": [
+        {"fastmatype": 1, "slowmatype": 1, "signalmatype": 1},
+        {"fastperiod": 26, "fastmatype": 2, "slowperiod": 12, "slowmatype": 4, "signalperiod": 5, "signalmatype": 6},
+        {"fastperiod": 3, "fastmatype": 1, "slowperiod": 30, "slowmatype": 6, "signalperiod": 30, "signalmatype": 8},
+        {"fastperiod": 2, "fastmatype": 8, "slowperiod": 3, "slowmatype": 1, "signalperiod": 1},
+    ],
+    "STOCHRSI": [
+        {"timeperiod": 2, "fastk_period": 1, "fastd_period": 1},
+        {"timeperiod": 30, "fastk_period": 9, "fastd_period": 4, "fastd_matype": 2},
+    ],
     "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
     "ROC": [{"timeperiod": 1}],
     "ROCP": [{"timeperiod": 1}],

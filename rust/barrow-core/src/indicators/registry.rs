@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::math::{Map1, Map2, Sum};
-use super::momentum::{Change, ChangeKind, Cmo, Macd, PriceOscillator, Rsi, Stochastic, Trix};
+use super::momentum::{
+    Change, ChangeKind, Cmo, Macd, MacdExt, PriceOscillator, Rsi, StochRsi, Stochastic, Trix, Willr,
+};
 use super::overlap::{
     Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
 };
@@ -337,6 +339,59 @@ static FUNCTIONS: &[FunctionInfo] = &[
                 MaType::from_code(p[2] as i64)?,
                 p[3] as usize,
                 MaType::from_code(p[4] as i64)?,
+            )?))
+        },
+    },
+    FunctionInfo {
+        name: "WILLR",
+        group: "Momentum Indicators",
+        doc: "Williams' %R: (highest high - close) / (highest high - lowest low) * -100.",
+        inputs: HLC,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Willr::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MACDEXT",
+        group: "Momentum Indicators",
+        doc: "MACD with a moving-average type for the fast, slow and signal lines.",
+        inputs: REAL,
+        params: &[
+            period("fastperiod", 12.0, 2.0),
+            matype("fastmatype"),
+            period("slowperiod", 26.0, 2.0),
+            matype("slowmatype"),
+            period("signalperiod", 9.0, 1.0),
+            matype("signalmatype"),
+        ],
+        outputs: &["macd", "macdsignal", "macdhist"],
+        build: |p| {
+            let t = |v: f64| MaType::from_code(v as i64);
+            Ok(Box::new(MacdExt::new(
+                (p[0] as usize, t(p[1])?),
+                (p[2] as usize, t(p[3])?),
+                (p[4] as usize, t(p[5])?),
+            )?))
+        },
+    },
+    FunctionInfo {
+        name: "STOCHRSI",
+        group: "Momentum Indicators",
+        doc: "Stochastic RSI: STOCHF applied to RSI(timeperiod).",
+        inputs: REAL,
+        params: &[
+            period("timeperiod", 14.0, 2.0),
+            period("fastk_period", 5.0, 1.0),
+            period("fastd_period", 3.0, 1.0),
+            matype("fastd_matype"),
+        ],
+        outputs: &["fastk", "fastd"],
+        build: |p| {
+            Ok(Box::new(StochRsi::new(
+                p[0] as usize,
+                p[1] as usize,
+                p[2] as usize,
+                MaType::from_code(p[3] as i64)?,
             )?))
         },
     },

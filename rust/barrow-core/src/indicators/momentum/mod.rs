@@ -2,12 +2,16 @@
 
 mod change;
 mod macd;
+mod macdext;
 mod oscillators;
 mod rsi;
 mod stoch;
+mod willr;
 
 pub use change::{Change, ChangeKind};
 pub use macd::Macd;
+pub use macdext::{MacdExt, StochRsi};
 pub use oscillators::{Cmo, PriceOscillator, Trix};
 pub use rsi::Rsi;
 pub use stoch::Stochastic;
+pub use willr::Willr;
