@@ -44,3 +44,21 @@ def test_nan_gaps_follow_talib(name):
 
 def test_coverage_table_is_current():
     assert DOC.read_text() == table(), "docs/talib-coverage.md is stale: run python -m barrow._coverage"
+
+
+@pytest.mark.parametrize("name", ["AROON", "AROONOSC", "MAX", "MIN", "WILLR", "STOCH", "STOCHF", "KAMA", "CMO"])
+def test_ties_and_flat_stretches_follow_talib(name):
+    # Prices rounded to 0.1 repeat often, so extremes tie and changes are exactly 0.
+    rng = np.random.default_rng(11)
+    close = np.round(100 * np.exp(np.cumsum(rng.normal(0, 0.01, 2000))), 1)
+    close[500:560] = close[500]
+    data = {"high": close + np.round(rng.random(2000), 1), "low": close - np.round(rng.random(2000), 1)}
+    data.update(real=close, close=close)
+    info = next(f for f in bt._CATALOGUE if f["name"] == name)
+    ins = [data[i] for i in info["inputs"]]
+    ours = getattr(bt, name)(*ins)
+    ref = getattr(talib, name)(*ins)
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    ref = ref if isinstance(ref, tuple) else (ref,)
+    for a, b in zip(ours, ref):
+        assert np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True), name

@@ -63,6 +63,8 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"timeperiod": 2, "fastk_period": 1, "fastd_period": 1},
         {"timeperiod": 30, "fastk_period": 9, "fastd_period": 4, "fastd_matype": 2},
     ],
+    "AROON": [{"timeperiod": 2}, {"timeperiod": 25}],
+    "AROONOSC": [{"timeperiod": 2}, {"timeperiod": 25}],
     "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
     "ROC": [{"timeperiod": 1}],
     "ROCP": [{"timeperiod": 1}],

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::math::{Map1, Map2, Sum};
 use super::momentum::{
-    Change, ChangeKind, Cmo, Macd, MacdExt, PriceOscillator, Rsi, StochRsi, Stochastic, Trix, Willr,
+    Aroon, Change, ChangeKind, Cmo, Macd, MacdExt, PriceOscillator, Rsi, StochRsi, Stochastic, Trix, Willr,
 };
 use super::overlap::{
     Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
@@ -394,6 +394,24 @@ static FUNCTIONS: &[FunctionInfo] = &[
                 MaType::from_code(p[3] as i64)?,
             )?))
         },
+    },
+    FunctionInfo {
+        name: "AROON",
+        group: "Momentum Indicators",
+        doc: "Aroon: 100 / timeperiod * (timeperiod - bars since the lowest low / highest high).",
+        inputs: HL,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["aroondown", "aroonup"],
+        build: |p| Ok(Box::new(Aroon::new(p[0] as usize, false)?)),
+    },
+    FunctionInfo {
+        name: "AROONOSC",
+        group: "Momentum Indicators",
+        doc: "Aroon oscillator: 100 / timeperiod * (index of the highest high - index of the lowest low).",
+        inputs: HL,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Aroon::new(p[0] as usize, true)?)),
     },
     FunctionInfo {
         name: "ATR",

@@ -1,5 +1,6 @@
 //! Momentum indicators.
 
+mod aroon;
 mod change;
 mod macd;
 mod macdext;
@@ -8,6 +9,7 @@ mod rsi;
 mod stoch;
 mod willr;
 
+pub use aroon::Aroon;
 pub use change::{Change, ChangeKind};
 pub use macd::Macd;
 pub use macdext::{MacdExt, StochRsi};
