@@ -46,7 +46,9 @@ def test_coverage_table_is_current():
     assert DOC.read_text() == table(), "docs/talib-coverage.md is stale: run python -m barrow._coverage"
 
 
-@pytest.mark.parametrize("name", ["AROON", "AROONOSC", "MAX", "MIN", "WILLR", "STOCH", "STOCHF", "KAMA", "CMO"])
+@pytest.mark.parametrize(
+    "name", ["AROON", "AROONOSC", "MAX", "MIN", "WILLR", "STOCH", "STOCHF", "KAMA", "CMO", "MIDPOINT", "MIDPRICE"]
+)
 def test_ties_and_flat_stretches_follow_talib(name):
     # Prices rounded to 0.1 repeat often, so extremes tie and changes are exactly 0.
     rng = np.random.default_rng(11)

@@ -65,6 +65,8 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     ],
     "AROON": [{"timeperiod": 2}, {"timeperiod": 25}],
     "AROONOSC": [{"timeperiod": 2}, {"timeperiod": 25}],
+    "MIDPOINT": [{"timeperiod": 2}, {"timeperiod": 30}],
+    "MIDPRICE": [{"timeperiod": 2}, {"timeperiod": 30}],
     "MOM": [{"timeperiod": 1}, {"timeperiod": 25}],
     "ROC": [{"timeperiod": 1}],
     "ROCP": [{"timeperiod": 1}],

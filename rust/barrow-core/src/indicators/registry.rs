@@ -14,7 +14,7 @@ use super::momentum::{
     Aroon, Change, ChangeKind, Cmo, Macd, MacdExt, PriceOscillator, Rsi, StochRsi, Stochastic, Trix, Willr,
 };
 use super::overlap::{
-    Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MultiEma, Sma, Trima, Wma, T3,
+    Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MidRange, MultiEma, Sma, Trima, Wma, T3,
 };
 use super::returns::{Feature, FeatureKind, LogReturn};
 use super::statistic::Deviation;
@@ -242,6 +242,24 @@ static FUNCTIONS: &[FunctionInfo] = &[
         params: &[period("timeperiod", 30.0, 1.0), MATYPE],
         outputs: &["real"],
         build: |p| Ok(Box::new(MaIndicator(Ma::new(p[0] as usize, MaType::from_code(p[1] as i64)?)?))),
+    },
+    FunctionInfo {
+        name: "MIDPOINT",
+        group: "Overlap Studies",
+        doc: "Midpoint over timeperiod values: (highest + lowest) / 2.",
+        inputs: REAL,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MidRange::new(p[0] as usize, false)?)),
+    },
+    FunctionInfo {
+        name: "MIDPRICE",
+        group: "Overlap Studies",
+        doc: "Midpoint price over timeperiod bars: (highest high + lowest low) / 2.",
+        inputs: HL,
+        params: &[period("timeperiod", 14.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(MidRange::new(p[0] as usize, true)?)),
     },
     FunctionInfo {
         name: "RSI",

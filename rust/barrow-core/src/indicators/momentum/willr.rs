@@ -2,44 +2,18 @@
 //!
 //! `((hh - close) / (hh - ll)) * -100`, clamped to [-100, 0], 0 when the
 //! range is within `1e-14 (|hh| + |ll|)` of zero. The window extremes are
-//! computed as TA-Lib 0.8 does, by blocks of `p` outputs: at each block
-//! start, suffix extremes of the window; within the block, running prefix
-//! extremes of the new bars combined with those suffixes (which fixes how
-//! NaNs propagate). Lookback `p - 1`.
+//! computed by blocks as TA-Lib 0.8 does (see `overlap::block`). Lookback
+//! `p - 1`.
 
-use super::super::overlap::History;
+use super::super::overlap::BlockExtremes;
 use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
-
-#[inline(always)]
-fn mx(a: f64, b: f64) -> f64 {
-    if a > b {
-        a
-    } else {
-        b
-    }
-}
-
-#[inline(always)]
-fn mn(a: f64, b: f64) -> f64 {
-    if a < b {
-        a
-    } else {
-        b
-    }
-}
 
 /// Streaming Williams' %R; inputs are (high, low, close).
 #[derive(Clone, Debug)]
 pub struct Willr {
     period: usize,
-    seen: usize,
-    highs: History,
-    lows: History,
-    suffix_high: Vec<f64>,
-    suffix_low: Vec<f64>,
-    prefix_high: f64,
-    prefix_low: f64,
+    block: BlockExtremes,
 }
 
 fn value(hh: f64, ll: f64, close: f64) -> f64 {
@@ -59,51 +33,17 @@ impl Willr {
         }
         Ok(Self {
             period,
-            seen: 0,
-            highs: History::new(period),
-            lows: History::new(period),
-            suffix_high: vec![0.0; period],
-            suffix_low: vec![0.0; period],
-            prefix_high: 0.0,
-            prefix_low: 0.0,
+            block: BlockExtremes::new(period),
         })
     }
 
     /// Consumes one bar.
     #[inline]
     pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
-        let i = self.seen;
-        self.seen += 1;
-        let p = self.period;
-        self.highs.put(i, high);
-        self.lows.put(i, low);
-        if i + 1 < p {
-            return f64::NAN;
+        match self.block.push(high, low) {
+            Some((hh, ll)) => value(hh, ll, close),
+            None => f64::NAN,
         }
-        let k = (i + 1 - p) % p;
-        if k == 0 {
-            let (mut ah, mut al) = (high, low);
-            self.suffix_high[p - 1] = ah;
-            self.suffix_low[p - 1] = al;
-            for j in (0..p - 1).rev() {
-                let idx = i + 1 - p + j;
-                ah = mx(self.highs.get(idx), ah);
-                al = mn(self.lows.get(idx), al);
-                self.suffix_high[j] = ah;
-                self.suffix_low[j] = al;
-            }
-            return value(self.suffix_high[0], self.suffix_low[0], close);
-        }
-        if k == 1 {
-            self.prefix_high = high;
-            self.prefix_low = low;
-        } else {
-            self.prefix_high = mx(high, self.prefix_high);
-            self.prefix_low = mn(low, self.prefix_low);
-        }
-        let hh = mx(self.prefix_high, self.suffix_high[k]);
-        let ll = mn(self.prefix_low, self.suffix_low[k]);
-        value(hh, ll, close)
     }
 }
 

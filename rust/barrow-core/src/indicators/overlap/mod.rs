@@ -1,6 +1,7 @@
 //! Overlap studies: moving averages and bands drawn over the price.
 
 mod bbands;
+mod block;
 mod ema;
 mod extremes;
 pub(crate) mod history;
@@ -12,6 +13,8 @@ mod trima;
 mod wma;
 
 pub use bbands::Bbands;
+pub(crate) use block::BlockExtremes;
+pub use block::MidRange;
 pub use ema::Ema;
 pub use extremes::{ExtremeKind, Extremes};
 pub(crate) use history::History;
