@@ -16,7 +16,7 @@ use super::momentum::{
 use super::overlap::{
     Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MidRange, MultiEma, Sma, Trima, Wma, T3,
 };
-use super::returns::{Feature, FeatureKind, LogReturn};
+use super::returns::{Feature, FeatureKind};
 use super::statistic::Deviation;
 use super::volatility::{Atr, Natr, Trange};
 use super::volume::{Ad, Obv};
@@ -851,7 +851,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("timeperiod", 1.0, 1.0)],
         outputs: &["real"],
-        build: |p| Ok(Box::new(LogReturn::new(p[0] as usize)?)),
+        build: |p| Ok(Box::new(Change::new(ChangeKind::Log, p[0] as usize)?)),
     },
 ];
 

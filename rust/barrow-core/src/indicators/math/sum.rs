@@ -1,7 +1,9 @@
-//! SUM — rolling sum over `p` values.
+//! SUM — rolling sum over `p` values (also the numerator of SMA).
 //!
-//! A running total in TA-Lib's order (add the new value, take the output,
-//! subtract the trailing value). Lookback `p - 1`.
+//! A running total in TA-Lib's order: add the new value, take the output,
+//! subtract the trailing value. Keeping that order (rather than re-summing
+//! the window) is what makes SUM and SMA equal to TA-Lib's to the last bit.
+//! Lookback `p - 1`; period 1 copies the input.
 
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};

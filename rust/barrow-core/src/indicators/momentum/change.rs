@@ -1,8 +1,8 @@
-//! MOM, ROC, ROCP, ROCR, ROCR100 — change over `p` bars.
+//! MOM, ROC, ROCP, ROCR, ROCR100 and LOG_RETURN — change over `p` bars.
 //!
 //! With `x0 = x[t-p]`: MOM `x - x0`; ROC `(x / x0 - 1) * 100`; ROCP
-//! `(x - x0) / x0`; ROCR `x / x0`; ROCR100 `(x / x0) * 100`. The ratios are
-//! 0 when `x0` is 0, as in TA-Lib. Lookback `p`.
+//! `(x - x0) / x0`; ROCR `x / x0`; ROCR100 `(x / x0) * 100` (the ratios are
+//! 0 when `x0` is 0, as in TA-Lib); LOG_RETURN `ln(x / x0)`. Lookback `p`.
 
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
@@ -20,6 +20,8 @@ pub enum ChangeKind {
     Rocr,
     /// Ratio times 100.
     Rocr100,
+    /// Log return (not in TA-Lib).
+    Log,
 }
 
 /// Streaming change over `p` bars.
@@ -56,6 +58,7 @@ impl Change {
         }
         match self.kind {
             ChangeKind::Mom => x - x0,
+            ChangeKind::Log => (x / x0).ln(),
             _ if x0 == 0.0 => 0.0,
             ChangeKind::Roc => ((x / x0) - 1.0) * 100.0,
             ChangeKind::Rocp => (x - x0) / x0,
@@ -98,6 +101,7 @@ mod tests {
         assert_eq!(run(ChangeKind::Mom)[2..], [2.0, 3.0]);
         assert_eq!(run(ChangeKind::Rocr)[2..], [2.0, 2.0]);
         assert_eq!(run(ChangeKind::Roc)[2..], [100.0, 100.0]);
+        assert_eq!(run(ChangeKind::Log)[2..], [2f64.ln(), 2f64.ln()]);
     }
 
     #[test]

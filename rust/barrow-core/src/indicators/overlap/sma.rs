@@ -7,50 +7,30 @@
 //! (rather than re-summing the window) is what makes the outputs equal to
 //! TA-Lib's to the last bit.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
-use crate::error::{BarrowError, Result};
+use super::super::math::Sum;
+use super::super::{check_shapes, Indicator};
+use crate::error::Result;
 
-/// Streaming simple moving average.
+/// Streaming simple moving average: the rolling [`Sum`] divided by `p`.
 #[derive(Clone, Debug)]
 pub struct Sma {
     period: usize,
-    seen: usize,
-    sum: f64,
-    window: Ring,
+    sum: Sum,
 }
 
 impl Sma {
     /// Builds an SMA over `period` values (`period >= 1`; 1 copies the input).
     pub fn new(period: usize) -> Result<Self> {
-        if period == 0 {
-            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
-        }
         Ok(Self {
             period,
-            seen: 0,
-            sum: 0.0,
-            window: Ring::new(period - 1),
+            sum: Sum::new(period)?,
         })
     }
 
     /// Consumes one value and returns the average (NaN during the lookback).
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> f64 {
-        if self.period == 1 {
-            self.seen += 1;
-            return v;
-        }
-        self.sum += v;
-        let trailing = self.window.swap(v);
-        let out = if self.seen + 1 >= self.period {
-            let avg = self.sum / self.period as f64;
-            self.sum -= trailing;
-            avg
-        } else {
-            f64::NAN
-        };
-        self.seen += 1;
-        out
+        self.sum.step(v) / self.period as f64
     }
 
     /// Consumes a chunk into `out` (same length).
@@ -72,9 +52,7 @@ impl Indicator for Sma {
     }
 
     fn reset(&mut self) {
-        self.seen = 0;
-        self.sum = 0.0;
-        self.window.clear();
+        self.sum.reset();
     }
 }
 
@@ -102,7 +80,7 @@ mod tests {
 
     #[test]
     fn sma_rejects_zero_period() {
-        assert!(matches!(Sma::new(0), Err(BarrowError::BadParameter { .. })));
+        assert!(matches!(Sma::new(0), Err(crate::BarrowError::BadParameter { .. })));
     }
 
     #[test]
