@@ -2,97 +2,41 @@
 //!
 //! Raw %K at bar `t` is `((close - lowest low) / (highest high - lowest
 //! low)) * 100` over the last `fastk_period` bars, or 0 when the range is
-//! within `1e-14 (|hh| + |ll|)` of zero. The extremes are tracked as TA-Lib
-//! does: kept with their index, replaced by a value that ties or beats
-//! them, found again by scanning when they leave the window. STOCHF
+//! within `1e-14 (|hh| + |ll|)` of zero. The extremes are tracked as in
+//! TA-Lib's MAX and MIN (`overlap::Extremes`). STOCHF
 //! outputs raw %K and its MA (fast %D); STOCH outputs the MA of %K (slow %K)
 //! and the MA of that (slow %D). Outputs start when the last MA has its
 //! first value.
 
-use super::super::overlap::{History, Ma, MaType};
+use super::super::overlap::{ExtremeKind, Extremes, Ma, MaType};
 use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
-
-/// Running extreme over a window, TA-Lib style.
-#[derive(Clone, Debug)]
-struct Tracker {
-    values: History,
-    best: f64,
-    index: Option<usize>,
-    high: bool,
-}
-
-impl Tracker {
-    fn new(period: usize, high: bool) -> Self {
-        Self {
-            values: History::new(period),
-            best: 0.0,
-            index: None,
-            high,
-        }
-    }
-
-    #[inline(always)]
-    fn push(&mut self, today: usize, trailing: usize, v: f64) -> f64 {
-        self.values.put(today, v);
-        let better = |x: f64, best: f64, high: bool, strict: bool| match (high, strict) {
-            (true, true) => x > best,
-            (true, false) => x >= best,
-            (false, true) => x < best,
-            (false, false) => x <= best,
-        };
-        if self.index.is_none_or(|i| i < trailing) {
-            let mut index = trailing;
-            let mut best = self.values.get(trailing);
-            for i in trailing + 1..=today {
-                let x = self.values.get(i);
-                if better(x, best, self.high, true) {
-                    index = i;
-                    best = x;
-                }
-            }
-            self.best = best;
-            self.index = Some(index);
-        } else if better(v, self.best, self.high, false) {
-            self.best = v;
-            self.index = Some(today);
-        }
-        self.best
-    }
-}
 
 /// Raw %K.
 #[derive(Clone, Debug)]
 struct RawK {
     period: usize,
-    seen: usize,
-    lows: Tracker,
-    highs: Tracker,
+    lows: Extremes,
+    highs: Extremes,
 }
 
 impl RawK {
-    fn new(period: usize) -> Self {
-        Self {
+    fn new(period: usize) -> Result<Self> {
+        Ok(Self {
             period,
-            seen: 0,
-            lows: Tracker::new(period, false),
-            highs: Tracker::new(period, true),
-        }
+            lows: Extremes::new(ExtremeKind::Min, period)?,
+            highs: Extremes::new(ExtremeKind::Max, period)?,
+        })
     }
 
     /// %K once the window is full, else `None`.
     #[inline(always)]
     fn step(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
-        let today = self.seen;
-        self.seen += 1;
-        if today + 1 < self.period {
-            self.lows.values.put(today, low);
-            self.highs.values.put(today, high);
+        let ll = self.lows.step(low);
+        let hh = self.highs.step(high);
+        if self.lows.seen() < self.period {
             return None;
         }
-        let trailing = today + 1 - self.period;
-        let ll = self.lows.push(today, trailing, low);
-        let hh = self.highs.push(today, trailing, high);
         Some(if (hh.abs() + ll.abs()) * 1e-14 >= (hh - ll).abs() {
             0.0
         } else {
@@ -129,7 +73,7 @@ impl Stochastic {
         }
         let lookback = (k - 1) + first.lookback() + second.as_ref().map_or(0, Ma::lookback);
         Ok(Self {
-            raw: RawK::new(k),
+            raw: RawK::new(k)?,
             first,
             second,
             first_seen: 0,
@@ -187,7 +131,7 @@ impl Indicator for Stochastic {
     }
 
     fn reset(&mut self) {
-        self.raw = RawK::new(self.raw.period);
+        self.raw = RawK::new(self.raw.period).expect("valid period");
         self.first.reset();
         if let Some(s) = &mut self.second {
             s.reset();

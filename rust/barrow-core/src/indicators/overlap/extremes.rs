@@ -29,10 +29,11 @@ pub struct Extremes {
 }
 
 impl Extremes {
-    /// Extremes over `period >= 2` bars.
+    /// Extremes over `period >= 1` bars (TA-Lib's MAX and MIN take 2 or
+    /// more; the stochastics' %K window may be a single bar).
     pub fn new(kind: ExtremeKind, period: usize) -> Result<Self> {
-        if period < 2 {
-            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        if period == 0 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
         }
         Ok(Self {
             kind,
@@ -42,6 +43,11 @@ impl Extremes {
             best: 0.0,
             best_index: None,
         })
+    }
+
+    /// Number of values consumed.
+    pub(crate) fn seen(&self) -> usize {
+        self.seen
     }
 
     /// Consumes one value and returns the extreme (NaN during the lookback).

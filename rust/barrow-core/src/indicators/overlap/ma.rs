@@ -105,6 +105,21 @@ impl MultiEma {
     }
 }
 
+/// Applies the same expression to whichever average an [`Ma`] holds.
+macro_rules! each_ma {
+    ($ma:expr, $m:ident => $e:expr) => {
+        match $ma {
+            Ma::Sma($m) => $e,
+            Ma::Ema($m) => $e,
+            Ma::Wma($m) => $e,
+            Ma::Multi($m) => $e,
+            Ma::Trima($m) => $e,
+            Ma::Kama($m) => $e,
+            Ma::T3($m) => $e,
+        }
+    };
+}
+
 /// Any of TA-Lib's moving averages.
 #[derive(Clone, Debug)]
 pub enum Ma {
@@ -142,43 +157,19 @@ impl Ma {
     /// Consumes one value.
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> f64 {
-        match self {
-            Ma::Sma(m) => m.step(v),
-            Ma::Ema(m) => m.step(v),
-            Ma::Wma(m) => m.step(v),
-            Ma::Multi(m) => m.step(v),
-            Ma::Trima(m) => m.step(v),
-            Ma::Kama(m) => m.step(v),
-            Ma::T3(m) => m.step(v),
-        }
+        each_ma!(self, m => m.step(v))
     }
 
     /// Lookback.
     pub fn lookback(&self) -> usize {
         use crate::indicators::Indicator;
-        match self {
-            Ma::Sma(m) => m.lookback(),
-            Ma::Ema(m) => m.lookback(),
-            Ma::Wma(m) => m.lookback(),
-            Ma::Multi(m) => m.lookback(),
-            Ma::Trima(m) => m.lookback(),
-            Ma::Kama(m) => m.lookback(),
-            Ma::T3(m) => m.lookback(),
-        }
+        each_ma!(self, m => m.lookback())
     }
 
     /// Forgets everything.
     pub fn reset(&mut self) {
         use crate::indicators::Indicator;
-        match self {
-            Ma::Sma(m) => m.reset(),
-            Ma::Ema(m) => m.reset(),
-            Ma::Wma(m) => m.reset(),
-            Ma::Multi(m) => m.reset(),
-            Ma::Trima(m) => m.reset(),
-            Ma::Kama(m) => m.reset(),
-            Ma::T3(m) => m.reset(),
-        }
+        each_ma!(self, m => m.reset())
     }
 }
 
