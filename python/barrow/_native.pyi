@@ -16,8 +16,8 @@ class ArrowData:
 
 def indicator_numpy(
     name: str, inputs: Sequence[npt.NDArray[np.float64]], params: Dict[str, float]
-) -> List[npt.NDArray[np.float64]]:
-    """Computes a catalogue function over float64 arrays (TA-Lib conventions)."""
+) -> List[npt.NDArray[Any]]:
+    """Computes a catalogue function over float64 arrays (TA-Lib conventions; int32 for integer outputs)."""
 
 def indicator_arrow(name: str, inputs: Sequence[Any], params: Dict[str, float]) -> List[ArrowData]:
     """Computes a catalogue function over Arrow arrays (nulls read as NaN)."""
@@ -25,7 +25,7 @@ def indicator_arrow(name: str, inputs: Sequence[Any], params: Dict[str, float]) 
 def functions_json() -> str:
     """The function catalogue as JSON."""
 
-def plan_spec(spec_json: str) -> Tuple[str, List[str]]:
+def plan_spec(spec_json: str) -> Tuple[str, List[Tuple[str, str]]]:
     """Validates a spec; returns its normalized JSON and output column names."""
 
 def compute_spec(spec_json: str, table: Any) -> ArrowData:

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import pyarrow as pa
 
 from . import _native
-from .table import Pipeline, SpecLike, output_columns, to_json
+from .table import Pipeline, SpecLike, output_columns, output_fields, to_json
 
 __all__ = ["add_indicators", "model_config", "model_output_schema", "run_models"]
 
@@ -44,17 +44,20 @@ def _partitioned(df: Any, symbol: str, timestamp: str, partitions: Optional[int]
 
 
 def add_indicators(df: Any, spec_like: SpecLike, partitions: Optional[int] = None) -> Any:
-    """Appends the spec's indicator columns (DoubleType) to a Spark DataFrame."""
+    """Appends the spec's indicator columns to a Spark DataFrame (DoubleType;
+    IntegerType for integer outputs such as candlestick codes)."""
     T = _types()
     spec_json = to_json(spec_like)
     spec = json.loads(spec_json)
     symbol, timestamp = spec["symbol"], spec["timestamp"]
     _check_columns(df, [symbol, timestamp], "add_indicators")
-    new = output_columns(spec_json)
+    fields = output_fields(spec_json)
+    new = [name for name, _ in fields]
     clash = [c for c in new if c in df.columns]
     if clash:
         raise ValueError(f"add_indicators: output column(s) {clash} already exist; name the indicators differently")
-    schema = T.StructType([*df.schema.fields, *(T.StructField(c, T.DoubleType(), True) for c in new)])
+    kinds = {"double": T.DoubleType(), "int": T.IntegerType()}
+    schema = T.StructType([*df.schema.fields, *(T.StructField(c, kinds[k], True) for c, k in fields)])
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         pipeline = Pipeline(spec_json)

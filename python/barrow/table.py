@@ -10,7 +10,7 @@ symbol. The same spec JSON drives the Spark stage.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
@@ -48,18 +48,24 @@ def to_json(spec_like: SpecLike) -> str:
     return normalized
 
 
+def output_fields(spec_like: SpecLike) -> List[Tuple[str, str]]:
+    """(name, "double" or "int") of each column a spec appends, in order;
+    integer outputs (candlestick codes, bar indices) are int32."""
+    return [(name, kind) for name, kind in _native.plan_spec(to_json(spec_like))[1]]
+
+
 def output_columns(spec_like: SpecLike) -> List[str]:
     """Names of the columns a spec appends, in order."""
-    return list(_native.plan_spec(to_json(spec_like))[1])
+    return [name for name, _ in output_fields(spec_like)]
 
 
 def output_schema(spec_like: SpecLike, input_schema: pa.Schema) -> pa.Schema:
     """Schema of the output for a given input schema."""
     schema = input_schema
-    for name in output_columns(spec_like):
+    for name, kind in output_fields(spec_like):
         if name in input_schema.names:
             raise ValueError(f"output column '{name}' already exists in the input; give the indicator another name")
-        schema = schema.append(pa.field(name, pa.float64()))
+        schema = schema.append(pa.field(name, pa.int32() if kind == "int" else pa.float64()))
     return schema
 
 

@@ -10,7 +10,7 @@ use arrow_array::types::{
     TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type,
     UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Schema, TimeUnit};
 
 use crate::error::{BarrowError, Result};
@@ -251,4 +251,14 @@ mod tests {
             .to_string()
             .contains("decimal"));
     }
+}
+
+/// An integer output column from exact `f64` values (pattern codes, bar
+/// indices); NaN, where TA-Lib has no value, becomes 0 as in TA-Lib.
+pub fn integer_array(values: &[f64]) -> Int32Array {
+    values
+        .iter()
+        .map(|&v| if v.is_nan() { 0 } else { v as i32 })
+        .collect::<Vec<i32>>()
+        .into()
 }

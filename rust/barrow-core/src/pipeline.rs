@@ -19,7 +19,7 @@ use arrow_array::{ArrayRef, Float64Array, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 
-use crate::columns::{column, f64_values, time_values, Symbols};
+use crate::columns::{column, f64_values, integer_array, time_values, Symbols};
 use crate::error::{BarrowError, Result};
 use crate::indicators::Indicator;
 use crate::runs::RunTracker;
@@ -67,15 +67,24 @@ impl Pipeline {
     /// The schema of output batches for a given input schema.
     pub fn output_schema(&self, input: &Schema) -> Result<SchemaRef> {
         let mut fields: Vec<Arc<Field>> = input.fields().iter().cloned().collect();
-        for name in self.output_columns() {
+        for (name, ty) in self.plans.iter().flat_map(IndicatorPlan::output_fields) {
             if input.index_of(name).is_ok() {
                 return Err(BarrowError::Spec(format!(
                     "output column '{name}' already exists in the input; give the indicator another name"
                 )));
             }
-            fields.push(Arc::new(Field::new(name, DataType::Float64, true)));
+            fields.push(Arc::new(Field::new(name, ty, true)));
         }
         Ok(Arc::new(Schema::new_with_metadata(fields, input.metadata().clone())))
+    }
+
+    /// Wraps computed outputs as Arrow arrays of each column's type.
+    fn output_arrays(&self, outputs: Vec<Vec<f64>>) -> impl Iterator<Item = ArrayRef> + '_ {
+        let types = self.plans.iter().flat_map(IndicatorPlan::output_fields).map(|(_, t)| t);
+        outputs.into_iter().zip(types).map(|(v, t)| match t {
+            DataType::Int32 => Arc::new(integer_array(&v)) as ArrayRef,
+            _ => Arc::new(Float64Array::from(v)) as ArrayRef,
+        })
     }
 
     /// Processes the next batch and returns it with the indicator columns
@@ -126,7 +135,7 @@ impl Pipeline {
         if segments.is_empty() {
             // An empty batch: nothing to compute, and the open run stays open.
             let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-            columns.extend(outputs.into_iter().map(|v| Arc::new(Float64Array::from(v)) as ArrayRef));
+            columns.extend(self.output_arrays(outputs));
             return Ok(RecordBatch::try_new_with_options(out_schema, columns, &options)?);
         }
         let mut carried = match segments.first() {
@@ -172,7 +181,7 @@ impl Pipeline {
         self.open_state = states.pop();
 
         let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-        columns.extend(outputs.into_iter().map(|v| Arc::new(Float64Array::from(v)) as ArrayRef));
+        columns.extend(self.output_arrays(outputs));
         Ok(RecordBatch::try_new_with_options(out_schema, columns, &options)?)
     }
 }

@@ -22,6 +22,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{BarrowError, Result};
@@ -82,6 +83,18 @@ pub struct IndicatorPlan {
 }
 
 impl IndicatorPlan {
+    /// Output columns with their Arrow types (Int32 for integer outputs).
+    pub fn output_fields(&self) -> impl Iterator<Item = (&str, DataType)> + '_ {
+        self.output_columns.iter().enumerate().map(|(k, c)| {
+            let ty = if self.info.integer_output(k) {
+                DataType::Int32
+            } else {
+                DataType::Float64
+            };
+            (c.as_str(), ty)
+        })
+    }
+
     /// Builds a fresh state machine for one series.
     pub fn build(&self) -> Box<dyn Indicator> {
         // Parameters were validated when the plan was made.

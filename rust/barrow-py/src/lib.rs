@@ -26,14 +26,14 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 /// Computes indicator `name` over float64 numpy arrays; returns one numpy
-/// array per output.
+/// array per output (int32 for integer outputs, as in TA-Lib).
 #[pyfunction]
 fn indicator_numpy<'py>(
     py: Python<'py>,
     name: &str,
     inputs: Vec<PyReadonlyArray1<'py, f64>>,
     params: BTreeMap<String, f64>,
-) -> PyResult<Vec<Bound<'py, PyArray1<f64>>>> {
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let slices = inputs
         .iter()
         .map(|a| {
@@ -59,7 +59,18 @@ fn indicator_numpy<'py>(
             .collect();
         compute(py, || series::compute_series_into(name, &params, &slices, &mut views))?;
     }
-    Ok(arrays)
+    Ok(arrays
+        .into_iter()
+        .enumerate()
+        .map(|(k, a)| {
+            if info.integer_output(k) {
+                let ints = columns::integer_array(a.readonly().as_slice().expect("new arrays are contiguous"));
+                PyArray1::from_slice(py, ints.values()).into_any()
+            } else {
+                a.into_any()
+            }
+        })
+        .collect())
 }
 
 /// Computes indicator `name` over Arrow columns (nulls read as NaN);
@@ -94,7 +105,15 @@ fn indicator_arrow(
     Ok(outs
         .into_iter()
         .zip(info.outputs)
-        .map(|(v, out)| ArrowData::from_array(out, Arc::new(Float64Array::from(v)) as ArrayRef))
+        .enumerate()
+        .map(|(k, (v, out))| {
+            let array: ArrayRef = if info.integer_output(k) {
+                Arc::new(columns::integer_array(&v))
+            } else {
+                Arc::new(Float64Array::from(v))
+            };
+            ArrowData::from_array(out, array)
+        })
         .collect())
 }
 
@@ -104,12 +123,24 @@ fn functions_json() -> String {
     serde_json::to_string(indicators::functions()).expect("catalogue serializes")
 }
 
-/// Checks a spec and returns its normalized JSON and output column names.
+/// Checks a spec and returns its normalized JSON and output columns as
+/// (name, "double" | "int") pairs.
 #[pyfunction]
-fn plan_spec(spec_json: &str) -> PyResult<(String, Vec<String>)> {
+fn plan_spec(spec_json: &str) -> PyResult<(String, Vec<(String, String)>)> {
     let spec = PipelineSpec::from_json(spec_json).map_err(to_py_err)?;
     let plans = spec.plan().map_err(to_py_err)?;
-    let cols = plans.into_iter().flat_map(|p| p.output_columns).collect();
+    let cols = plans
+        .iter()
+        .flat_map(|p| p.output_fields())
+        .map(|(name, ty)| {
+            let kind = if ty == arrow_schema::DataType::Int32 {
+                "int"
+            } else {
+                "double"
+            };
+            (name.to_string(), kind.to_string())
+        })
+        .collect();
     Ok((spec.to_json(), cols))
 }
 

@@ -6,6 +6,7 @@
 //! same way everywhere once it is listed here.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -63,13 +64,14 @@ pub struct FunctionInfo {
     pub params: &'static [ParamInfo],
     /// Output names in TA-Lib order.
     pub outputs: &'static [&'static str],
+    /// Builds the state machine from resolved parameters (TA-Lib order).
     #[serde(skip)]
-    build: fn(&[f64]) -> Result<Box<dyn Indicator>>,
+    pub(crate) build: fn(&[f64]) -> Result<Box<dyn Indicator>>,
 }
 
-const MAX_PERIOD: f64 = 100_000.0;
+pub(crate) const MAX_PERIOD: f64 = 100_000.0;
 
-const fn period(name: &'static str, default: f64, min: f64) -> ParamInfo {
+pub(crate) const fn period(name: &'static str, default: f64, min: f64) -> ParamInfo {
     ParamInfo {
         name,
         kind: ParamKind::Int,
@@ -79,7 +81,7 @@ const fn period(name: &'static str, default: f64, min: f64) -> ParamInfo {
     }
 }
 
-const fn nbdev(name: &'static str) -> ParamInfo {
+pub(crate) const fn nbdev(name: &'static str) -> ParamInfo {
     ParamInfo {
         name,
         kind: ParamKind::Float,
@@ -89,7 +91,7 @@ const fn nbdev(name: &'static str) -> ParamInfo {
     }
 }
 
-const NBDEV1: ParamInfo = ParamInfo {
+pub(crate) const NBDEV1: ParamInfo = ParamInfo {
     name: "nbdev",
     kind: ParamKind::Float,
     default: 1.0,
@@ -97,7 +99,7 @@ const NBDEV1: ParamInfo = ParamInfo {
     max: 3e37,
 };
 
-const VFACTOR: ParamInfo = ParamInfo {
+pub(crate) const VFACTOR: ParamInfo = ParamInfo {
     name: "vfactor",
     kind: ParamKind::Float,
     default: 0.7,
@@ -105,7 +107,7 @@ const VFACTOR: ParamInfo = ParamInfo {
     max: 1.0,
 };
 
-const fn matype(name: &'static str) -> ParamInfo {
+pub(crate) const fn matype(name: &'static str) -> ParamInfo {
     ParamInfo {
         name,
         kind: ParamKind::Int,
@@ -115,7 +117,7 @@ const fn matype(name: &'static str) -> ParamInfo {
     }
 }
 
-const MATYPE_EMA: ParamInfo = ParamInfo {
+pub(crate) const MATYPE_EMA: ParamInfo = ParamInfo {
     name: "matype",
     kind: ParamKind::Int,
     default: 1.0,
@@ -123,7 +125,7 @@ const MATYPE_EMA: ParamInfo = ParamInfo {
     max: 8.0,
 };
 
-const MATYPE: ParamInfo = ParamInfo {
+pub(crate) const MATYPE: ParamInfo = ParamInfo {
     name: "matype",
     kind: ParamKind::Int,
     default: 0.0,
@@ -131,12 +133,12 @@ const MATYPE: ParamInfo = ParamInfo {
     max: 8.0,
 };
 
-const REAL: &[&str] = &["real"];
-const HLC: &[&str] = &["high", "low", "close"];
-const HL: &[&str] = &["high", "low"];
-const OHLC: &[&str] = &["open", "high", "low", "close"];
-const REAL01: &[&str] = &["real0", "real1"];
-const HLCV: &[&str] = &["high", "low", "close", "volume"];
+pub(crate) const REAL: &[&str] = &["real"];
+pub(crate) const HLC: &[&str] = &["high", "low", "close"];
+pub(crate) const HL: &[&str] = &["high", "low"];
+pub(crate) const OHLC: &[&str] = &["open", "high", "low", "close"];
+pub(crate) const REAL01: &[&str] = &["real0", "real1"];
+pub(crate) const HLCV: &[&str] = &["high", "low", "close", "volume"];
 
 // Parameters are validated (integral, in range) before a builder runs, so
 // the casts below are exact.
@@ -855,18 +857,23 @@ static FUNCTIONS: &[FunctionInfo] = &[
     },
 ];
 
+/// The catalogue's parts: this file's entries, then each family's own
+/// `ENTRIES` slice.
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS];
+
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {
-    FUNCTIONS
+    static ALL: OnceLock<Vec<FunctionInfo>> = OnceLock::new();
+    ALL.get_or_init(|| PARTS.iter().flat_map(|part| part.iter().cloned()).collect())
 }
 
 /// Looks a function up by name (case-insensitive).
 pub fn find_function(name: &str) -> Result<&'static FunctionInfo> {
-    FUNCTIONS
+    functions()
         .iter()
         .find(|f| f.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            let known: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
+            let known: Vec<&str> = functions().iter().map(|f| f.name).collect();
             BarrowError::Spec(format!(
                 "unknown function '{name}'; known functions: {}",
                 known.join(", ")
@@ -905,6 +912,14 @@ impl FunctionInfo {
                 Ok(v)
             })
             .collect()
+    }
+
+    /// Whether output `k` holds integers (TA-Lib's `integer`, `minidx` and
+    /// `maxidx` outputs: pattern codes, bar indices, trend mode). Kernels
+    /// write them as exact `f64` values; the Arrow and numpy layers hand them
+    /// out as int32, with 0 where TA-Lib has no value.
+    pub fn integer_output(&self, k: usize) -> bool {
+        matches!(self.outputs.get(k), Some(&("integer" | "minidx" | "maxidx")))
     }
 
     /// Builds a fresh state machine from resolved parameters.
@@ -949,6 +964,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("no such parameter"));
+    }
+
+    #[test]
+    fn names_are_unique_across_parts() {
+        let mut names: Vec<&str> = functions().iter().map(|f| f.name).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(n, names.len(), "a function is listed twice");
     }
 
     #[test]
