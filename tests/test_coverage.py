@@ -9,16 +9,31 @@ import pytest
 import talib
 
 import barrow.talib as bt
-from barrow._coverage import EXTRA_PARAMS, compare, inputs_for, table
+from barrow._coverage import EXTRA_PARAMS, TOLERANCE, TOLERANT, compare, inputs_for, table
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "talib-coverage.md"
 
 
 @pytest.mark.parametrize("name", bt.get_functions())
-def test_function_is_bit_identical_to_talib(name):
+def test_function_matches_talib(name):
+    # Bit-identical, or (for the few listed in TOLERANT) within TOLERANCE with equal NaN positions.
     for params in [{}, *EXTRA_PARAMS.get(name, [])]:
         exact, worst = compare(name, params)
-        assert exact, f"{name}{params}: max relative difference {worst:.3e} or NaN positions differ"
+        if name in TOLERANT:
+            assert worst <= TOLERANCE, f"{name}{params}: max relative difference {worst:.3e} or NaN positions differ"
+        else:
+            assert exact, f"{name}{params}: max relative difference {worst:.3e} or NaN positions differ"
+
+
+def assert_same(name, ours, ref):
+    """Equal NaN positions and bits (or TOLERANCE for TOLERANT functions)."""
+    a, b = np.asarray(ours, dtype=float), np.asarray(ref, dtype=float)
+    assert np.array_equal(np.isnan(a), np.isnan(b)), f"{name}: NaN positions differ"
+    if name in TOLERANT:
+        m = ~np.isnan(b)
+        assert np.all(np.abs(a[m] - b[m]) <= TOLERANCE * np.maximum(1.0, np.abs(b[m]))), name
+    else:
+        assert np.array_equal(a, b, equal_nan=True), name
 
 
 @pytest.mark.parametrize("name", bt.get_functions())
@@ -39,7 +54,13 @@ def test_nan_gaps_follow_talib(name):
     ins[0][100] = np.nan
     ours = getattr(bt, name)(*ins)
     ref = getattr(talib, name)(*ins)
-    assert np.array_equal(np.asarray(ours), np.asarray(ref), equal_nan=True), name
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    ref = ref if isinstance(ref, tuple) else (ref,)
+    for a, b in zip(ours, ref):
+        assert np.asarray(a).dtype == np.asarray(b).dtype, (
+            f"{name}: dtype {np.asarray(a).dtype} vs {np.asarray(b).dtype}"
+        )
+        assert_same(name, a, b)
 
 
 def test_coverage_table_is_current():
@@ -63,4 +84,4 @@ def test_ties_and_flat_stretches_follow_talib(name):
     ours = ours if isinstance(ours, tuple) else (ours,)
     ref = ref if isinstance(ref, tuple) else (ref,)
     for a, b in zip(ours, ref):
-        assert np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True), name
+        assert_same(name, a, b)
