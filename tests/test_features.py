@@ -73,3 +73,33 @@ def test_features_in_the_table_api_and_bad_parameters():
     with pytest.raises(ValueError, match="periods_per_year"):
         bt.ROLLING_VOL(np.ones(10), 5, periods_per_year=0)
     assert "ROLLING_VOL" not in bt.get_functions()
+
+
+@pytest.mark.parametrize("n", [3, 4, 20, 120])
+def test_rolling_skew_and_kurt_match_scipy_and_pandas(bars, n):
+    from scipy import stats
+
+    close = bars[2]
+    logret = np.concatenate([[np.nan], np.log(close[1:] / close[:-1])])
+    for x in (close, logret[1:]):
+        skew = _rolling(x, n, lambda w: stats.skew(w, bias=False))
+        assert_same(bt.ROLLING_SKEW(x, n), skew, rel=1e-9, what="ROLLING_SKEW")
+        # pandas' online moments lose digits on tiny windows; compare where they hold.
+        pandas_rel = 1e-6 if n >= 20 else 1e-3
+        assert_same(bt.ROLLING_SKEW(x, n), pd.Series(x).rolling(n).skew().to_numpy(), rel=pandas_rel, what="vs pandas")
+        if n >= 4:
+            kurt = _rolling(x, n, lambda w: stats.kurtosis(w, bias=False))
+            assert_same(bt.ROLLING_KURT(x, n), kurt, rel=1e-9, what="ROLLING_KURT")
+            assert_same(
+                bt.ROLLING_KURT(x, n), pd.Series(x).rolling(n).kurt().to_numpy(), rel=pandas_rel, what="vs pandas"
+            )
+
+
+def test_rolling_moments_of_flat_windows_and_bad_periods():
+    x = np.r_[np.full(30, 100.0), np.linspace(100, 101, 10)]
+    skew = bt.ROLLING_SKEW(x, 5)
+    assert np.isnan(skew[:30]).all() and np.isfinite(skew[34:]).all()
+    with pytest.raises(ValueError, match="timeperiod"):
+        bt.ROLLING_SKEW(x, 2)
+    with pytest.raises(ValueError, match="timeperiod"):
+        bt.ROLLING_KURT(x, 3)
