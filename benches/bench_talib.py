@@ -1,8 +1,10 @@
-"""barrow.talib vs TA-Lib on the same 1M-bar series, in one process.
+"""barrow.talib vs TA-Lib on the same 1M-bar series, in one process, for
+every function barrow implements (default parameters).
 
-Run: ./run bench   (or: .venv/bin/python benches/bench_talib.py [--bars N])
-Prints, per indicator, the best-of-N wall time of each and the ratio
-barrow/TA-Lib (below 1 means barrow is faster).
+Run: ./run bench   (or: .venv/bin/python benches/bench_talib.py [--bars N] [--only SMA,EMA])
+Prints, per function, the best-of-N wall time of each and the ratio
+barrow/TA-Lib (below 1 means barrow is faster), then the median ratio and
+the functions slower than TA-Lib.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import numpy as np
 import talib
 
 import barrow.talib as bt
+from barrow._coverage import inputs_for
 
 
-def best_of(fn, repeat: int) -> float:
+def best_of(fn, args, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        fn()
+        fn(*args)
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -28,29 +31,27 @@ def best_of(fn, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bars", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated function names")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    close = 100.0 * np.exp(np.cumsum(rng.normal(0, 0.01, args.bars)))
-    high = close * (1 + 0.01 * rng.random(args.bars))
-    low = close * (1 - 0.01 * rng.random(args.bars))
-    cases = [
-        ("SMA(30)", lambda m: m.SMA(close, 30)),
-        ("EMA(30)", lambda m: m.EMA(close, 30)),
-        ("RSI(14)", lambda m: m.RSI(close, 14)),
-        ("MACD(12,26,9)", lambda m: m.MACD(close)),
-        ("BBANDS(20,2,2)", lambda m: m.BBANDS(close, 20)),
-        ("ATR(14)", lambda m: m.ATR(high, low, close, 14)),
-    ]
-    print(f"{args.bars:,} bars, best of {args.repeat}")
-    print(f"{'indicator':<16}{'TA-Lib ms':>12}{'barrow ms':>12}{'ratio':>9}")
-    ratios = []
-    for name, call in cases:
-        t_ref = best_of(lambda call=call: call(talib), args.repeat)
-        t_ours = best_of(lambda call=call: call(bt), args.repeat)
-        ratios.append(t_ours / t_ref)
-        print(f"{name:<16}{t_ref * 1e3:>12.2f}{t_ours * 1e3:>12.2f}{t_ours / t_ref:>9.2f}")
-    print(f"{'median ratio':<40}{np.median(ratios):>9.2f}")
+    names = [n for n in bt.get_functions() if not args.only or n in args.only.split(",")]
+    print(f"{args.bars:,} bars, default parameters, best of {args.repeat}\n")
+    print("| function | TA-Lib ms | barrow ms | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    ratios = {}
+    for name in names:
+        info = next(f for f in bt._CATALOGUE if f["name"] == name)
+        ins = inputs_for(name, info["inputs"], args.bars, 0)
+        t_ref = best_of(getattr(talib, name), ins, args.repeat)
+        t_ours = best_of(getattr(bt, name), ins, args.repeat)
+        ratios[name] = t_ours / t_ref
+        print(f"| {name} | {t_ref * 1e3:.2f} | {t_ours * 1e3:.2f} | {ratios[name]:.2f} |")
+    values = np.array(list(ratios.values()))
+    print(f"\nmedian ratio {np.median(values):.2f} over {len(values)} functions; ", end="")
+    print(f"{int((values <= 0.7).sum())} at or below 0.7, {int((values > 1.0).sum())} slower than TA-Lib")
+    slow = sorted(((r, n) for n, r in ratios.items() if r > 1.0), reverse=True)
+    if slow:
+        print("slower: " + ", ".join(f"{n} {r:.2f}" for r, n in slow))
 
 
 if __name__ == "__main__":
