@@ -85,3 +85,10 @@ def test_ties_and_flat_stretches_follow_talib(name):
     ref = ref if isinstance(ref, tuple) else (ref,)
     for a, b in zip(ours, ref):
         assert_same(name, a, b)
+
+
+def test_function_reference_is_current():
+    from barrow._reference import reference
+
+    path = DOC.parent / "functions.md"
+    assert path.read_text() == reference(), "docs/functions.md is stale: run python -m barrow._reference"
