@@ -17,7 +17,7 @@ use barrow_core::data::synthetic::{generate_ohlcv, SyntheticConfig};
 use barrow_core::model::{ModelConfig, ModelStage as CoreModelStage};
 use barrow_core::pipeline::Pipeline as CorePipeline;
 use barrow_core::spec::PipelineSpec;
-use barrow_core::tree::{DecisionTreeClassifier as CoreTree, TreeParams};
+use barrow_core::tree::{Fitted, Forest, ForestParams, Model as CoreModel, Target, Tree, TreeFitParams};
 use barrow_core::{columns, indicators, series};
 use errors::{compute, to_py_err};
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
@@ -287,96 +287,142 @@ fn generate(py: Python<'_>, symbols: usize, bars: usize, seed: u64, start_day: i
     Ok(ArrowData::from_batches(batch.schema(), vec![batch]))
 }
 
-/// CART classifier over float64 matrices and integer labels `0..n_classes`.
-#[pyclass(module = "barrow._native")]
-struct DecisionTree {
-    inner: CoreTree,
+fn slice2<'a>(x: &'a PyReadonlyArray2<'_, f64>) -> PyResult<&'a [f64]> {
+    x.as_slice()
+        .map_err(|_| PyValueError::new_err("X must be a C-contiguous float64 matrix"))
+}
+
+/// Fits a tree (`kind="tree"`) or random forest (`kind="forest"`) on a
+/// float64 matrix (NaN is missing). Classification takes `y_classes`
+/// (labels `0..n_classes`), regression `y_values`; `params_json` holds the
+/// tree parameters and, for forests, the forest's.
+#[pyfunction]
+#[pyo3(signature = (kind, x, params_json, y_classes=None, n_classes=0, y_values=None, sample_weight=None))]
+#[allow(clippy::too_many_arguments)]
+fn fit_model(
+    py: Python<'_>,
+    kind: &str,
+    x: PyReadonlyArray2<'_, f64>,
+    params_json: &str,
+    y_classes: Option<PyReadonlyArray1<'_, u32>>,
+    n_classes: usize,
+    y_values: Option<PyReadonlyArray1<'_, f64>>,
+    sample_weight: Option<PyReadonlyArray1<'_, f64>>,
+) -> PyResult<Model> {
+    let d = x.shape()[1];
+    let xs = slice2(&x)?;
+    let contiguous = |e| PyValueError::new_err(format!("{e}: arrays must be contiguous"));
+    let target = match (&y_classes, &y_values) {
+        (Some(y), None) => Target::Classes {
+            y: y.as_slice().map_err(|_| contiguous("y"))?,
+            n_classes,
+        },
+        (None, Some(y)) => Target::Values(y.as_slice().map_err(|_| contiguous("y"))?),
+        _ => return Err(PyValueError::new_err("give exactly one of y_classes and y_values")),
+    };
+    let weights = sample_weight
+        .as_ref()
+        .map(|w| w.as_slice().map_err(|_| contiguous("sample_weight")))
+        .transpose()?;
+    let bad_params = |e: serde_json::Error| PyValueError::new_err(format!("invalid model parameters: {e}"));
+    let fitted = match kind {
+        "tree" => {
+            let p: TreeFitParams = serde_json::from_str(params_json).map_err(bad_params)?;
+            Fitted::Tree(compute(py, || {
+                Tree::fit_with_class_weight(xs, d, target, weights, &p.class_weight, &p.tree)
+            })?)
+        }
+        "forest" => {
+            let params: ForestParams = serde_json::from_str(params_json).map_err(bad_params)?;
+            Fitted::Forest(compute(py, || Forest::fit(xs, d, target, weights, &params))?)
+        }
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "kind must be 'tree' or 'forest', got '{other}'"
+            )))
+        }
+    };
+    Ok(Model {
+        inner: CoreModel::new(fitted, n_classes),
+    })
+}
+
+/// A fitted tree or forest.
+#[pyclass(module = "barrow._native", frozen)]
+struct Model {
+    inner: CoreModel,
 }
 
 #[pymethods]
-impl DecisionTree {
-    #[new]
-    #[pyo3(signature = (max_depth=None, min_samples_split=2, min_samples_leaf=1))]
-    fn new(max_depth: Option<usize>, min_samples_split: usize, min_samples_leaf: usize) -> PyResult<Self> {
-        let params = TreeParams {
-            max_depth,
-            min_samples_split,
-            min_samples_leaf,
-        };
-        Ok(Self {
-            inner: CoreTree::new(params).map_err(to_py_err)?,
-        })
-    }
-
-    fn fit(
-        &mut self,
-        py: Python<'_>,
-        x: PyReadonlyArray2<'_, f64>,
-        y: PyReadonlyArray1<'_, u32>,
-        n_classes: usize,
-    ) -> PyResult<()> {
-        let d = x.shape()[1];
-        let xs = x
-            .as_slice()
-            .map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
-        let ys = y
-            .as_slice()
-            .map_err(|_| PyValueError::new_err("y must be contiguous"))?;
-        let inner = &mut self.inner;
-        compute(py, || inner.fit(xs, d, ys, n_classes))
-    }
-
-    fn predict<'py>(&self, py: Python<'py>, x: PyReadonlyArray2<'py, f64>) -> PyResult<Bound<'py, PyArray1<u32>>> {
-        let d = x.shape()[1];
-        let xs = x
-            .as_slice()
-            .map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
-        let inner = &self.inner;
-        let out = compute(py, || inner.predict(xs, d))?;
-        Ok(PyArray1::from_vec(py, out))
-    }
-
-    fn predict_proba<'py>(
+impl Model {
+    /// Leaf values per row: class probabilities (`n × n_classes`) or
+    /// predictions (`n × 1`).
+    fn predict_values<'py>(
         &self,
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let (n, d) = (x.shape()[0], x.shape()[1]);
-        let xs = x
-            .as_slice()
-            .map_err(|_| PyValueError::new_err("X must be C-contiguous"))?;
+        let xs = slice2(&x)?;
         let inner = &self.inner;
-        let out = compute(py, || inner.predict_proba(xs, d))?;
-        let k = inner.n_classes();
-        PyArray1::from_vec(py, out).reshape([n, k])
+        let out = compute(py, || inner.predict_values(xs, d))?;
+        let width = out.len().checked_div(n).unwrap_or(inner.n_classes.max(1));
+        PyArray1::from_vec(py, out).reshape([n, width])
     }
 
     #[getter]
     fn feature_importances<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        PyArray1::from_slice(py, self.inner.feature_importances())
+        PyArray1::from_vec(py, self.inner.feature_importances())
     }
 
     #[getter]
-    fn node_count(&self) -> usize {
-        self.inner.node_count()
+    fn n_features(&self) -> usize {
+        self.inner.n_features()
     }
 
+    /// Depth, node and leaf counts of each tree.
     #[getter]
-    fn depth(&self) -> usize {
-        self.inner.depth()
+    fn tree_sizes(&self) -> Vec<(usize, usize, usize)> {
+        let size = |t: &Tree| (t.depth(), t.node_count(), t.leaf_count());
+        match &self.inner.fitted {
+            Fitted::Tree(t) => vec![size(t)],
+            Fitted::Forest(f) => f.trees().iter().map(size).collect(),
+        }
     }
 
-    /// Serializes the tree (parameters and fitted nodes) to JSON.
+    /// Out-of-bag score (forests fitted with `oob_score`).
+    #[getter]
+    fn oob_score(&self) -> Option<f64> {
+        match &self.inner.fitted {
+            Fitted::Forest(f) => f.oob_score(),
+            Fitted::Tree(_) => None,
+        }
+    }
+
+    /// Out-of-bag averaged leaf values, `n × width` (NaN rows: never out of bag).
+    fn oob_prediction<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArray2<f64>>>> {
+        match &self.inner.fitted {
+            Fitted::Forest(f) if !f.oob_prediction().is_empty() => {
+                let w = f.width();
+                let v = f.oob_prediction().to_vec();
+                let n = v.len() / w;
+                Ok(Some(PyArray1::from_vec(py, v).reshape([n, w])?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Serializes the model (versioned JSON).
     fn to_json(&self) -> String {
-        serde_json::to_string(&self.inner).expect("tree serializes")
+        self.inner.to_json()
     }
 
-    /// Restores a tree from `to_json` output.
+    /// Restores a model from `to_json` output.
     #[staticmethod]
     fn from_json(json: &str) -> PyResult<Self> {
-        let inner: CoreTree =
-            serde_json::from_str(json).map_err(|e| PyValueError::new_err(format!("invalid tree JSON: {e}")))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: CoreModel::from_json(json).map_err(to_py_err)?,
+        })
     }
 }
 
@@ -431,7 +477,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_class::<Pipeline>()?;
     m.add_class::<ModelStage>()?;
-    m.add_class::<DecisionTree>()?;
+    m.add_class::<Model>()?;
+    m.add_function(wrap_pyfunction!(fit_model, m)?)?;
     m.add_class::<ArrowData>()?;
     Ok(())
 }

@@ -7,15 +7,18 @@
 //!
 //! 1. labels each bar `1` if the next bar closes higher, else `0` (the last
 //!    bar has no label);
-//! 2. splits the history at a fraction of its bars or at a timestamp;
-//! 3. fits a CART tree on the training bars whose features are all finite;
+//! 2. splits the history at a fraction of its bars or at a timestamp, or
+//!    walks forward: every `step` bars, a model fit on the trailing `train`
+//!    bars predicts the next `step` bars;
+//! 3. fits a CART tree (or a random forest) on the training bars whose
+//!    features are all finite;
 //! 4. predicts `P(up)` for every test bar with finite features and holds a
 //!    long position when it exceeds the threshold (flat otherwise);
 //! 5. backtests those positions over the test bars.
 //!
-//! A prediction for a test bar uses the bar's own features and a model fit
-//! on bars up to the split, whose last label reads the first test bar's
-//! close: nothing after the bar being predicted is ever read.
+//! A prediction for a bar uses the bar's own features and a model fit on
+//! earlier bars only, whose last label reads the close of the first bar the
+//! model predicts: nothing after the bar being predicted is ever read.
 //!
 //! Output rows share one schema: `record = "prediction"` rows (one per test
 //! bar) and one `record = "metrics"` row per symbol; columns that do not
@@ -34,7 +37,7 @@ use crate::backtest::{backtest_positions, BacktestConfig, Metrics};
 use crate::columns::{column, f64_nulls_as_nan, f64_values, time_values, Symbols};
 use crate::error::{BarrowError, Result};
 use crate::runs::RunTracker;
-use crate::tree::{DecisionTreeClassifier, TreeParams};
+use crate::tree::{Criterion, Forest, ForestParams, MaxFeatures, Target, Tree, TreeParams};
 
 /// Where each symbol's history splits into training and test bars.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +47,14 @@ pub enum SplitRule {
     Fraction(f64),
     /// Bars with a timestamp before this value (in the column's unit) train.
     Time(i64),
+    /// Walk-forward: from bar `train` on, every `step` bars, refit on the
+    /// `train` bars before and predict the next `step` bars.
+    WalkForward {
+        /// Trailing training window, in bars (>= 2).
+        train: usize,
+        /// Bars predicted by each fit (>= 1).
+        step: usize,
+    },
 }
 
 impl Default for SplitRule {
@@ -52,24 +63,34 @@ impl Default for SplitRule {
     }
 }
 
-/// Tree growth limits.
+/// The model: a tree, or a random forest when `n_estimators` is given.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TreeConfig {
+    /// `gini` or `entropy`.
+    pub criterion: String,
     /// Maximum depth (`None`: grow until pure).
     pub max_depth: Option<usize>,
     /// Minimum samples to split a node.
     pub min_samples_split: usize,
     /// Minimum samples per leaf.
     pub min_samples_leaf: usize,
+    /// Trees of a random forest (bootstrap, sqrt(d) features per node);
+    /// `None` fits one tree on all features.
+    pub n_estimators: Option<usize>,
+    /// Seed of the forest's draws.
+    pub random_state: u64,
 }
 
 impl Default for TreeConfig {
     fn default() -> Self {
         Self {
+            criterion: "gini".into(),
             max_depth: Some(5),
             min_samples_split: 2,
             min_samples_leaf: 20,
+            n_estimators: None,
+            random_state: 0,
         }
     }
 }
@@ -146,10 +167,24 @@ impl ModelConfig {
         if self.features.is_empty() {
             return Err(BarrowError::Spec("the model config lists no features".into()));
         }
-        if let SplitRule::Fraction(f) = self.split {
-            if !(f > 0.0 && f < 1.0) {
+        match self.split {
+            SplitRule::Fraction(f) if !(f > 0.0 && f < 1.0) => {
                 return Err(BarrowError::bad_param("split.fraction", f, "must be in (0, 1)"));
             }
+            SplitRule::WalkForward { train, .. } if train < 2 => {
+                return Err(BarrowError::bad_param(
+                    "split.walk_forward.train",
+                    train,
+                    "must be >= 2",
+                ));
+            }
+            SplitRule::WalkForward { step: 0, .. } => {
+                return Err(BarrowError::bad_param("split.walk_forward.step", 0, "must be >= 1"));
+            }
+            _ => {}
+        }
+        if self.tree.n_estimators == Some(0) {
+            return Err(BarrowError::bad_param("tree.n_estimators", 0, "must be >= 1 or null"));
         }
         if !(self.threshold.is_finite() && (0.0..1.0).contains(&self.threshold)) {
             return Err(BarrowError::bad_param("threshold", self.threshold, "must be in [0, 1)"));
@@ -164,16 +199,53 @@ impl ModelConfig {
                 "must be > 0",
             ));
         }
-        DecisionTreeClassifier::new(self.tree_params())?;
-        Ok(())
+        self.tree_params()?.validate()
     }
 
-    fn tree_params(&self) -> TreeParams {
-        TreeParams {
+    fn tree_params(&self) -> Result<TreeParams> {
+        let criterion = Criterion::parse(&self.tree.criterion)?;
+        if !criterion.is_classification() {
+            return Err(BarrowError::bad_param(
+                "tree.criterion",
+                &self.tree.criterion,
+                "the model stage classifies: use 'gini' or 'entropy'",
+            ));
+        }
+        Ok(TreeParams {
+            criterion,
             max_depth: self.tree.max_depth,
             min_samples_split: self.tree.min_samples_split,
             min_samples_leaf: self.tree.min_samples_leaf,
-        }
+            max_features: if self.tree.n_estimators.is_some() {
+                MaxFeatures::Sqrt
+            } else {
+                MaxFeatures::All
+            },
+            random_state: self.tree.random_state,
+            ..Default::default()
+        })
+    }
+
+    /// Fits the configured model on labelled rows; returns `P(up)` for `x`.
+    fn fit_predict(&self, x_train: &[f64], y_train: &[u32], x: &[f64]) -> Result<Vec<f64>> {
+        let d = self.features.len();
+        let target = Target::Classes {
+            y: y_train,
+            n_classes: 2,
+        };
+        let params = self.tree_params()?;
+        let proba = match self.tree.n_estimators {
+            None => Tree::fit(x_train, d, target, None, &params)?.predict_values(x, d)?,
+            Some(n_estimators) => {
+                let forest = ForestParams {
+                    tree: params,
+                    n_estimators,
+                    ..Default::default()
+                };
+                Forest::fit(x_train, d, target, None, &forest)?.predict_values(x, d)?
+            }
+        };
+        Ok(proba.chunks(2).map(|p| p[1]).collect())
     }
 }
 
@@ -379,44 +451,47 @@ impl ModelStage {
         let cfg = &self.config;
         let d = cfg.features.len();
         let n = g.times.len();
-        let split = match cfg.split {
-            SplitRule::Fraction(f) => ((n as f64) * f).floor() as usize,
-            SplitRule::Time(t) => g.times.partition_point(|&x| x < t),
-        }
-        .min(n);
+        // (first bar trained, first bar predicted, end of the predicted bars)
+        let windows: Vec<(usize, usize, usize)> = match cfg.split {
+            SplitRule::Fraction(f) => vec![(0, (((n as f64) * f).floor() as usize).min(n), n)],
+            SplitRule::Time(t) => vec![(0, g.times.partition_point(|&x| x < t), n)],
+            SplitRule::WalkForward { train, step } => (train.min(n)..n)
+                .step_by(step)
+                .map(|t0| (t0 - train, t0, (t0 + step).min(n)))
+                .collect(),
+        };
+        let split = windows.first().map_or(n, |w| w.1);
         let finite_row = |i: usize| g.features[i * d..(i + 1) * d].iter().all(|v| v.is_finite());
         let label = |i: usize| (i + 1 < n).then(|| (g.close[i + 1] > g.close[i]) as u32);
 
-        let mut x_train = Vec::new();
-        let mut y_train = Vec::new();
-        for i in 0..split {
-            if let (true, Some(y)) = (finite_row(i), label(i)) {
-                x_train.extend_from_slice(&g.features[i * d..(i + 1) * d]);
-                y_train.push(y);
-            }
-        }
-        let n_train = y_train.len();
-        let model = if n_train >= cfg.min_train_rows.max(1) {
-            let mut tree = DecisionTreeClassifier::new(cfg.tree_params())?;
-            tree.fit(&x_train, d, &y_train, 2)?;
-            Some(tree)
-        } else {
-            None
-        };
-
         let test: Vec<usize> = (split..n).collect();
         let mut proba = vec![f64::NAN; test.len()];
-        if let Some(tree) = &model {
-            let rows: Vec<usize> = test.iter().copied().filter(|&i| finite_row(i)).collect();
+        let mut n_train = 0;
+        for &(lo, t0, end) in &windows {
+            let mut x_train = Vec::new();
+            let mut y_train = Vec::new();
+            // Row t0 - 1's label reads close[t0]: known when bar t0 closes.
+            for i in lo..t0 {
+                if let (true, Some(y)) = (finite_row(i), label(i)) {
+                    x_train.extend_from_slice(&g.features[i * d..(i + 1) * d]);
+                    y_train.push(y);
+                }
+            }
+            n_train = n_train.max(y_train.len());
+            if y_train.len() < cfg.min_train_rows.max(1) {
+                continue;
+            }
+            let rows: Vec<usize> = (t0..end).filter(|&i| finite_row(i)).collect();
+            if rows.is_empty() {
+                continue;
+            }
             let mut x = Vec::with_capacity(rows.len() * d);
             for &i in &rows {
                 x.extend_from_slice(&g.features[i * d..(i + 1) * d]);
             }
-            if !rows.is_empty() {
-                let p = tree.predict_proba(&x, d)?;
-                for (k, &i) in rows.iter().enumerate() {
-                    proba[i - split] = p[k * 2 + 1];
-                }
+            let p = cfg.fit_predict(&x_train, &y_train, &x)?;
+            for (k, &i) in rows.iter().enumerate() {
+                proba[i - split] = p[k];
             }
         }
         let position: Vec<f64> = proba
