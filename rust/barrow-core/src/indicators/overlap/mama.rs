@@ -14,6 +14,10 @@ use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// MAMA's lookback (also MA's with matype 7).
+///
+/// TA-Lib's `MA(real, timeperiod, matype=7)` is `MAMA(real, 0.5, 0.05)`'s
+/// `mama` output whatever `timeperiod` is, lookback 32, except that
+/// `timeperiod == 1` copies the input (checked against TA-Lib 0.8.2).
 pub const MAMA_LOOKBACK: usize = 32;
 
 /// Streaming MAMA/FAMA.
