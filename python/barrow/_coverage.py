@@ -76,6 +76,12 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "STDDEV": [{"timeperiod": 2}, {"timeperiod": 20, "nbdev": 2.0}],
     "MAX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MIN": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MAMA": [
+        {"fastlimit": 0.01, "slowlimit": 0.01},
+        {"fastlimit": 0.99, "slowlimit": 0.99},
+        {"fastlimit": 0.3, "slowlimit": 0.2},
+        {"fastlimit": 0.05, "slowlimit": 0.5},
+    ],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

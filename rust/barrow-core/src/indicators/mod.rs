@@ -21,6 +21,7 @@
 //! Files are grouped as TA-Lib groups its functions (overlap, momentum,
 //! volatility, math) plus `returns` for features TA-Lib lacks.
 
+pub mod cycle;
 pub mod math;
 pub mod momentum;
 pub mod overlap;

@@ -5,6 +5,7 @@
 //! the Spark stage all resolve names against, so a function is reachable the
 //! same way everywhere once it is listed here.
 
+mod cycle;
 mod moments;
 
 use std::collections::BTreeMap;
@@ -861,7 +862,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, moments::ENTRIES];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, moments::ENTRIES, cycle::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {
