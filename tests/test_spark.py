@@ -221,3 +221,72 @@ def test_predictions_do_not_read_future_rows(tmp_path, spark):
     assert np.array_equal(pa_["proba_up"].to_numpy(), pb_["proba_up"].to_numpy(), equal_nan=True)
     later = a["timestamp"] > cutoff
     assert not np.array_equal(a[later]["close"].to_numpy(), b[later]["close"].to_numpy())
+
+
+def test_walk_forward_predictions_do_not_read_future_rows(tmp_path, spark):
+    data = tmp_path / "data"
+    barrow.data.write_yahoo_csvs(str(data), symbols=2, bars=600)
+    options = ["--walk-forward", "150,20", "--trees", "5", "--min-samples-leaf", "5"]
+    out_a = tmp_path / "a"
+    assert _run_job([str(data), str(out_a), *options]) == 0
+    cutoff = "2016-09-01"
+    for path in data.glob("*.csv"):
+        rows = path.read_text().splitlines()
+        changed = [rows[0]]
+        for row in rows[1:]:
+            fields = row.split(",")
+            if fields[0] > cutoff:
+                fields[1:6] = [f"{float(v) * 0.6:.6f}" for v in fields[1:6]]
+            changed.append(",".join(fields))
+        path.write_text("\n".join(changed) + "\n")
+    out_b = tmp_path / "b"
+    assert _run_job([str(data), str(out_b), *options]) == 0
+    key = ["symbol", "timestamp"]
+    a = pq.read_table(out_a / "predictions").to_pandas().sort_values(key).reset_index(drop=True)
+    b = pq.read_table(out_b / "predictions").to_pandas().sort_values(key).reset_index(drop=True)
+    # Walk-forward predicts from bar 150 on, one refit every 20 bars.
+    assert len(a) == 2 * (600 - 150)
+    early = a["timestamp"] <= np.datetime64(cutoff)
+    assert early.sum() > 100 and a.loc[early, "proba_up"].notna().sum() > 100
+    assert np.array_equal(a.loc[early, "proba_up"].to_numpy(), b.loc[early, "proba_up"].to_numpy(), equal_nan=True)
+    assert not np.array_equal(a.loc[~early, "proba_up"].to_numpy(), b.loc[~early, "proba_up"].to_numpy())
+
+
+def test_walk_forward_refits_match_local_models(spark, bars, bars_df):
+    from barrow.spark import run_models
+    from barrow.tree import DecisionTreeClassifier
+
+    config = dict(MODEL, split={"walk_forward": {"train": 120, "step": 50}}, min_train_rows=20)
+    out = run_models(bars_df, config, spec_like=SPEC).toPandas()
+    pred = out[(out["record"] == "prediction") & (out["symbol"] == "SYM0002")].sort_values("timestamp")
+    feats = compute(bars, SPEC).to_pandas()
+    one = feats[feats["symbol"] == "SYM0002"].reset_index(drop=True)
+    X = one[MODEL["features"]].to_numpy()
+    y = (one["close"].shift(-1) > one["close"]).astype(int).to_numpy()
+    # The window predicting bars 170..219 trains on bars 50..169 (finite features only).
+    train = np.arange(50, 170)
+    train = train[np.isfinite(X[train]).all(axis=1)]
+    local = DecisionTreeClassifier(max_depth=3, min_samples_leaf=10).fit(X[train], y[train])
+    expected = local.predict_proba(X[170:220])[:, 1]
+    got = pred["proba_up"].to_numpy()[170 - 120 : 220 - 120]
+    assert np.array_equal(got, expected)
+
+
+def test_pooled_model_trained_on_the_driver_and_applied_in_map_in_arrow(spark, bars, bars_df):
+    from barrow.ensemble import RandomForestClassifier
+    from barrow.spark import add_indicators, apply_model, next_bar_up, train_pooled
+
+    features = ["rsi", "r1", "r5"]
+    feats = next_bar_up(add_indicators(bars_df, SPEC)).cache()
+    model = train_pooled(feats, features, estimator=RandomForestClassifier(n_estimators=10, random_state=0))
+    assert list(model.classes_) == [0, 1]
+    scored = apply_model(feats, model, features, prefix="m_").toPandas()
+    assert {"m_prediction", "m_proba_0", "m_proba_1"} <= set(scored.columns)
+    X = scored[features].to_numpy(dtype=float)
+    assert np.allclose(scored["m_proba_1"].to_numpy(), model.predict_proba(X)[:, 1], rtol=0, atol=0)
+    assert (scored["m_prediction"].to_numpy() == model.predict(X)).all()
+    with pytest.raises(ValueError, match="features"):
+        apply_model(feats, model, features[:2])
+    once = apply_model(feats, model, features, prefix="m_")
+    with pytest.raises(ValueError, match="already exist"):
+        apply_model(once, model, features, prefix="m_")

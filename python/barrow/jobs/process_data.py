@@ -2,8 +2,10 @@
 
 Reads OHLCV bars (see :mod:`barrow.jobs.inputs`), validates them, computes
 indicators, labels each bar by whether the next one closes higher, trains a
-decision tree per symbol on the earlier part of its history, predicts the
-later part, backtests the prediction signal, and writes to OUTPUT:
+decision tree (or, with ``--trees N``, a random forest) per symbol on the
+earlier part of its history (or walks forward, ``--walk-forward TRAIN,STEP``),
+predicts the later part, backtests the prediction signal, and writes to
+OUTPUT:
 
 - ``predictions/``: Parquet partitioned by ``symbol=`` (Hive layout),
 - ``metrics/``: Parquet, one row per symbol,
@@ -64,9 +66,15 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     split = p.add_mutually_exclusive_group()
     split.add_argument("--train-fraction", type=float, default=None, help="share of each symbol's bars to train on")
     split.add_argument("--split-date", help="train on bars before this date (YYYY-MM-DD)")
+    split.add_argument(
+        "--walk-forward",
+        metavar="TRAIN,STEP",
+        help="every STEP bars, refit on the trailing TRAIN bars and predict the next STEP",
+    )
     p.add_argument("--fee", type=float, default=0.0005, help="proportional fee per position change")
     p.add_argument("--max-depth", type=int, default=5)
     p.add_argument("--min-samples-leaf", type=int, default=20)
+    p.add_argument("--trees", type=int, default=None, help="fit a random forest of this many trees per symbol")
     p.add_argument("--threshold", type=float, default=0.5, help="go long when P(up) exceeds this")
     p.add_argument("--partitions", type=int, default=None, help="Spark partitions for the symbol stage")
     p.add_argument("--master", default=None, help="Spark master when not set by spark-submit (default local[*])")
@@ -102,6 +110,12 @@ def _session(master: Optional[str]) -> Any:
 def _split_rule(df: Any, args: argparse.Namespace) -> Dict[str, Any]:
     from pyspark.sql import types as T
 
+    if args.walk_forward is not None:
+        try:
+            train, step = (int(v) for v in args.walk_forward.split(","))
+        except ValueError:
+            raise InputError(f"--walk-forward must be TRAIN,STEP (two integers), got {args.walk_forward!r}") from None
+        return {"walk_forward": {"train": train, "step": step}}
     if args.split_date is None:
         fraction = 0.7 if args.train_fraction is None else args.train_fraction
         if not 0.0 < fraction < 1.0:
@@ -134,7 +148,7 @@ def run(spark: Any, args: argparse.Namespace) -> Dict[str, Any]:
     config = {
         "features": features,
         "split": _split_rule(bars, args),
-        "tree": {"max_depth": args.max_depth, "min_samples_leaf": args.min_samples_leaf},
+        "tree": {"max_depth": args.max_depth, "min_samples_leaf": args.min_samples_leaf, "n_estimators": args.trees},
         "fee": args.fee,
         "threshold": args.threshold,
     }

@@ -412,6 +412,49 @@ impl Model {
         }
     }
 
+    /// Appends predictions for an Arrow record batch: `{prefix}prediction`
+    /// and, for classifiers, `{prefix}proba_{k}` (nulls in features are missing).
+    #[pyo3(signature = (batch, features, prefix=""))]
+    fn predict_batch(
+        &self,
+        py: Python<'_>,
+        batch: &Bound<'_, PyAny>,
+        features: Vec<String>,
+        prefix: &str,
+    ) -> PyResult<ArrowData> {
+        let batch = crate::arrow::import_batch(batch)?;
+        let inner = &self.inner;
+        let out = compute(py, || {
+            barrow_core::model::predict_batch(inner, &batch, &features, prefix)
+        })?;
+        Ok(ArrowData::from_batches(out.schema(), vec![out]))
+    }
+
+    /// (name, "int" | "double") of the columns `predict_batch` appends.
+    #[pyo3(signature = (prefix=""))]
+    fn prediction_fields(&self, prefix: &str) -> Vec<(String, String)> {
+        barrow_core::model::prediction_fields(&self.inner, prefix)
+            .into_iter()
+            .map(|(n, t)| {
+                (
+                    n,
+                    if t == arrow_schema::DataType::Int32 {
+                        "int"
+                    } else {
+                        "double"
+                    }
+                    .to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Number of classes (0 for a regressor).
+    #[getter]
+    fn n_classes(&self) -> usize {
+        self.inner.n_classes
+    }
+
     /// Serializes the model (versioned JSON).
     fn to_json(&self) -> String {
         self.inner.to_json()
