@@ -12,7 +12,7 @@ use barrow_core::data::synthetic::{generate_ohlcv, SyntheticConfig};
 use barrow_core::indicators::find_function;
 use barrow_core::pipeline::Pipeline;
 use barrow_core::spec::PipelineSpec;
-use barrow_core::tree::{DecisionTreeClassifier, TreeParams};
+use barrow_core::tree::{Target, Tree, TreeParams};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const BARS: usize = 1_000_000;
@@ -73,12 +73,11 @@ fn tree(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("fit_100k_x20_depth8", |b| {
         b.iter(|| {
-            let mut t = DecisionTreeClassifier::new(TreeParams {
+            let params = TreeParams {
                 max_depth: Some(8),
                 ..Default::default()
-            })
-            .unwrap();
-            t.fit(&x, 20, &y, 2).unwrap();
+            };
+            let t = Tree::fit(&x, 20, Target::Classes { y: &y, n_classes: 2 }, None, &params).unwrap();
             black_box(t.node_count());
         })
     });

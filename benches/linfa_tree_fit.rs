@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use barrow_core::tree::{DecisionTreeClassifier, TreeParams};
+use barrow_core::tree::{argmax_rows, Target, Tree, TreeParams};
 use linfa::prelude::*;
 use linfa_trees::DecisionTree;
 use ndarray::{Array1, Array2};
@@ -74,15 +74,17 @@ fn main() {
     let linfa_acc = accuracy(model.predict(&test_records).iter().copied(), &y_test);
 
     let (barrow_s, tree) = best_of(repeat, || {
-        let mut t = DecisionTreeClassifier::new(TreeParams {
+        let params = TreeParams {
             max_depth,
             ..Default::default()
-        })
-        .unwrap();
-        t.fit(&x_train, d, &y_train, 2).unwrap();
-        t
+        };
+        let target = Target::Classes {
+            y: &y_train,
+            n_classes: 2,
+        };
+        Tree::fit(&x_train, d, target, None, &params).unwrap()
     });
-    let pred = tree.predict(&x_test, d).unwrap();
+    let pred = argmax_rows(&tree.predict_values(&x_test, d).unwrap(), 2);
     let barrow_acc = accuracy(pred.iter().map(|&p| p as usize), &y_test);
     println!(
         "{{\"linfa_fit_s\": {linfa_s}, \"linfa_accuracy\": {linfa_acc}, \"barrow_core_fit_s\": {barrow_s}, \"barrow_core_accuracy\": {barrow_acc}}}"
