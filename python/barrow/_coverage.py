@@ -19,9 +19,13 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "BBANDS": [
         {"timeperiod": 5},
         {"timeperiod": 10, "nbdevup": 1.5, "nbdevdn": 2.5},
-        *({"timeperiod": 7, "matype": m} for m in (1, 2, 3, 4, 5, 6, 8)),
+        *({"timeperiod": 7, "matype": m} for m in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
     ],
-    "MA": [{"timeperiod": 1}, *({"timeperiod": 9, "matype": m} for m in (0, 1, 2, 3, 4, 5, 6, 8))],
+    "MA": [
+        {"timeperiod": 1},
+        *({"timeperiod": 9, "matype": m} for m in (0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
+        *({"timeperiod": p, "matype": 9} for p in (2, 3, 4, 30)),
+    ],
     "WMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
     "DEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
     "TEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
@@ -35,22 +39,27 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "TRIX": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
     "APO": [
         {"fastperiod": 26, "slowperiod": 12},
-        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
     ],
     "PPO": [
         {"fastperiod": 26, "slowperiod": 12},
-        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
     ],
     "MACDFIX": [{"signalperiod": 1}, {"signalperiod": 30}],
     "STOCHF": [
         {"fastk_period": 1, "fastd_period": 1},
         {"fastk_period": 14, "fastd_period": 5, "fastd_matype": 2},
         {"fastk_period": 9, "fastd_period": 4, "fastd_matype": 8},
+        *({"fastk_period": 9, "fastd_period": 4, "fastd_matype": m} for m in (9, 10, 11, 12, 13)),
     ],
     "STOCH": [
         {"fastk_period": 1, "slowk_period": 1, "slowd_period": 1},
         {"fastk_period": 14, "slowk_period": 3, "slowk_matype": 1, "slowd_period": 5, "slowd_matype": 2},
         {"fastk_period": 20, "slowk_period": 2, "slowk_matype": 6, "slowd_period": 4, "slowd_matype": 8},
+        *(
+            {"fastk_period": 9, "slowk_period": 4, "slowk_matype": m, "slowd_period": 5, "slowd_matype": m}
+            for m in (9, 10, 11, 12, 13)
+        ),
     ],
     "WILLR": [{"timeperiod": 2}, {"timeperiod": 31}],
     "MACDEXT": [
@@ -58,10 +67,14 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"fastperiod": 26, "fastmatype": 2, "slowperiod": 12, "slowmatype": 4, "signalperiod": 5, "signalmatype": 6},
         {"fastperiod": 3, "fastmatype": 1, "slowperiod": 30, "slowmatype": 6, "signalperiod": 30, "signalmatype": 8},
         {"fastperiod": 2, "fastmatype": 8, "slowperiod": 3, "slowmatype": 1, "signalperiod": 1},
+        {"fastmatype": 9, "slowmatype": 12, "signalmatype": 13},
+        {"fastmatype": 10, "slowmatype": 11, "signalmatype": 9},
+        {"fastmatype": 13, "slowmatype": 10, "signalmatype": 12},
     ],
     "STOCHRSI": [
         {"timeperiod": 2, "fastk_period": 1, "fastd_period": 1},
         {"timeperiod": 30, "fastk_period": 9, "fastd_period": 4, "fastd_matype": 2},
+        *({"timeperiod": 10, "fastk_period": 5, "fastd_period": 4, "fastd_matype": m} for m in (9, 10, 11, 12, 13)),
     ],
     "AROON": [{"timeperiod": 2}, {"timeperiod": 25}],
     "AROONOSC": [{"timeperiod": 2}, {"timeperiod": 25}],
@@ -76,6 +89,9 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "STDDEV": [{"timeperiod": 2}, {"timeperiod": 20, "nbdev": 2.0}],
     "MAX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MIN": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "HMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 4}, {"timeperiod": 200}],
+    "ZLEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 200}],
+    "RMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 200}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

@@ -24,6 +24,8 @@ use super::volume::{Ad, Obv};
 use super::Indicator;
 use crate::error::{BarrowError, Result};
 
+mod talib08;
+
 /// Kind of a numeric parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -113,7 +115,7 @@ pub(crate) const fn matype(name: &'static str) -> ParamInfo {
         kind: ParamKind::Int,
         default: 0.0,
         min: 0.0,
-        max: 8.0,
+        max: 13.0,
     }
 }
 
@@ -122,7 +124,7 @@ pub(crate) const MATYPE_EMA: ParamInfo = ParamInfo {
     kind: ParamKind::Int,
     default: 1.0,
     min: 0.0,
-    max: 8.0,
+    max: 13.0,
 };
 
 pub(crate) const MATYPE: ParamInfo = ParamInfo {
@@ -130,7 +132,7 @@ pub(crate) const MATYPE: ParamInfo = ParamInfo {
     kind: ParamKind::Int,
     default: 0.0,
     min: 0.0,
-    max: 8.0,
+    max: 13.0,
 };
 
 pub(crate) const REAL: &[&str] = &["real"];
@@ -239,7 +241,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
     FunctionInfo {
         name: "MA",
         group: "Overlap Studies",
-        doc: "Moving average of type matype (0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 8 T3; 7 MAMA not yet).",
+        doc: "Moving average of type matype (0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 8 T3, 9 HMA, 10 none, 11 default (SMA), 12 ZLEMA, 13 RMA; 7 MAMA not yet).",
         inputs: REAL,
         params: &[period("timeperiod", 30.0, 1.0), MATYPE],
         outputs: &["real"],
@@ -310,7 +312,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), MATYPE_EMA],
         outputs: &["real"],
-        build: |p| Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, MaType::from_code(p[2] as i64)?, false)?)),
+        build: |p| Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, MaType::from_code_or(p[2] as i64, MaType::Ema)?, false)?)),
     },
     FunctionInfo {
         name: "PPO",
@@ -319,7 +321,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), MATYPE_EMA],
         outputs: &["real"],
-        build: |p| Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, MaType::from_code(p[2] as i64)?, true)?)),
+        build: |p| Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, MaType::from_code_or(p[2] as i64, MaType::Ema)?, true)?)),
     },
     FunctionInfo {
         name: "MACDFIX",
@@ -859,7 +861,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, talib08::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {
