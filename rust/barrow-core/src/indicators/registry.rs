@@ -840,13 +840,13 @@ static FUNCTIONS: &[FunctionInfo] = &[
         build: |_| Ok(Box::new(Feature::new(FeatureKind::Drawdown, 1)?)),
     },
     FunctionInfo {
-        name: "VWAP",
+        name: "ROLLING_VWAP",
         group: "Returns",
         doc: "Rolling VWAP: sum((high + low + close) / 3 * volume) / sum(volume) over timeperiod bars.",
         inputs: HLCV,
         params: &[period("timeperiod", 20.0, 1.0)],
         outputs: &["real"],
-        build: |p| Ok(Box::new(Feature::new(FeatureKind::Vwap, p[0] as usize)?)),
+        build: |p| Ok(Box::new(Feature::new(FeatureKind::RollingVwap, p[0] as usize)?)),
     },
     FunctionInfo {
         name: "LOG_RETURN",

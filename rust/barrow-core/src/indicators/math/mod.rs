@@ -1,8 +1,10 @@
 //! Math operators and math transforms: element-wise functions of one or two
 //! series, and the rolling sum.
 
+mod cumsum;
 mod elementwise;
 mod sum;
 
+pub use cumsum::CumSum;
 pub use elementwise::{Map1, Map2};
 pub use sum::Sum;
