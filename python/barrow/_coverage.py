@@ -92,6 +92,10 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "HMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 4}, {"timeperiod": 200}],
     "ZLEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 200}],
     "RMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 200}],
+    "MINMAX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MINMAXINDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MAXINDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MININDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

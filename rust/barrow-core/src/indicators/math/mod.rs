@@ -3,8 +3,10 @@
 
 mod cumsum;
 mod elementwise;
+mod minmax;
 mod sum;
 
 pub use cumsum::CumSum;
 pub use elementwise::{Map1, Map2};
+pub use minmax::{WindowExtremes, WindowExtremesKind};
 pub use sum::Sum;

@@ -2,7 +2,7 @@
 //! channels, volume studies, rolling ranks and indices, ...).
 
 use super::{period, FunctionInfo, HLCV, REAL};
-use crate::indicators::math::{CumSum, Map2};
+use crate::indicators::math::{CumSum, Map2, WindowExtremes, WindowExtremesKind};
 use crate::indicators::overlap::{Hma, Ma, MaIndicator, Rma, Zlema};
 use crate::indicators::volume::{Pvt, VolumeIndex, VolumeIndexKind, Vwap};
 
@@ -89,5 +89,41 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         params: &[],
         outputs: &["real"],
         build: |_| Ok(Box::new(CumSum::new())),
+    },
+    FunctionInfo {
+        name: "MINMAX",
+        group: "Math Operators",
+        doc: "Lowest and highest values over timeperiod bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["min", "max"],
+        build: |p| Ok(Box::new(WindowExtremes::new(WindowExtremesKind::MinMax, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MINMAXINDEX",
+        group: "Math Operators",
+        doc: "Bar positions (from the series start) of the lowest and highest values over timeperiod bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["minidx", "maxidx"],
+        build: |p| Ok(Box::new(WindowExtremes::new(WindowExtremesKind::MinMaxIndex, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MAXINDEX",
+        group: "Math Operators",
+        doc: "Bar position (from the series start) of the highest value over timeperiod bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["integer"],
+        build: |p| Ok(Box::new(WindowExtremes::new(WindowExtremesKind::MaxIndex, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MININDEX",
+        group: "Math Operators",
+        doc: "Bar position (from the series start) of the lowest value over timeperiod bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 30.0, 2.0)],
+        outputs: &["integer"],
+        build: |p| Ok(Box::new(WindowExtremes::new(WindowExtremesKind::MinIndex, p[0] as usize)?)),
     },
 ];
