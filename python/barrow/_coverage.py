@@ -96,6 +96,14 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "MINMAXINDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MAXINDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MININDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "VWMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 100}],
+    "CMF": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "EFI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "RVOL": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 60}],
+    "PVO": [
+        {"fastperiod": 26, "slowperiod": 12},
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
+    ],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

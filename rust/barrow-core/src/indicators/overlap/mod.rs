@@ -12,6 +12,7 @@ mod rma;
 mod sma;
 mod t3;
 mod trima;
+mod vwma;
 mod wma;
 mod zlema;
 
@@ -28,5 +29,6 @@ pub use rma::Rma;
 pub use sma::Sma;
 pub use t3::T3;
 pub use trima::Trima;
+pub use vwma::Vwma;
 pub use wma::Wma;
 pub use zlema::Zlema;

@@ -1,10 +1,11 @@
 //! Catalogue entries for the functions TA-Lib 0.8 added (HMA, ZLEMA, RMA,
 //! channels, volume studies, rolling ranks and indices, ...).
 
-use super::{period, FunctionInfo, HLCV, REAL};
+use super::{period, FunctionInfo, HLCV, MATYPE_EMA, REAL};
 use crate::indicators::math::{CumSum, Map2, WindowExtremes, WindowExtremesKind};
-use crate::indicators::overlap::{Hma, Ma, MaIndicator, Rma, Zlema};
-use crate::indicators::volume::{Pvt, VolumeIndex, VolumeIndexKind, Vwap};
+use crate::indicators::momentum::PriceOscillator;
+use crate::indicators::overlap::{Hma, Ma, MaIndicator, MaType, Rma, Vwma, Zlema};
+use crate::indicators::volume::{Cmf, Efi, Pvt, Rvol, VolumeIndex, VolumeIndexKind, Vwap};
 
 const CLOSE_VOLUME: &[&str] = &["close", "volume"];
 
@@ -125,5 +126,53 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         params: &[period("timeperiod", 30.0, 2.0)],
         outputs: &["integer"],
         build: |p| Ok(Box::new(WindowExtremes::new(WindowExtremesKind::MinIndex, p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "VWMA",
+        group: "Overlap Studies",
+        doc: "Volume-weighted moving average: SMA(real * volume) / SMA(volume) over timeperiod bars.",
+        inputs: &["real", "volume"],
+        params: &[period("timeperiod", 30.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Vwma::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "CMF",
+        group: "Volume Indicators",
+        doc: "Chaikin money flow: sum of ((close - low) - (high - close)) / (high - low) * volume over sum of volume, timeperiod bars.",
+        inputs: HLCV,
+        params: &[period("timeperiod", 20.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Cmf::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "EFI",
+        group: "Volume Indicators",
+        doc: "Elder's force index: EMA(timeperiod) of (close - previous close) * volume.",
+        inputs: CLOSE_VOLUME,
+        params: &[period("timeperiod", 13.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Efi::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "RVOL",
+        group: "Volume Indicators",
+        doc: "Relative volume: volume / mean volume of the timeperiod previous bars.",
+        inputs: &["volume"],
+        params: &[period("timeperiod", 20.0, 1.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Rvol::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "PVO",
+        group: "Volume Indicators",
+        doc: "Percentage volume oscillator: (MA(fastperiod) - MA(slowperiod)) / MA(slowperiod) * 100 of volume (matype 11: EMA).",
+        inputs: &["volume"],
+        params: &[period("fastperiod", 12.0, 2.0), period("slowperiod", 26.0, 2.0), MATYPE_EMA],
+        outputs: &["real"],
+        build: |p| {
+            let matype = MaType::from_code_or(p[2] as i64, MaType::Ema)?;
+            Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, matype, true)?))
+        },
     },
 ];
