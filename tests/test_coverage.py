@@ -85,6 +85,7 @@ def test_coverage_table_is_current():
         "MINMAXINDEX",
         "MAXINDEX",
         "MININDEX",
+        "DONCHIAN",
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

@@ -100,6 +100,14 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "CMF": [{"timeperiod": 2}, {"timeperiod": 50}],
     "EFI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
     "RVOL": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 60}],
+    "DONCHIAN": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "ACCBANDS": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "KC": [
+        {"timeperiod": 2, "atrperiod": 1},
+        {"timeperiod": 5, "atrperiod": 30, "nbdev": 1.5},
+        {"timeperiod": 30, "atrperiod": 30},
+        {"nbdev": -1.0},
+    ],
     "PVO": [
         {"fastperiod": 26, "slowperiod": 12},
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),

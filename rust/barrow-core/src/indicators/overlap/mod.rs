@@ -2,6 +2,7 @@
 
 mod bbands;
 mod block;
+mod channels;
 mod ema;
 mod extremes;
 pub(crate) mod history;
@@ -19,6 +20,7 @@ mod zlema;
 pub use bbands::Bbands;
 pub(crate) use block::BlockExtremes;
 pub use block::MidRange;
+pub use channels::{AccBands, Donchian, Keltner};
 pub use ema::Ema;
 pub use extremes::{ExtremeKind, Extremes};
 pub(crate) use history::History;

@@ -1,10 +1,11 @@
 //! Catalogue entries for the functions TA-Lib 0.8 added (HMA, ZLEMA, RMA,
 //! channels, volume studies, rolling ranks and indices, ...).
 
-use super::{period, FunctionInfo, HLCV, MATYPE_EMA, REAL};
+use super::{nbdev, period, FunctionInfo, HL, HLC, HLCV, MATYPE_EMA, OHLC, REAL};
 use crate::indicators::math::{CumSum, Map2, WindowExtremes, WindowExtremesKind};
 use crate::indicators::momentum::PriceOscillator;
-use crate::indicators::overlap::{Hma, Ma, MaIndicator, MaType, Rma, Vwma, Zlema};
+use crate::indicators::overlap::{AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Rma, Vwma, Zlema};
+use crate::indicators::price::HeikinAshi;
 use crate::indicators::volume::{Cmf, Efi, Pvt, Rvol, VolumeIndex, VolumeIndexKind, Vwap};
 
 const CLOSE_VOLUME: &[&str] = &["close", "volume"];
@@ -174,5 +175,41 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
             let matype = MaType::from_code_or(p[2] as i64, MaType::Ema)?;
             Ok(Box::new(PriceOscillator::new(p[0] as usize, p[1] as usize, matype, true)?))
         },
+    },
+    FunctionInfo {
+        name: "DONCHIAN",
+        group: "Overlap Studies",
+        doc: "Donchian channels: highest high, midpoint and lowest low over timeperiod bars.",
+        inputs: HL,
+        params: &[period("timeperiod", 20.0, 2.0)],
+        outputs: &["upperband", "middleband", "lowerband"],
+        build: |p| Ok(Box::new(Donchian::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "ACCBANDS",
+        group: "Overlap Studies",
+        doc: "Acceleration bands: SMAs of high (1 + r), close and low (1 - r), r = 4 (high - low) / (high + low).",
+        inputs: HLC,
+        params: &[period("timeperiod", 20.0, 2.0)],
+        outputs: &["upperband", "middleband", "lowerband"],
+        build: |p| Ok(Box::new(AccBands::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "KC",
+        group: "Overlap Studies",
+        doc: "Keltner channels: EMA(timeperiod) of the typical price plus/minus nbdev ATR(atrperiod).",
+        inputs: HLC,
+        params: &[period("timeperiod", 20.0, 2.0), period("atrperiod", 10.0, 1.0), nbdev("nbdev")],
+        outputs: &["upperband", "middleband", "lowerband"],
+        build: |p| Ok(Box::new(Keltner::new(p[0] as usize, p[1] as usize, p[2])?)),
+    },
+    FunctionInfo {
+        name: "HA",
+        group: "Price Transform",
+        doc: "Heikin-Ashi candles: haclose = (o + h + l + c) / 4, haopen = mean of the previous haopen and haclose.",
+        inputs: OHLC,
+        params: &[],
+        outputs: &["haopen", "hahigh", "halow", "haclose"],
+        build: |_| Ok(Box::new(HeikinAshi::new())),
     },
 ];
