@@ -86,6 +86,7 @@ def test_coverage_table_is_current():
         "MAXINDEX",
         "MININDEX",
         "DONCHIAN",
+        "SUPERTREND",
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

@@ -108,6 +108,7 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"timeperiod": 30, "atrperiod": 30},
         {"nbdev": -1.0},
     ],
+    "SUPERTREND": [{"timeperiod": 2}, {"timeperiod": 50, "multiplier": 0.5}, {"multiplier": 0.0}],
     "PVO": [
         {"fastperiod": 26, "slowperiod": 12},
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),

@@ -916,12 +916,13 @@ impl FunctionInfo {
             .collect()
     }
 
-    /// Whether output `k` holds integers (TA-Lib's `integer`, `minidx` and
-    /// `maxidx` outputs: pattern codes, bar indices, trend mode). Kernels
+    /// Whether output `k` holds integers (TA-Lib's `integer`, `minidx`,
+    /// `maxidx` and `trend` outputs: pattern codes, bar indices, trend mode,
+    /// SUPERTREND's direction). Kernels
     /// write them as exact `f64` values; the Arrow and numpy layers hand them
     /// out as int32, with 0 where TA-Lib has no value.
     pub fn integer_output(&self, k: usize) -> bool {
-        matches!(self.outputs.get(k), Some(&("integer" | "minidx" | "maxidx")))
+        matches!(self.outputs.get(k), Some(&("integer" | "minidx" | "maxidx" | "trend")))
     }
 
     /// Builds a fresh state machine from resolved parameters.

@@ -1,10 +1,12 @@
 //! Catalogue entries for the functions TA-Lib 0.8 added (HMA, ZLEMA, RMA,
 //! channels, volume studies, rolling ranks and indices, ...).
 
-use super::{nbdev, period, FunctionInfo, HL, HLC, HLCV, MATYPE_EMA, OHLC, REAL};
+use super::{nbdev, period, FunctionInfo, ParamInfo, ParamKind, HL, HLC, HLCV, MATYPE_EMA, OHLC, REAL};
 use crate::indicators::math::{CumSum, Map2, WindowExtremes, WindowExtremesKind};
 use crate::indicators::momentum::PriceOscillator;
-use crate::indicators::overlap::{AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Rma, Vwma, Zlema};
+use crate::indicators::overlap::{
+    AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Rma, SuperTrend, Vwma, Zlema,
+};
 use crate::indicators::price::HeikinAshi;
 use crate::indicators::volume::{Cmf, Efi, Pvt, Rvol, VolumeIndex, VolumeIndexKind, Vwap};
 
@@ -211,5 +213,23 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         params: &[],
         outputs: &["haopen", "hahigh", "halow", "haclose"],
         build: |_| Ok(Box::new(HeikinAshi::new())),
+    },
+    FunctionInfo {
+        name: "SUPERTREND",
+        group: "Overlap Studies",
+        doc: "SuperTrend: ratcheting (high + low) / 2 plus/minus multiplier ATR(timeperiod) bands, and the trend (1 up, -1 down).",
+        inputs: HLC,
+        params: &[
+            period("timeperiod", 10.0, 2.0),
+            ParamInfo {
+                name: "multiplier",
+                kind: ParamKind::Float,
+                default: 3.0,
+                min: 0.0,
+                max: 3e37,
+            },
+        ],
+        outputs: &["supertrend", "trend"],
+        build: |p| Ok(Box::new(SuperTrend::new(p[0] as usize, p[1])?)),
     },
 ];
