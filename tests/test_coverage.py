@@ -87,6 +87,7 @@ def test_coverage_table_is_current():
         "MININDEX",
         "DONCHIAN",
         "SUPERTREND",
+        "KDJ",
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

@@ -109,6 +109,12 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"nbdev": -1.0},
     ],
     "SUPERTREND": [{"timeperiod": 2}, {"timeperiod": 50, "multiplier": 0.5}, {"multiplier": 0.0}],
+    "KDJ": [
+        {"fastk_period": 1, "slowk_period": 1, "slowd_period": 1},
+        {"fastk_period": 14, "slowk_period": 5, "slowk_matype": 0, "slowd_period": 4, "slowd_matype": 1},
+        {"slowk_matype": 11, "slowd_matype": 9},
+        {"slowk_matype": 10, "slowd_matype": 12},
+    ],
     "PVO": [
         {"fastperiod": 26, "slowperiod": 12},
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),

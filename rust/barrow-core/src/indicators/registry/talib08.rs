@@ -1,9 +1,9 @@
 //! Catalogue entries for the functions TA-Lib 0.8 added (HMA, ZLEMA, RMA,
 //! channels, volume studies, rolling ranks and indices, ...).
 
-use super::{nbdev, period, FunctionInfo, ParamInfo, ParamKind, HL, HLC, HLCV, MATYPE_EMA, OHLC, REAL};
+use super::{matype, nbdev, period, FunctionInfo, ParamInfo, ParamKind, HL, HLC, HLCV, MATYPE_EMA, OHLC, REAL};
 use crate::indicators::math::{CumSum, Map2, WindowExtremes, WindowExtremesKind};
-use crate::indicators::momentum::PriceOscillator;
+use crate::indicators::momentum::{Kdj, PriceOscillator};
 use crate::indicators::overlap::{
     AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Rma, SuperTrend, Vwma, Zlema,
 };
@@ -232,4 +232,32 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         outputs: &["supertrend", "trend"],
         build: |p| Ok(Box::new(SuperTrend::new(p[0] as usize, p[1])?)),
     },
+    FunctionInfo {
+        name: "KDJ",
+        group: "Momentum Indicators",
+        doc: "KDJ: STOCH's slow %K and %D (Wilder's RMA by default) and J = 3 K - 2 D.",
+        inputs: HLC,
+        params: &[
+            period("fastk_period", 9.0, 1.0),
+            period("slowk_period", 3.0, 1.0),
+            MATYPE_RMA_K,
+            period("slowd_period", 3.0, 1.0),
+            MATYPE_RMA_D,
+        ],
+        outputs: &["k", "d", "j"],
+        build: |p| {
+            let t = |v: f64| MaType::from_code_or(v as i64, MaType::Rma);
+            Ok(Box::new(Kdj::new(p[0] as usize, p[1] as usize, t(p[2])?, p[3] as usize, t(p[4])?)?))
+        },
+    },
 ];
+
+const MATYPE_RMA_K: ParamInfo = ParamInfo {
+    default: 13.0,
+    ..matype("slowk_matype")
+};
+
+const MATYPE_RMA_D: ParamInfo = ParamInfo {
+    default: 13.0,
+    ..matype("slowd_matype")
+};
