@@ -115,6 +115,15 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"slowk_matype": 11, "slowd_matype": 9},
         {"slowk_matype": 10, "slowd_matype": 12},
     ],
+    "PERCENTILE": [
+        {"timeperiod": 2},
+        {"timeperiod": 2, "percentile": 0.0},
+        {"timeperiod": 7, "percentile": 100.0},
+        {"timeperiod": 10, "percentile": 10.0},
+        {"timeperiod": 40, "percentile": 33.3},
+        {"timeperiod": 200, "percentile": 95.0},
+    ],
+    "PERCENTRANK": [{"timeperiod": 2}, {"timeperiod": 30}],
     "PVO": [
         {"fastperiod": 26, "slowperiod": 12},
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),

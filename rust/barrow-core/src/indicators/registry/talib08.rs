@@ -8,6 +8,7 @@ use crate::indicators::overlap::{
     AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Rma, SuperTrend, Vwma, Zlema,
 };
 use crate::indicators::price::HeikinAshi;
+use crate::indicators::statistic::{PercentRank, Percentile};
 use crate::indicators::volume::{Cmf, Efi, Pvt, Rvol, VolumeIndex, VolumeIndexKind, Vwap};
 
 const CLOSE_VOLUME: &[&str] = &["close", "volume"];
@@ -249,6 +250,33 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
             let t = |v: f64| MaType::from_code_or(v as i64, MaType::Rma);
             Ok(Box::new(Kdj::new(p[0] as usize, p[1] as usize, t(p[2])?, p[3] as usize, t(p[4])?)?))
         },
+    },
+    FunctionInfo {
+        name: "PERCENTILE",
+        group: "Statistic Functions",
+        doc: "Nearest-rank percentile of the last timeperiod values: the ceil(percentile * timeperiod / 100)-th smallest.",
+        inputs: REAL,
+        params: &[
+            period("timeperiod", 30.0, 2.0),
+            ParamInfo {
+                name: "percentile",
+                kind: ParamKind::Float,
+                default: 50.0,
+                min: 0.0,
+                max: 100.0,
+            },
+        ],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Percentile::new(p[0] as usize, p[1])?)),
+    },
+    FunctionInfo {
+        name: "PERCENTRANK",
+        group: "Statistic Functions",
+        doc: "Percent rank: (number of the timeperiod previous values below the current one) / timeperiod * 100.",
+        inputs: REAL,
+        params: &[period("timeperiod", 100.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(PercentRank::new(p[0] as usize)?)),
     },
 ];
 
