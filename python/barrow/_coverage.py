@@ -124,6 +124,11 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"timeperiod": 200, "percentile": 95.0},
     ],
     "PERCENTRANK": [{"timeperiod": 2}, {"timeperiod": 30}],
+    "MAVP": [
+        {"minperiod": 1, "maxperiod": 1},
+        {"minperiod": 5, "maxperiod": 12, "matype": 1},
+        *({"minperiod": 2, "maxperiod": 20, "matype": m} for m in (2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
+    ],
     "PVO": [
         {"fastperiod": 26, "slowperiod": 12},
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13)),
@@ -156,6 +161,8 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         "real0": close * (1 + spread[1]),
         "real1": close * (1 - spread[2]),
         "volume": np.round(rng.random(n) * 1e6),
+        # MAVP's per-bar periods, below and above its default [2, 30] range.
+        "periods": rng.uniform(-2.0, 40.0, n),
     }
     return [series[k] for k in names]
 

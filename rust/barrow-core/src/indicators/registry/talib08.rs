@@ -5,7 +5,7 @@ use super::{matype, nbdev, period, FunctionInfo, ParamInfo, ParamKind, HL, HLC, 
 use crate::indicators::math::{CumSum, Map2, WindowExtremes, WindowExtremesKind};
 use crate::indicators::momentum::{Kdj, PriceOscillator};
 use crate::indicators::overlap::{
-    AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Rma, SuperTrend, Vwma, Zlema,
+    AccBands, Donchian, Hma, Keltner, Ma, MaIndicator, MaType, Mavp, Rma, SuperTrend, Vwma, Zlema,
 };
 use crate::indicators::price::HeikinAshi;
 use crate::indicators::statistic::{PercentRank, Percentile};
@@ -277,6 +277,15 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         params: &[period("timeperiod", 100.0, 2.0)],
         outputs: &["real"],
         build: |p| Ok(Box::new(PercentRank::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "MAVP",
+        group: "Overlap Studies",
+        doc: "Moving average of type matype whose period is each bar's periods value, truncated and clamped to [minperiod, maxperiod].",
+        inputs: &["real", "periods"],
+        params: &[period("minperiod", 2.0, 1.0), period("maxperiod", 30.0, 1.0), matype("matype")],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Mavp::new(p[0] as usize, p[1] as usize, MaType::from_code(p[2] as i64)?)?)),
     },
 ];
 
