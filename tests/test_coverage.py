@@ -72,6 +72,17 @@ def test_coverage_table_is_current():
     [
         *("AROON", "AROONOSC", "MAX", "MIN", "WILLR", "STOCH", "STOCHF", "KAMA", "CMO", "MIDPOINT", "MIDPRICE"),
         *("MAMA", "HT_TRENDLINE", "HT_DCPERIOD", "HT_DCPHASE", "HT_PHASOR", "HT_SINE", "HT_TRENDMODE"),
+        *(
+            "MINMAX",
+            "MINMAXINDEX",
+            "MAXINDEX",
+            "MININDEX",
+            "DONCHIAN",
+            "SUPERTREND",
+            "KDJ",
+            "PERCENTILE",
+            "PERCENTRANK",
+        ),
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

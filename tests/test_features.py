@@ -53,20 +53,20 @@ def test_rolling_vol_and_zscore_match_two_pass_references(bars, n):
 
 
 @pytest.mark.parametrize("n", [1, 20])
-def test_vwap_matches_rolling_sums(bars, n):
+def test_rolling_vwap_matches_rolling_sums(bars, n):
     high, low, close, volume = bars
     typical = (high + low + close) / 3.0
     pv = pd.Series(typical * volume).rolling(n).sum()
     v = pd.Series(volume).rolling(n).sum()
     ref = (pv / v).where(v > 0).to_numpy()
-    assert_same(bt.VWAP(high, low, close, volume, n), ref, rel=1e-12, what="VWAP")
+    assert_same(bt.ROLLING_VWAP(high, low, close, volume, n), ref, rel=1e-12, what="ROLLING_VWAP")
 
 
 def test_features_in_the_table_api_and_bad_parameters():
     import barrow
 
     table = barrow.generate(symbols=2, bars=100)
-    out = compute(table, [indicator("ROLLING_VOL", name="vol", timeperiod=10), indicator("VWAP", name="vwap")])
+    out = compute(table, [indicator("ROLLING_VOL", name="vol", timeperiod=10), indicator("ROLLING_VWAP", name="vwap")])
     assert "vol" in out.column_names and "vwap" in out.column_names
     with pytest.raises(ValueError, match="timeperiod"):
         bt.ZSCORE(np.ones(10), 1)

@@ -153,7 +153,7 @@ def test_integer_inputs_are_converted():
         (lambda x: bt.MACD(x, fastperiod=1), "fastperiod"),
         (lambda x: bt.MACD(x, signalperiod=0), "signalperiod"),
         (lambda x: bt.BBANDS(x, 1), "timeperiod"),
-        (lambda x: bt.BBANDS(x, 5, matype=9), "matype"),
+        (lambda x: bt.BBANDS(x, 5, matype=14), "matype"),
         (lambda x: bt.BBANDS(x, 5, nbdevup=float("nan")), "nbdevup"),
         (lambda x: bt.ATR(x, x, x, 0), "timeperiod"),
         (lambda x: bt.SMA(x, 2.5), "timeperiod"),

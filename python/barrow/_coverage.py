@@ -19,9 +19,14 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "BBANDS": [
         {"timeperiod": 5},
         {"timeperiod": 10, "nbdevup": 1.5, "nbdevdn": 2.5},
-        *({"timeperiod": 7, "matype": m} for m in (1, 2, 3, 4, 5, 6, 8)),
+        *({"timeperiod": 7, "matype": m} for m in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
     ],
-    "MA": [{"timeperiod": 1}, *({"timeperiod": 9, "matype": m} for m in (0, 1, 2, 3, 4, 5, 6, 8))],
+    "MA": [
+        {"timeperiod": 1},
+        {"timeperiod": 1, "matype": 7},
+        *({"timeperiod": 9, "matype": m} for m in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
+        *({"timeperiod": p, "matype": 9} for p in (2, 3, 4, 30)),
+    ],
     "WMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
     "DEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
     "TEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
@@ -35,33 +40,44 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "TRIX": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 14}],
     "APO": [
         {"fastperiod": 26, "slowperiod": 12},
-        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
     ],
     "PPO": [
         {"fastperiod": 26, "slowperiod": 12},
-        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 8)),
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
     ],
     "MACDFIX": [{"signalperiod": 1}, {"signalperiod": 30}],
     "STOCHF": [
         {"fastk_period": 1, "fastd_period": 1},
         {"fastk_period": 14, "fastd_period": 5, "fastd_matype": 2},
         {"fastk_period": 9, "fastd_period": 4, "fastd_matype": 8},
+        *({"fastk_period": 9, "fastd_period": 4, "fastd_matype": m} for m in (7, 9, 10, 11, 12, 13)),
     ],
     "STOCH": [
+        {"slowk_matype": 7, "slowd_matype": 7},
         {"fastk_period": 1, "slowk_period": 1, "slowd_period": 1},
         {"fastk_period": 14, "slowk_period": 3, "slowk_matype": 1, "slowd_period": 5, "slowd_matype": 2},
         {"fastk_period": 20, "slowk_period": 2, "slowk_matype": 6, "slowd_period": 4, "slowd_matype": 8},
+        *(
+            {"fastk_period": 9, "slowk_period": 4, "slowk_matype": m, "slowd_period": 5, "slowd_matype": m}
+            for m in (9, 10, 11, 12, 13)
+        ),
     ],
     "WILLR": [{"timeperiod": 2}, {"timeperiod": 31}],
     "MACDEXT": [
+        {"fastmatype": 7, "slowmatype": 7, "signalmatype": 7},
         {"fastmatype": 1, "slowmatype": 1, "signalmatype": 1},
         {"fastperiod": 26, "fastmatype": 2, "slowperiod": 12, "slowmatype": 4, "signalperiod": 5, "signalmatype": 6},
         {"fastperiod": 3, "fastmatype": 1, "slowperiod": 30, "slowmatype": 6, "signalperiod": 30, "signalmatype": 8},
         {"fastperiod": 2, "fastmatype": 8, "slowperiod": 3, "slowmatype": 1, "signalperiod": 1},
+        {"fastmatype": 9, "slowmatype": 12, "signalmatype": 13},
+        {"fastmatype": 10, "slowmatype": 11, "signalmatype": 9},
+        {"fastmatype": 13, "slowmatype": 10, "signalmatype": 12},
     ],
     "STOCHRSI": [
         {"timeperiod": 2, "fastk_period": 1, "fastd_period": 1},
         {"timeperiod": 30, "fastk_period": 9, "fastd_period": 4, "fastd_matype": 2},
+        *({"timeperiod": 10, "fastk_period": 5, "fastd_period": 4, "fastd_matype": m} for m in (7, 9, 10, 11, 12, 13)),
     ],
     "AROON": [{"timeperiod": 2}, {"timeperiod": 25}],
     "AROONOSC": [{"timeperiod": 2}, {"timeperiod": 25}],
@@ -81,6 +97,50 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"fastlimit": 0.99, "slowlimit": 0.99},
         {"fastlimit": 0.3, "slowlimit": 0.2},
         {"fastlimit": 0.05, "slowlimit": 0.5},
+    ],
+    "HMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 4}, {"timeperiod": 200}],
+    "ZLEMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 200}],
+    "RMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 200}],
+    "MINMAX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MINMAXINDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MAXINDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "MININDEX": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "VWMA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 100}],
+    "CMF": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "EFI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "RVOL": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 60}],
+    "DONCHIAN": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "ACCBANDS": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "KC": [
+        {"timeperiod": 2, "atrperiod": 1},
+        {"timeperiod": 5, "atrperiod": 30, "nbdev": 1.5},
+        {"timeperiod": 30, "atrperiod": 30},
+        {"nbdev": -1.0},
+    ],
+    "SUPERTREND": [{"timeperiod": 2}, {"timeperiod": 50, "multiplier": 0.5}, {"multiplier": 0.0}],
+    "KDJ": [
+        {"fastk_period": 1, "slowk_period": 1, "slowd_period": 1},
+        {"fastk_period": 14, "slowk_period": 5, "slowk_matype": 0, "slowd_period": 4, "slowd_matype": 1},
+        {"slowk_matype": 11, "slowd_matype": 9},
+        {"slowk_matype": 10, "slowd_matype": 12},
+    ],
+    "PERCENTILE": [
+        {"timeperiod": 2},
+        {"timeperiod": 2, "percentile": 0.0},
+        {"timeperiod": 7, "percentile": 100.0},
+        {"timeperiod": 10, "percentile": 10.0},
+        {"timeperiod": 40, "percentile": 33.3},
+        {"timeperiod": 200, "percentile": 95.0},
+    ],
+    "PERCENTRANK": [{"timeperiod": 2}, {"timeperiod": 30}],
+    "MAVP": [
+        {"minperiod": 1, "maxperiod": 1},
+        {"minperiod": 5, "maxperiod": 12, "matype": 1},
+        *({"minperiod": 2, "maxperiod": 20, "matype": m} for m in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
+    ],
+    "PVO": [
+        {"fastperiod": 26, "slowperiod": 12},
+        *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
     ],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
@@ -110,6 +170,8 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         "real0": close * (1 + spread[1]),
         "real1": close * (1 - spread[2]),
         "volume": np.round(rng.random(n) * 1e6),
+        # MAVP's per-bar periods, below and above its default [2, 30] range.
+        "periods": rng.uniform(-2.0, 40.0, n),
     }
     return [series[k] for k in names]
 

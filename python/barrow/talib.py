@@ -47,7 +47,7 @@ def MACD(real: Any, fastperiod: int = 12, slowperiod: int = 26, signalperiod: in
 def BBANDS(
     real: Any, timeperiod: int = 20, nbdevup: float = 2.0, nbdevdn: float = 2.0, matype: int = 0
 ) -> Tuple[Any, Any, Any]:
-    """Bollinger Bands: ``(upperband, middleband, lowerband)``; any matype but 7 (MAMA)."""
+    """Bollinger Bands: ``(upperband, middleband, lowerband)``; any matype 0..13."""
     params = {"timeperiod": timeperiod, "nbdevup": nbdevup, "nbdevdn": nbdevdn, "matype": matype}
     return tuple(_run("BBANDS", [("real", real)], params))
 

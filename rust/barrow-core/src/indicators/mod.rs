@@ -25,6 +25,7 @@ pub mod cycle;
 pub mod math;
 pub mod momentum;
 pub mod overlap;
+pub mod price;
 pub mod registry;
 pub mod returns;
 pub mod statistic;
@@ -55,6 +56,11 @@ pub trait Indicator: Send + Sync {
 
     /// Forgets everything seen, as if newly built.
     fn reset(&mut self);
+
+    /// Tells the indicator that `n` rows before its first value were
+    /// dropped (leading NaN rows, see [`SkipLeadingNan`]). Only kernels
+    /// whose outputs are bar positions in the whole series need it.
+    fn skip_rows(&mut self, _n: usize) {}
 }
 
 /// Checks the slice shapes promised by [`Indicator::update`].
@@ -105,6 +111,7 @@ impl Indicator for SkipLeadingNan {
             for out in outputs.iter_mut() {
                 out[..start].fill(f64::NAN);
             }
+            self.inner.skip_rows(start);
             if start == n {
                 return;
             }

@@ -1,8 +1,12 @@
 //! Math operators and math transforms: element-wise functions of one or two
 //! series, and the rolling sum.
 
+mod cumsum;
 mod elementwise;
+mod minmax;
 mod sum;
 
+pub use cumsum::CumSum;
 pub use elementwise::{Map1, Map2};
+pub use minmax::{WindowExtremes, WindowExtremesKind};
 pub use sum::Sum;

@@ -50,6 +50,12 @@ impl Extremes {
         self.seen
     }
 
+    /// Position (counted from this kernel's first value) of the extreme the
+    /// last [`Extremes::step`] returned, once past the lookback.
+    pub(crate) fn best_index(&self) -> Option<usize> {
+        self.best_index
+    }
+
     /// Consumes one value and returns the extreme (NaN during the lookback).
     #[inline(always)]
     pub fn step(&mut self, a: f64) -> f64 {

@@ -1,6 +1,10 @@
 //! MA — TA-Lib's moving averages by type, and DEMA / TEMA.
+//!
+//! TA-Lib 0.8 numbers its types 0..=13: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA,
+//! 5 TRIMA, 6 KAMA, 7 MAMA, 8 T3, 9 HMA, 10 identity (no averaging), 11 the
+//! calling function's own default type, 12 ZLEMA, 13 Wilder's RMA.
 
-use super::{Ema, Kama, Sma, Trima, Wma, T3};
+use super::{Ema, Hma, Kama, Mama, Rma, Sma, Trima, Wma, Zlema, T3};
 use crate::error::{BarrowError, Result};
 
 /// TA-Lib's moving-average types (`matype`).
@@ -20,13 +24,38 @@ pub enum MaType {
     Trima,
     /// 6: Kaufman adaptive.
     Kama,
+    /// 7: MESA adaptive (MAMA with limits 0.5 and 0.05; the period is
+    /// ignored unless it is 1).
+    Mama,
     /// 8: Tillson T3 (volume factor 0.7).
     T3,
+    /// 9: Hull.
+    Hma,
+    /// 10: no averaging, the input itself (lookback 0).
+    Identity,
+    /// 12: zero-lag exponential.
+    Zlema,
+    /// 13: Wilder's smoothing.
+    Rma,
 }
 
+/// The largest `matype` code TA-Lib 0.8 accepts.
+pub const MAX_MATYPE: i64 = 13;
+
+/// `matype` 11: the calling function's own default type.
+pub const MATYPE_DEFAULT: i64 = 11;
+
 impl MaType {
-    /// Maps TA-Lib's integer code; 7 (MAMA) is not implemented yet.
+    /// Maps TA-Lib's integer code for a function whose own default type is
+    /// SMA (MA, BBANDS, STOCH, ...), so 11 means SMA. Functions with another default use
+    /// [`MaType::from_code_or`].
     pub fn from_code(code: i64) -> Result<Self> {
+        Self::from_code_or(code, MaType::Sma)
+    }
+
+    /// Maps TA-Lib's integer code, 11 meaning `default` (the calling
+    /// function's own default type, as in TA-Lib 0.8).
+    pub fn from_code_or(code: i64, default: MaType) -> Result<Self> {
         Ok(match code {
             0 => MaType::Sma,
             1 => MaType::Ema,
@@ -36,14 +65,13 @@ impl MaType {
             5 => MaType::Trima,
             6 => MaType::Kama,
             8 => MaType::T3,
-            7 => {
-                return Err(BarrowError::bad_param(
-                    "matype",
-                    code,
-                    "7 (MAMA) is not implemented yet",
-                ))
-            }
-            _ => return Err(BarrowError::bad_param("matype", code, "must be an integer in 0..=8")),
+            9 => MaType::Hma,
+            10 => MaType::Identity,
+            MATYPE_DEFAULT => default,
+            12 => MaType::Zlema,
+            13 => MaType::Rma,
+            7 => MaType::Mama,
+            _ => return Err(BarrowError::bad_param("matype", code, "must be an integer in 0..=13")),
         })
     }
 }
@@ -116,6 +144,11 @@ macro_rules! each_ma {
             Ma::Trima($m) => $e,
             Ma::Kama($m) => $e,
             Ma::T3($m) => $e,
+            Ma::Hma($m) => $e,
+            Ma::Identity($m) => $e,
+            Ma::Zlema($m) => $e,
+            Ma::Rma($m) => $e,
+            Ma::Mama($m) => $e,
         }
     };
 }
@@ -137,6 +170,59 @@ pub enum Ma {
     Kama(Kama),
     /// T3.
     T3(T3),
+    /// HMA.
+    Hma(Hma),
+    /// No averaging.
+    Identity(Identity),
+    /// ZLEMA.
+    Zlema(Zlema),
+    /// RMA.
+    Rma(Rma),
+    /// MAMA's `mama` line.
+    Mama(Box<MamaAverage>),
+}
+
+/// MAMA as a moving average (`matype` 7): the `mama` line of
+/// `MAMA(0.5, 0.05)`, as TA-Lib's MA computes it.
+#[derive(Clone, Debug)]
+pub struct MamaAverage(Mama);
+
+impl MamaAverage {
+    /// Lookback [`MAMA_LOOKBACK`](super::MAMA_LOOKBACK).
+    pub fn lookback(&self) -> usize {
+        self.0.lookback()
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        self.0.step(v).0
+    }
+
+    /// Forgets everything.
+    pub fn reset(&mut self) {
+        self.0.reset()
+    }
+}
+
+/// The identity "average" (`matype` 10): each value passes through.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Identity;
+
+impl Identity {
+    /// Lookback 0.
+    pub fn lookback(&self) -> usize {
+        0
+    }
+
+    /// Returns `v`.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        v
+    }
+
+    /// Nothing to forget.
+    pub fn reset(&mut self) {}
 }
 
 impl Ma {
@@ -151,6 +237,13 @@ impl Ma {
             MaType::Trima => Ma::Trima(Trima::new(period)?),
             MaType::Kama => Ma::Kama(Kama::new(period)?),
             MaType::T3 => Ma::T3(T3::new(period, 0.7)?),
+            MaType::Hma => Ma::Hma(Hma::new(period)?),
+            MaType::Identity => Ma::Identity(Identity),
+            MaType::Zlema => Ma::Zlema(Zlema::new(period)?),
+            MaType::Rma => Ma::Rma(Rma::new(period)?),
+            // TA-Lib's MA copies the input for period 1, whatever the type.
+            MaType::Mama if period == 1 => Ma::Identity(Identity),
+            MaType::Mama => Ma::Mama(Box::new(MamaAverage(Mama::new(0.5, 0.05)?))),
         })
     }
 
@@ -236,6 +329,10 @@ mod tests {
             MaType::Trima,
             MaType::Kama,
             MaType::T3,
+            MaType::Hma,
+            MaType::Identity,
+            MaType::Zlema,
+            MaType::Rma,
         ] {
             let mut ma = Ma::new(6, t).unwrap();
             let lb = ma.lookback();
@@ -259,6 +356,10 @@ mod tests {
             MaType::Trima,
             MaType::Kama,
             MaType::T3,
+            MaType::Hma,
+            MaType::Identity,
+            MaType::Zlema,
+            MaType::Rma,
         ] {
             assert_eq!(run(&mut Ma::new(1, t).unwrap(), &x), x, "{t:?}");
         }
@@ -289,6 +390,14 @@ mod tests {
 
     #[test]
     fn mama_is_reported_as_not_implemented() {
-        assert!(MaType::from_code(7).unwrap_err().to_string().contains("MAMA"));
+        assert_eq!(MaType::from_code(7).unwrap(), MaType::Mama);
+    }
+
+    #[test]
+    fn code_11_is_the_callers_default_and_14_is_out_of_range() {
+        assert_eq!(MaType::from_code(11).unwrap(), MaType::Sma);
+        assert_eq!(MaType::from_code_or(11, MaType::Rma).unwrap(), MaType::Rma);
+        assert_eq!(MaType::from_code_or(13, MaType::Ema).unwrap(), MaType::Rma);
+        assert!(MaType::from_code(14).unwrap_err().to_string().contains("0..=13"));
     }
 }

@@ -9,7 +9,7 @@
 //!   is constant; lookback `n - 1`.
 //! - `DRAWDOWN`: `x / max(x[0..=t]) - 1`, the fall from the running peak;
 //!   lookback 0.
-//! - `VWAP`: rolling volume-weighted typical price,
+//! - `ROLLING_VWAP`: rolling volume-weighted typical price,
 //!   `Σ ((h + l + c) / 3 · v) / Σ v` over the last `n` bars (NaN when the
 //!   window has no volume); lookback `n - 1`.
 //!
@@ -33,7 +33,7 @@ pub enum FeatureKind {
     /// Drawdown from the running peak.
     Drawdown,
     /// Rolling VWAP of the typical price.
-    Vwap,
+    RollingVwap,
 }
 
 /// Streaming feature over a window of `period` bars.
@@ -77,7 +77,7 @@ impl Feature {
     }
 
     fn n_inputs(&self) -> usize {
-        if self.kind == FeatureKind::Vwap {
+        if self.kind == FeatureKind::RollingVwap {
             4
         } else {
             1
@@ -90,7 +90,7 @@ impl Feature {
         (mean, (ss / (n - 1) as f64).sqrt())
     }
 
-    /// Consumes one bar (`x` is the close, or for VWAP the typical price
+    /// Consumes one bar (`x` is the close, or for ROLLING_VWAP the typical price
     /// with `w` the volume).
     #[inline]
     fn step(&mut self, x: f64, w: f64) -> f64 {
@@ -131,7 +131,7 @@ impl Feature {
                 }
                 x / self.peak - 1.0
             }
-            FeatureKind::Vwap => {
+            FeatureKind::RollingVwap => {
                 if i + 1 < p {
                     return f64::NAN;
                 }
@@ -154,7 +154,7 @@ impl Indicator for Feature {
     fn lookback(&self) -> usize {
         match self.kind {
             FeatureKind::Return | FeatureKind::RollingVol(_) => self.period,
-            FeatureKind::ZScore | FeatureKind::Vwap => self.period - 1,
+            FeatureKind::ZScore | FeatureKind::RollingVwap => self.period - 1,
             FeatureKind::Drawdown => 0,
         }
     }
@@ -162,7 +162,7 @@ impl Indicator for Feature {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, self.n_inputs(), 1);
         for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = if self.kind == FeatureKind::Vwap {
+            *o = if self.kind == FeatureKind::RollingVwap {
                 let typical = (inputs[0][i] + inputs[1][i] + inputs[2][i]) / 3.0;
                 self.step(typical, inputs[3][i])
             } else {
@@ -200,12 +200,16 @@ mod tests {
     }
 
     #[test]
-    fn vwap_weights_the_typical_price_by_volume() {
+    fn rolling_vwap_weights_the_typical_price_by_volume() {
         let h = [3.0, 6.0];
         let l = [3.0, 6.0];
         let c = [3.0, 6.0];
         let v = [1.0, 2.0];
-        let out = run(&mut Feature::new(FeatureKind::Vwap, 2).unwrap(), &[&h, &l, &c, &v], 1);
+        let out = run(
+            &mut Feature::new(FeatureKind::RollingVwap, 2).unwrap(),
+            &[&h, &l, &c, &v],
+            1,
+        );
         assert_eq!(out[0][1], 5.0);
     }
 

@@ -1,0 +1,223 @@
+//! DONCHIAN, ACCBANDS and KC — price channels.
+//!
+//! * DONCHIAN (lookback `p - 1`): the highest high and lowest low of the
+//!   last `p` bars (TA-Lib's MAX / MIN scan, see [`Extremes`]) and their
+//!   midpoint `(upper + lower) / 2`.
+//! * ACCBANDS (Headley's acceleration bands, lookback `p - 1`): with
+//!   `r = 4 (h - l) / (h + l)` (0 when `|h + l| < 1e-8`), the SMAs of
+//!   `h (1 + r)`, of the close and of `l (1 - r)`.
+//! * KC (Keltner channels, lookback `max(p - 1, atrperiod)`): the EMA(p) of
+//!   the typical price `(h + l + c) / 3` plus / minus `nbdev` times the
+//!   ATR(atrperiod). As in TA-Lib each of the two is started only as many
+//!   bars before the first output as its own lookback needs.
+
+use super::super::volatility::Atr;
+use super::super::{check_shapes, fp, Indicator};
+use super::{Ema, ExtremeKind, Extremes, Sma};
+use crate::error::{BarrowError, Result};
+
+/// Streaming Donchian channel; inputs are (high, low).
+#[derive(Clone, Debug)]
+pub struct Donchian {
+    upper: Extremes,
+    lower: Extremes,
+}
+
+impl Donchian {
+    /// A channel over `period >= 2` bars.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            upper: Extremes::new(ExtremeKind::Max, period)?,
+            lower: Extremes::new(ExtremeKind::Min, period)?,
+        })
+    }
+}
+
+impl Indicator for Donchian {
+    fn lookback(&self) -> usize {
+        self.upper.lookback()
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 2, 3);
+        for i in 0..inputs[0].len() {
+            let up = self.upper.step(inputs[0][i]);
+            let lo = self.lower.step(inputs[1][i]);
+            outputs[0][i] = up;
+            outputs[1][i] = (up + lo) / 2.0;
+            outputs[2][i] = lo;
+        }
+    }
+
+    fn reset(&mut self) {
+        self.upper.reset();
+        self.lower.reset();
+    }
+}
+
+/// Streaming acceleration bands; inputs are (high, low, close).
+#[derive(Clone, Debug)]
+pub struct AccBands {
+    period: usize,
+    upper: Sma,
+    middle: Sma,
+    lower: Sma,
+}
+
+impl AccBands {
+    /// Bands over `period >= 2` bars.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            period,
+            upper: Sma::new(period)?,
+            middle: Sma::new(period)?,
+            lower: Sma::new(period)?,
+        })
+    }
+}
+
+impl Indicator for AccBands {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 3);
+        for i in 0..inputs[0].len() {
+            let (h, l) = (inputs[0][i], inputs[1][i]);
+            let sum = h + l;
+            let (up, lo) = if -1e-8 < sum && sum < 1e-8 {
+                (h, l)
+            } else {
+                let r = 4.0 * (h - l) / sum;
+                (h * (1.0 + r), l * (1.0 - r))
+            };
+            outputs[0][i] = self.upper.step(up);
+            outputs[1][i] = self.middle.step(inputs[2][i]);
+            outputs[2][i] = self.lower.step(lo);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+/// Streaming Keltner channels; inputs are (high, low, close).
+#[derive(Clone, Debug)]
+pub struct Keltner {
+    period: usize,
+    atr_period: usize,
+    nbdev: f64,
+    seen: usize,
+    ema: Ema,
+    atr: Atr,
+}
+
+impl Keltner {
+    /// Channels around an EMA over `period >= 2` bars, `nbdev` ATRs over
+    /// `atr_period >= 1` bars wide.
+    pub fn new(period: usize, atr_period: usize, nbdev: f64) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        if !nbdev.is_finite() {
+            return Err(BarrowError::bad_param("nbdev", nbdev, "must be finite"));
+        }
+        Ok(Self {
+            period,
+            atr_period,
+            nbdev,
+            seen: 0,
+            ema: Ema::new(period)?,
+            atr: Atr::new(atr_period)?,
+        })
+    }
+}
+
+impl fp::Kernel for Keltner {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let lookback = self.lookback();
+        let ema_start = lookback - (self.period - 1);
+        let atr_start = lookback - self.atr_period;
+        for i in 0..inputs[0].len() {
+            let (h, l, c) = (inputs[0][i], inputs[1][i], inputs[2][i]);
+            let t = self.seen;
+            self.seen += 1;
+            let m = if t >= ema_start {
+                self.ema.step((h + l + c) / 3.0)
+            } else {
+                f64::NAN
+            };
+            let atr = if t >= atr_start {
+                self.atr.step(h, l, c)
+            } else {
+                f64::NAN
+            };
+            let (up, mid, lo) = if t >= lookback {
+                let dev = self.nbdev * atr;
+                (m + dev, m, m - dev)
+            } else {
+                (f64::NAN, f64::NAN, f64::NAN)
+            };
+            outputs[0][i] = up;
+            outputs[1][i] = mid;
+            outputs[2][i] = lo;
+        }
+    }
+}
+
+impl Indicator for Keltner {
+    fn lookback(&self) -> usize {
+        (self.period - 1).max(self.atr_period)
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 3);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period, self.atr_period, self.nbdev).expect("valid parameters");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::run;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn channels_of_a_flat_market_collapse_onto_the_price() {
+        let h = [2.0; 30];
+        let l = [2.0; 30];
+        let out = run(&mut Donchian::new(3).unwrap(), &[&h, &l], 3);
+        assert_eq!(out[1][2], 2.0);
+        let out = run(&mut AccBands::new(4).unwrap(), &[&h, &l, &h], 3);
+        assert!(out.iter().all(|o| o[3] == 2.0));
+        let out = run(&mut Keltner::new(5, 10, 2.0).unwrap(), &[&h, &l, &h], 3);
+        assert!(out[0][9].is_nan());
+        assert!(out.iter().all(|o| o[10] == 2.0));
+    }
+
+    #[test]
+    fn channels_are_chunk_invariant() {
+        let c = walk(400, 61);
+        let h: Vec<f64> = c.iter().map(|x| x * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|x| x * 0.985).collect();
+        let sizes = [1, 7, 90];
+        assert_chunk_invariant(&|| Box::new(Donchian::new(20).unwrap()), &[&h, &l], 3, &sizes);
+        assert_chunk_invariant(&|| Box::new(AccBands::new(20).unwrap()), &[&h, &l, &c], 3, &sizes);
+        for (p, a) in [(20, 10), (5, 30), (2, 1)] {
+            assert_chunk_invariant(&|| Box::new(Keltner::new(p, a, 1.5).unwrap()), &[&h, &l, &c], 3, &sizes);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! SUPERTREND — ATR trailing stop that flips with the trend.
+//!
+//! With `atr` = ATR(p) (see [`Atr`]), `mid = (h + l) / 2` and
+//! `band = multiplier * atr`, the basic bands are `mid ± band`. The final
+//! upper band follows the basic one when that is lower or the previous
+//! close was above it; the final lower band likewise upwards. The trend
+//! starts up at the first output (bar `p`, where both final bands take
+//! their basic values), turns down when the close falls below the final
+//! lower band and up when it rises above the final upper band. Outputs: the
+//! final lower band in an uptrend or the final upper band in a downtrend,
+//! and the trend (1 or -1; 0 during the lookback). Lookback `p`.
+
+use super::super::volatility::Atr;
+use super::super::{check_shapes, fp, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming SuperTrend; inputs are (high, low, close), outputs
+/// (supertrend, trend).
+#[derive(Clone, Debug)]
+pub struct SuperTrend {
+    period: usize,
+    multiplier: f64,
+    atr: Atr,
+    seen: usize,
+    state: Option<Bands>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bands {
+    upper: f64,
+    lower: f64,
+    up: bool,
+    prev_close: f64,
+}
+
+impl SuperTrend {
+    /// A SuperTrend over an ATR of `period >= 2` bars, `multiplier >= 0`.
+    pub fn new(period: usize, multiplier: f64) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        if !(multiplier >= 0.0 && multiplier.is_finite()) {
+            return Err(BarrowError::bad_param(
+                "multiplier",
+                multiplier,
+                "must be finite and >= 0",
+            ));
+        }
+        Ok(Self {
+            period,
+            multiplier,
+            atr: Atr::new(period)?,
+            seen: 0,
+            state: None,
+        })
+    }
+
+    /// Consumes one bar: (supertrend, trend).
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> (f64, f64) {
+        let atr = self.atr.step(high, low, close);
+        self.seen += 1;
+        if self.seen <= self.period {
+            return (f64::NAN, 0.0);
+        }
+        let mid = (high + low) / 2.0;
+        let band = self.multiplier * atr;
+        let (basic_upper, basic_lower) = (mid + band, mid - band);
+        let s = match self.state.as_mut() {
+            None => self.state.insert(Bands {
+                upper: basic_upper,
+                lower: basic_lower,
+                up: true,
+                prev_close: close,
+            }),
+            Some(s) => {
+                if basic_upper < s.upper || s.prev_close > s.upper {
+                    s.upper = basic_upper;
+                }
+                if basic_lower > s.lower || s.prev_close < s.lower {
+                    s.lower = basic_lower;
+                }
+                if s.up {
+                    if close < s.lower {
+                        s.up = false;
+                    }
+                } else if close > s.upper {
+                    s.up = true;
+                }
+                s.prev_close = close;
+                s
+            }
+        };
+        if s.up {
+            (s.lower, 1.0)
+        } else {
+            (s.upper, -1.0)
+        }
+    }
+}
+
+impl fp::Kernel for SuperTrend {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for i in 0..inputs[0].len() {
+            let (line, trend) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+            outputs[0][i] = line;
+            outputs[1][i] = trend;
+        }
+    }
+}
+
+impl Indicator for SuperTrend {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 2);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period, self.multiplier).expect("valid parameters");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::run;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn supertrend_starts_long_and_flips_when_the_close_breaks_the_band() {
+        // Range 2 every bar, so ATR(2) = 2 and the bands are mid ± 2.
+        let h = [11.0, 11.0, 11.0, 11.0, 5.0];
+        let l = [9.0, 9.0, 9.0, 9.0, 3.0];
+        let c = [10.0, 10.0, 10.0, 10.0, 4.0];
+        let out = run(&mut SuperTrend::new(2, 1.0).unwrap(), &[&h, &l, &c], 2);
+        assert!(out[0][..2].iter().all(|v| v.is_nan()));
+        assert_eq!(out[1][..2], [0.0, 0.0]);
+        assert_eq!(out[0][2..4], [8.0, 8.0]);
+        assert_eq!(out[1][2..], [1.0, 1.0, -1.0]);
+        // True range 7 on the gap bar: ATR (2 + 7) / 2 = 4.5, and the upper
+        // band drops from 12 to 4 + 4.5.
+        assert_eq!(out[0][4], 8.5);
+    }
+
+    #[test]
+    fn supertrend_is_chunk_invariant() {
+        let c = walk(500, 71);
+        let h: Vec<f64> = c.iter().map(|x| x * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|x| x * 0.985).collect();
+        assert_chunk_invariant(
+            &|| Box::new(SuperTrend::new(10, 1.0).unwrap()),
+            &[&h, &l, &c],
+            2,
+            &[1, 7, 90],
+        );
+    }
+}

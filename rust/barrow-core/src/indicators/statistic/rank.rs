@@ -1,0 +1,195 @@
+//! PERCENTILE and PERCENTRANK — order statistics of a rolling window.
+//!
+//! * PERCENTILE (nearest rank, lookback `p - 1`): the `r`-th smallest of
+//!   the last `p` values, `r = ceil(percentile * p / 100)` clamped to
+//!   `1..=p`, read off a sorted copy of the `p - 1` values before the
+//!   current one, kept by TA-Lib's linear scans (O(p) per bar), which also
+//!   decide where a NaN lands.
+//! * PERCENTRANK (lookback `p`): `(number of the p previous values
+//!   strictly below the current one) / p * 100`.
+
+use std::cmp::Ordering;
+
+use super::super::ring::Ring;
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming nearest-rank percentile.
+#[derive(Clone, Debug)]
+pub struct Percentile {
+    period: usize,
+    percentile: f64,
+    rank: usize,
+    /// The `p - 1` values before the current bar, ascending, equal values
+    /// in age order.
+    sorted: Vec<f64>,
+    window: Ring,
+    seen: usize,
+}
+
+impl Percentile {
+    /// The `percentile` (0 to 100) of the last `period >= 2` values.
+    pub fn new(period: usize, percentile: f64) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        if !(0.0..=100.0).contains(&percentile) {
+            return Err(BarrowError::bad_param("percentile", percentile, "must be in [0, 100]"));
+        }
+        // Multiply before dividing, so round percentages give exact ranks.
+        let rank = ((percentile * period as f64 / 100.0).ceil() as usize).clamp(1, period);
+        Ok(Self {
+            period,
+            percentile,
+            rank,
+            sorted: Vec::with_capacity(period),
+            window: Ring::new(period - 1),
+            seen: 0,
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let retained = self.period - 1;
+        let old = self.window.swap(v);
+        self.seen += 1;
+        if self.seen <= retained {
+            // Insertion from the end, after equal values.
+            let mut j = self.sorted.len();
+            while j > 0 && self.sorted[j - 1] > v {
+                j -= 1;
+            }
+            self.sorted.insert(j, v);
+            return f64::NAN;
+        }
+        // Where v goes: before the first value it is not >= to (so a NaN
+        // on either side stops the scan), as TA-Lib's scan does.
+        let pos = self
+            .sorted
+            .iter()
+            .position(|s| matches!(v.partial_cmp(s), None | Some(Ordering::Less)))
+            .unwrap_or(retained);
+        let r = self.rank - 1;
+        let result = match pos.cmp(&r) {
+            Ordering::Greater => self.sorted[r],
+            Ordering::Equal => v,
+            Ordering::Less => self.sorted[r - 1],
+        };
+        self.sorted.insert(pos, v);
+        // The leaving value: the first not below it (or unordered with it),
+        // else the last.
+        let del = self.sorted[..retained]
+            .iter()
+            .position(|s| !matches!(old.partial_cmp(s), Some(Ordering::Greater)))
+            .unwrap_or(retained);
+        self.sorted.remove(del);
+        result
+    }
+}
+
+impl Indicator for Percentile {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period, self.percentile).expect("valid parameters");
+    }
+}
+
+/// Streaming percent rank.
+#[derive(Clone, Debug)]
+pub struct PercentRank {
+    period: usize,
+    window: Ring,
+    seen: usize,
+}
+
+impl PercentRank {
+    /// The rank of each value among the `period >= 2` values before it.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            period,
+            window: Ring::new(period),
+            seen: 0,
+        })
+    }
+
+    /// Consumes one value.
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let out = if self.seen >= self.period {
+            let below = self.window.iter().filter(|&w| w < v).count();
+            below as f64 / self.period as f64 * 100.0
+        } else {
+            f64::NAN
+        };
+        self.window.swap(v);
+        self.seen += 1;
+        out
+    }
+}
+
+impl Indicator for PercentRank {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.window.clear();
+        self.seen = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::run;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn percentile_is_the_nearest_rank_of_the_window() {
+        let x = [5.0, 1.0, 4.0, 2.0, 3.0, 9.0];
+        let median = run(&mut Percentile::new(5, 50.0).unwrap(), &[&x], 1);
+        assert!(median[0][..4].iter().all(|v| v.is_nan()));
+        assert_eq!(median[0][4..], [3.0, 3.0]);
+        let max = run(&mut Percentile::new(5, 100.0).unwrap(), &[&x], 1);
+        assert_eq!(max[0][4..], [5.0, 9.0]);
+        let min = run(&mut Percentile::new(5, 0.0).unwrap(), &[&x], 1);
+        assert_eq!(min[0][4..], [1.0, 1.0]);
+    }
+
+    #[test]
+    fn percent_rank_counts_the_previous_values_below() {
+        let out = run(&mut PercentRank::new(4).unwrap(), &[&[1.0, 2.0, 3.0, 4.0, 2.5, 9.0]], 1);
+        assert!(out[0][..4].iter().all(|v| v.is_nan()));
+        assert_eq!(out[0][4..], [50.0, 100.0]);
+    }
+
+    #[test]
+    fn ranks_are_chunk_invariant() {
+        let x: Vec<f64> = walk(500, 91).iter().map(|v| v.round()).collect();
+        for (p, q) in [(2, 50.0), (10, 25.0), (30, 90.0)] {
+            assert_chunk_invariant(&|| Box::new(Percentile::new(p, q).unwrap()), &[&x], 1, &[1, 7, 80]);
+        }
+        assert_chunk_invariant(&|| Box::new(PercentRank::new(20).unwrap()), &[&x], 1, &[1, 7, 80]);
+    }
+}

@@ -1,0 +1,230 @@
+//! CMF, EFI and RVOL — volume studies over a window.
+//!
+//! * CMF (Chaikin money flow, lookback `p - 1`): `sum(mfv) / sum(v)` over
+//!   the last `p` bars, `mfv = ((c - l) - (h - c)) / (h - l) * v` (0 when
+//!   `h - l` is not positive); each sum drops its trailing term before
+//!   adding the new one, and the output is 0 when the volume sum is not
+//!   positive.
+//! * EFI (Elder's force index, lookback `p`): the EMA(p) (see [`Ema`]) of
+//!   `(c - c_prev) * v`.
+//! * RVOL (relative volume, lookback `p`): `v / SMA(v, p)` of the `p`
+//!   previous bars, a plain division (NaN or inf on a zero average).
+
+use super::super::overlap::{Ema, Sma};
+use super::super::ring::Ring;
+use super::super::{check_shapes, fp, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming Chaikin money flow; inputs are (high, low, close, volume).
+#[derive(Clone, Debug)]
+pub struct Cmf {
+    period: usize,
+    seen: usize,
+    sum_flow: f64,
+    sum_volume: f64,
+    flows: Ring,
+    volumes: Ring,
+}
+
+impl Cmf {
+    /// A CMF over `period >= 2` bars.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            period,
+            seen: 0,
+            sum_flow: 0.0,
+            sum_volume: 0.0,
+            flows: Ring::new(period),
+            volumes: Ring::new(period),
+        })
+    }
+
+    /// Consumes one bar.
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
+        let range = high - low;
+        let flow = if range > 0.0 {
+            (close - low - (high - close)) / range * volume
+        } else {
+            0.0
+        };
+        let old_flow = self.flows.swap(flow);
+        let old_volume = self.volumes.swap(volume);
+        if self.seen >= self.period {
+            self.sum_flow -= old_flow;
+            self.sum_volume -= old_volume;
+        }
+        self.sum_flow += flow;
+        self.sum_volume += volume;
+        self.seen += 1;
+        if self.seen < self.period {
+            f64::NAN
+        } else if self.sum_volume > 0.0 {
+            self.sum_flow / self.sum_volume
+        } else {
+            0.0
+        }
+    }
+}
+
+impl Indicator for Cmf {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 4, 1);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+/// Streaming Elder force index; inputs are (close, volume).
+#[derive(Clone, Debug)]
+pub struct Efi {
+    period: usize,
+    prev: Option<f64>,
+    ema: Ema,
+}
+
+impl Efi {
+    /// An EFI smoothed over `period >= 1` bars.
+    pub fn new(period: usize) -> Result<Self> {
+        Ok(Self {
+            period,
+            prev: None,
+            ema: Ema::new(period)?,
+        })
+    }
+}
+
+struct EfiKernel<'a>(&'a mut Efi);
+
+impl fp::Kernel for EfiKernel<'_> {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let e = &mut *self.0;
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            let c = inputs[0][i];
+            *o = match e.prev.replace(c) {
+                Some(pc) => e.ema.step((c - pc) * inputs[1][i]),
+                None => f64::NAN,
+            };
+        }
+    }
+}
+
+impl Indicator for Efi {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 2, 1);
+        fp::run_kernel(&mut EfiKernel(self), inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        self.prev = None;
+        self.ema.reset();
+    }
+}
+
+/// Streaming relative volume; input is the volume.
+#[derive(Clone, Debug)]
+pub struct Rvol {
+    period: usize,
+    average: Sma,
+    prev_average: f64,
+}
+
+impl Rvol {
+    /// RVOL against the average of the `period >= 1` previous bars.
+    pub fn new(period: usize) -> Result<Self> {
+        Ok(Self {
+            period,
+            average: Sma::new(period)?,
+            prev_average: f64::NAN,
+        })
+    }
+
+    /// Consumes one bar.
+    #[inline(always)]
+    pub fn step(&mut self, volume: f64) -> f64 {
+        let out = volume / self.prev_average;
+        self.prev_average = self.average.step(volume);
+        out
+    }
+}
+
+impl Indicator for Rvol {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.average.reset();
+        self.prev_average = f64::NAN;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::run;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn cmf_is_the_volume_weighted_close_location() {
+        // Closes at the high give +1, at the low -1, weighted by volume.
+        let (h, l) = ([2.0, 2.0, 2.0], [1.0, 1.0, 1.0]);
+        let out = run(
+            &mut Cmf::new(2).unwrap(),
+            &[&h, &l, &[2.0, 1.0, 1.0], &[1.0, 3.0, 0.0]],
+            1,
+        );
+        assert!(out[0][0].is_nan());
+        assert_eq!(out[0][1..], [-0.5, -1.0]);
+    }
+
+    #[test]
+    fn efi_and_rvol_start_after_a_full_window_of_changes() {
+        let out = run(
+            &mut Efi::new(2).unwrap(),
+            &[&[1.0, 2.0, 4.0, 3.0], &[5.0, 1.0, 1.0, 2.0]],
+            1,
+        );
+        assert!(out[0][..2].iter().all(|v| v.is_nan()));
+        assert_eq!(out[0][2], 1.5);
+        let out = run(&mut Rvol::new(2).unwrap(), &[&[2.0, 4.0, 6.0, 0.0]], 1);
+        assert!(out[0][..2].iter().all(|v| v.is_nan()));
+        assert_eq!(out[0][2..], [2.0, 0.0]);
+    }
+
+    #[test]
+    fn flow_studies_are_chunk_invariant() {
+        let c = walk(300, 53);
+        let h: Vec<f64> = c.iter().map(|x| x * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|x| x * 0.98).collect();
+        let v: Vec<f64> = walk(300, 54).iter().map(|x| (x * 100.0).round()).collect();
+        let sizes = [1, 6, 64];
+        assert_chunk_invariant(&|| Box::new(Cmf::new(10).unwrap()), &[&h, &l, &c, &v], 1, &sizes);
+        assert_chunk_invariant(&|| Box::new(Efi::new(13).unwrap()), &[&c, &v], 1, &sizes);
+        assert_chunk_invariant(&|| Box::new(Rvol::new(20).unwrap()), &[&v], 1, &sizes);
+    }
+}
