@@ -76,6 +76,13 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "STDDEV": [{"timeperiod": 2}, {"timeperiod": 20, "nbdev": 2.0}],
     "MAX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MIN": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "PLUS_DM": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "MINUS_DM": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "PLUS_DI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "MINUS_DI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "DX": [{"timeperiod": 2}, {"timeperiod": 40}],
+    "ADX": [{"timeperiod": 2}, {"timeperiod": 40}],
+    "ADXR": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 40}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

@@ -2,6 +2,7 @@
 
 mod aroon;
 mod change;
+mod directional;
 mod macd;
 mod macdext;
 mod oscillators;
@@ -11,6 +12,7 @@ mod willr;
 
 pub use aroon::Aroon;
 pub use change::{Change, ChangeKind};
+pub use directional::{Directional, DirectionalKind};
 pub use macd::Macd;
 pub use macdext::{MacdExt, StochRsi};
 pub use oscillators::{Cmo, PriceOscillator, Trix};
