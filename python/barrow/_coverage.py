@@ -83,6 +83,8 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "DX": [{"timeperiod": 2}, {"timeperiod": 40}],
     "ADX": [{"timeperiod": 2}, {"timeperiod": 40}],
     "ADXR": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 40}],
+    "CCI": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 40}],
+    "MFI": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 60}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

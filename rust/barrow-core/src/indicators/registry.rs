@@ -25,6 +25,7 @@ use super::Indicator;
 use crate::error::{BarrowError, Result};
 
 mod directional;
+mod oscillators;
 
 /// Kind of a numeric parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -861,7 +862,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, directional::ENTRIES];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, directional::ENTRIES, oscillators::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {

@@ -1,20 +1,24 @@
 //! Momentum indicators.
 
 mod aroon;
+mod cci;
 mod change;
 mod directional;
 mod macd;
 mod macdext;
+mod mfi;
 mod oscillators;
 mod rsi;
 mod stoch;
 mod willr;
 
 pub use aroon::Aroon;
+pub use cci::Cci;
 pub use change::{Change, ChangeKind};
 pub use directional::{Directional, DirectionalKind};
 pub use macd::Macd;
 pub use macdext::{MacdExt, StochRsi};
+pub use mfi::Mfi;
 pub use oscillators::{Cmo, PriceOscillator, Trix};
 pub use rsi::Rsi;
 pub use stoch::Stochastic;
