@@ -88,6 +88,8 @@ def test_coverage_table_is_current():
         "DX",
         "ADX",
         "ADXR",
+        "CCI",
+        "ULTOSC",
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

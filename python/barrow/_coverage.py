@@ -85,6 +85,12 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "ADXR": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 40}],
     "CCI": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 40}],
     "MFI": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 60}],
+    "ULTOSC": [
+        {"timeperiod1": 1, "timeperiod2": 1, "timeperiod3": 1},
+        {"timeperiod1": 30, "timeperiod2": 5, "timeperiod3": 10},
+        {"timeperiod3": 60},
+    ],
+    "ADOSC": [{"fastperiod": 2, "slowperiod": 2}, {"fastperiod": 10, "slowperiod": 3}, {"slowperiod": 60}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

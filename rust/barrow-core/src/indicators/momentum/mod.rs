@@ -10,6 +10,7 @@ mod mfi;
 mod oscillators;
 mod rsi;
 mod stoch;
+mod ultosc;
 mod willr;
 
 pub use aroon::Aroon;
@@ -22,4 +23,5 @@ pub use mfi::Mfi;
 pub use oscillators::{Cmo, PriceOscillator, Trix};
 pub use rsi::Rsi;
 pub use stoch::Stochastic;
+pub use ultosc::Ultosc;
 pub use willr::Willr;
