@@ -90,6 +90,8 @@ def test_coverage_table_is_current():
         "ADXR",
         "CCI",
         "ULTOSC",
+        "SAR",
+        "SAREXT",
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

@@ -91,6 +91,20 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"timeperiod3": 60},
     ],
     "ADOSC": [{"fastperiod": 2, "slowperiod": 2}, {"fastperiod": 10, "slowperiod": 3}, {"slowperiod": 60}],
+    "SAR": [{"acceleration": 0.05, "maximum": 0.5}, {"acceleration": 0.3, "maximum": 0.2}, {"acceleration": 0.0}],
+    "SAREXT": [
+        {"startvalue": 90.0, "offsetonreverse": 0.01},
+        {
+            "startvalue": -150.0,
+            "offsetonreverse": 0.02,
+            "accelerationinitlong": 0.01,
+            "accelerationlong": 0.03,
+            "accelerationmaxlong": 0.25,
+            "accelerationinitshort": 0.3,
+            "accelerationshort": 0.4,
+            "accelerationmaxshort": 0.1,
+        },
+    ],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

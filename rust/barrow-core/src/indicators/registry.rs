@@ -26,6 +26,7 @@ use crate::error::{BarrowError, Result};
 
 mod directional;
 mod oscillators;
+mod sar;
 
 /// Kind of a numeric parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -862,7 +863,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, directional::ENTRIES, oscillators::ENTRIES];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, directional::ENTRIES, oscillators::ENTRIES, sar::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {
