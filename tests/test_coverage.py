@@ -92,6 +92,9 @@ def test_coverage_table_is_current():
         "ULTOSC",
         "SAR",
         "SAREXT",
+        "VORTEX",
+        "WAD",
+        "AVGDEV",
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

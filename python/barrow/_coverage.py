@@ -91,6 +91,11 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
         {"timeperiod3": 60},
     ],
     "ADOSC": [{"fastperiod": 2, "slowperiod": 2}, {"fastperiod": 10, "slowperiod": 3}, {"slowperiod": 60}],
+    "AVGDEV": [{"timeperiod": 2}, {"timeperiod": 40}],
+    "VORTEX": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
+    "ADR": [{"timeperiod": 1}, {"timeperiod": 40}],
+    "CVI": [{"timeperiod": 2, "rocperiod": 1}, {"timeperiod": 30, "rocperiod": 40}],
+    "MASSI": [{"fastperiod": 2, "slowperiod": 2}, {"fastperiod": 20, "slowperiod": 40}],
     "SAR": [{"acceleration": 0.05, "maximum": 0.5}, {"acceleration": 0.3, "maximum": 0.2}, {"acceleration": 0.0}],
     "SAREXT": [
         {"startvalue": 90.0, "offsetonreverse": 0.01},

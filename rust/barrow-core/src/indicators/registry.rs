@@ -26,6 +26,7 @@ use crate::error::{BarrowError, Result};
 
 mod directional;
 mod oscillators;
+mod ranges;
 mod sar;
 
 /// Kind of a numeric parameter.
@@ -863,7 +864,13 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, directional::ENTRIES, oscillators::ENTRIES, sar::ENTRIES];
+static PARTS: &[&[FunctionInfo]] = &[
+    FUNCTIONS,
+    directional::ENTRIES,
+    oscillators::ENTRIES,
+    sar::ENTRIES,
+    ranges::ENTRIES,
+];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {

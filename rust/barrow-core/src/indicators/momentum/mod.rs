@@ -11,6 +11,8 @@ mod oscillators;
 mod rsi;
 mod stoch;
 mod ultosc;
+mod vortex;
+mod wad;
 mod willr;
 
 pub use aroon::Aroon;
@@ -24,4 +26,6 @@ pub use oscillators::{Cmo, PriceOscillator, Trix};
 pub use rsi::Rsi;
 pub use stoch::Stochastic;
 pub use ultosc::Ultosc;
+pub use vortex::Vortex;
+pub use wad::Wad;
 pub use willr::Willr;

@@ -88,7 +88,7 @@ impl Sar {
             &[("acceleration", params.long.0), ("maximum", params.long.2)]
         };
         for &(name, v) in named {
-            if !(v >= 0.0) {
+            if v.is_nan() || v < 0.0 {
                 return Err(BarrowError::bad_param(name, v, "must be >= 0"));
             }
         }

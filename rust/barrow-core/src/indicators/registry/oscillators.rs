@@ -1,7 +1,7 @@
 //! Catalogue entries for price and volume oscillators (CCI, MFI, ULTOSC,
 //! ADOSC, ...).
 
-use super::super::momentum::{Cci, Mfi, Ultosc};
+use super::super::momentum::{Cci, Mfi, Ultosc, Vortex, Wad};
 use super::super::volume::Adosc;
 use super::{period, FunctionInfo, HLC, HLCV};
 
@@ -45,5 +45,23 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         params: &[period("fastperiod", 3.0, 2.0), period("slowperiod", 10.0, 2.0)],
         outputs: &["real"],
         build: |p| Ok(Box::new(Adosc::new(p[0] as usize, p[1] as usize)?)),
+    },
+    FunctionInfo {
+        name: "VORTEX",
+        group: "Momentum Indicators",
+        doc: "Vortex indicator: sums over timeperiod of |high - previous low| and |low - previous high|, each over the summed true range.",
+        inputs: HLC,
+        params: &[period("timeperiod", 14.0, 1.0)],
+        outputs: &["plusvi", "minusvi"],
+        build: |p| Ok(Box::new(Vortex::new(p[0] as usize)?)),
+    },
+    FunctionInfo {
+        name: "WAD",
+        group: "Momentum Indicators",
+        doc: "Williams' A/D: running sum of close minus the true low (up closes) or true high (down closes).",
+        inputs: HLC,
+        params: &[],
+        outputs: &["real"],
+        build: |_| Ok(Box::new(Wad::new())),
     },
 ];
