@@ -96,6 +96,11 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "ADR": [{"timeperiod": 1}, {"timeperiod": 40}],
     "CVI": [{"timeperiod": 2, "rocperiod": 1}, {"timeperiod": 30, "rocperiod": 40}],
     "MASSI": [{"fastperiod": 2, "slowperiod": 2}, {"fastperiod": 20, "slowperiod": 40}],
+    "RVI": [
+        {"timeperiod": 1, "stddevperiod": 2},
+        {"timeperiod": 2, "stddevperiod": 2},
+        {"timeperiod": 30, "stddevperiod": 40},
+    ],
     "SAR": [{"acceleration": 0.05, "maximum": 0.5}, {"acceleration": 0.3, "maximum": 0.2}, {"acceleration": 0.0}],
     "SAREXT": [
         {"startvalue": 90.0, "offsetonreverse": 0.01},

@@ -2,7 +2,7 @@
 //! MASSI, RVI).
 
 use super::super::price::AvgDev;
-use super::super::volatility::{Adr, Cvi, Massi};
+use super::super::volatility::{Adr, Cvi, Massi, Rvi};
 use super::{period, FunctionInfo, HL, REAL};
 
 pub(super) static ENTRIES: &[FunctionInfo] = &[
@@ -41,5 +41,14 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         params: &[period("fastperiod", 9.0, 2.0), period("slowperiod", 25.0, 2.0)],
         outputs: &["real"],
         build: |p| Ok(Box::new(Massi::new(p[0] as usize, p[1] as usize)?)),
+    },
+    FunctionInfo {
+        name: "RVI",
+        group: "Volatility Indicators",
+        doc: "Relative volatility index: 100 * up / (up + down), the Wilder-smoothed (timeperiod) standard deviation (stddevperiod) of rising and falling bars.",
+        inputs: REAL,
+        params: &[period("timeperiod", 14.0, 1.0), period("stddevperiod", 10.0, 2.0)],
+        outputs: &["real"],
+        build: |p| Ok(Box::new(Rvi::new(p[0] as usize, p[1] as usize)?)),
     },
 ];
