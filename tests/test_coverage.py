@@ -83,6 +83,22 @@ def test_coverage_table_is_current():
             "PERCENTILE",
             "PERCENTRANK",
         ),
+        *(
+            "PLUS_DM",
+            "MINUS_DM",
+            "PLUS_DI",
+            "MINUS_DI",
+            "DX",
+            "ADX",
+            "ADXR",
+            "CCI",
+            "ULTOSC",
+            "SAR",
+            "SAREXT",
+            "VORTEX",
+            "WAD",
+            "AVGDEV",
+        ),
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

@@ -6,7 +6,11 @@
 //! same way everywhere once it is listed here.
 
 mod cycle;
+mod directional;
 mod moments;
+mod oscillators;
+mod ranges;
+mod sar;
 mod talib08;
 
 use std::collections::BTreeMap;
@@ -863,7 +867,16 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, moments::ENTRIES, cycle::ENTRIES, talib08::ENTRIES];
+static PARTS: &[&[FunctionInfo]] = &[
+    FUNCTIONS,
+    moments::ENTRIES,
+    cycle::ENTRIES,
+    talib08::ENTRIES,
+    directional::ENTRIES,
+    oscillators::ENTRIES,
+    sar::ENTRIES,
+    ranges::ENTRIES,
+];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {

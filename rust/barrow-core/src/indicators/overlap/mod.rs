@@ -13,6 +13,7 @@ mod ma;
 mod mama;
 mod mavp;
 mod rma;
+mod sar;
 mod sma;
 mod supertrend;
 mod t3;
@@ -35,6 +36,7 @@ pub use ma::{Identity, Ma, MaIndicator, MaType, MultiEma, MATYPE_DEFAULT, MAX_MA
 pub use mama::{Mama, MAMA_LOOKBACK};
 pub use mavp::Mavp;
 pub use rma::Rma;
+pub use sar::{Sar, SarParams};
 pub use sma::Sma;
 pub use supertrend::SuperTrend;
 pub use t3::T3;

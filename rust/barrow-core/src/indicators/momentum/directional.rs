@@ -1,0 +1,301 @@
+//! PLUS_DM, MINUS_DM, PLUS_DI, MINUS_DI, DX, ADX, ADXR — Wilder's
+//! directional movement system, one state machine for the whole family.
+//!
+//! Per bar: `+DM1 = high - prev_high` when that is positive and larger than
+//! `prev_low - low` (and `-DM1` symmetrically), `TR1` the true range. The
+//! first `p - 1` values of each are summed, then smoothed as
+//! `s = s - s / p + x`. `±DI = 100 * (±DM / TR)` (0 while TR is not
+//! positive), `DX = 100 * (|-DI - +DI| / (-DI + +DI))` (kept from the previous
+//! bar when TR or the DI sum is zero), `ADX` is the mean of the first `p` DX
+//! values then `(adx * (p - 1) + dx) / p`, and `ADXR = (adx + adx[p - 1 bars
+//! ago]) / 2`. Lookbacks: DM `p - 1`, DI and DX `p`, ADX `2p - 1`, ADXR
+//! `3p - 2`; with `p = 1`, DM and DI are per bar (DI then without the factor
+//! 100, as TA-Lib computes it) and have lookback 1.
+
+use super::super::ring::Ring;
+use super::super::volatility::true_range;
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Which member of the directional-movement family to output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectionalKind {
+    /// Smoothed +DM (PLUS_DM); inputs (high, low).
+    PlusDm,
+    /// Smoothed -DM (MINUS_DM); inputs (high, low).
+    MinusDm,
+    /// +DI (PLUS_DI); inputs (high, low, close).
+    PlusDi,
+    /// -DI (MINUS_DI); inputs (high, low, close).
+    MinusDi,
+    /// Directional movement index (DX).
+    Dx,
+    /// Average directional movement index (ADX).
+    Adx,
+    /// ADX rating (ADXR).
+    Adxr,
+}
+
+impl DirectionalKind {
+    fn min_period(self) -> usize {
+        match self {
+            Self::PlusDm | Self::MinusDm | Self::PlusDi | Self::MinusDi => 1,
+            Self::Dx | Self::Adx | Self::Adxr => 2,
+        }
+    }
+
+    fn uses_close(self) -> bool {
+        !matches!(self, Self::PlusDm | Self::MinusDm)
+    }
+}
+
+/// One-bar directional movement `(+DM1, -DM1)`; NaN differences give 0.
+#[inline(always)]
+fn dm1(high: f64, low: f64, prev_high: f64, prev_low: f64) -> (f64, f64) {
+    let up = high - prev_high;
+    let down = prev_low - low;
+    if down > 0.0 && up < down {
+        (0.0, down)
+    } else if up > 0.0 && up > down {
+        (up, 0.0)
+    } else {
+        (0.0, 0.0)
+    }
+}
+
+/// Streaming directional-movement indicator (see the module docs).
+#[derive(Clone, Debug)]
+pub struct Directional {
+    kind: DirectionalKind,
+    period: usize,
+    /// Bars consumed.
+    seen: usize,
+    prev_high: f64,
+    prev_low: f64,
+    prev_close: f64,
+    plus_dm: f64,
+    minus_dm: f64,
+    tr: f64,
+    /// The last DX output (DX repeats it when undefined).
+    dx: f64,
+    sum_dx: f64,
+    adx: f64,
+    /// ADX values of the last `p - 1` bars, for ADXR.
+    past_adx: Ring,
+}
+
+impl Directional {
+    /// Builds the `kind` indicator over `period` bars (1 or more for DM and
+    /// DI, 2 or more for DX, ADX and ADXR).
+    pub fn new(kind: DirectionalKind, period: usize) -> Result<Self> {
+        if period < kind.min_period() {
+            return Err(BarrowError::bad_param(
+                "timeperiod",
+                period,
+                format!("must be >= {}", kind.min_period()),
+            ));
+        }
+        Ok(Self {
+            kind,
+            period,
+            seen: 0,
+            prev_high: 0.0,
+            prev_low: 0.0,
+            prev_close: 0.0,
+            plus_dm: 0.0,
+            minus_dm: 0.0,
+            tr: 0.0,
+            dx: 0.0,
+            sum_dx: 0.0,
+            adx: 0.0,
+            past_adx: Ring::new(if kind == DirectionalKind::Adxr { period - 1 } else { 0 }),
+        })
+    }
+
+    /// Per-bar values for period 1 (no smoothing).
+    #[inline(always)]
+    fn unsmoothed(&self, plus: f64, minus: f64, high: f64, low: f64) -> f64 {
+        let dm = match self.kind {
+            DirectionalKind::PlusDm | DirectionalKind::PlusDi => plus,
+            _ => minus,
+        };
+        match self.kind {
+            DirectionalKind::PlusDm | DirectionalKind::MinusDm => dm,
+            _ if dm == 0.0 => 0.0,
+            _ => {
+                let tr = true_range(high, low, self.prev_close);
+                if tr > 0.0 {
+                    dm / tr
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// Consumes one bar (`close` is ignored by PLUS_DM and MINUS_DM).
+    #[inline]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
+        let t = self.seen;
+        self.seen += 1;
+        if t == 0 {
+            self.prev_high = high;
+            self.prev_low = low;
+            self.prev_close = close;
+            return f64::NAN;
+        }
+        let (plus, minus) = dm1(high, low, self.prev_high, self.prev_low);
+        self.prev_high = high;
+        self.prev_low = low;
+        let p = self.period;
+        if p == 1 {
+            let out = self.unsmoothed(plus, minus, high, low);
+            self.prev_close = close;
+            return out;
+        }
+        let tr = if self.kind.uses_close() {
+            true_range(high, low, self.prev_close)
+        } else {
+            0.0
+        };
+        self.prev_close = close;
+        let pf = p as f64;
+        if t < p {
+            self.plus_dm += plus;
+            self.minus_dm += minus;
+            self.tr += tr;
+        } else {
+            self.plus_dm = self.plus_dm - self.plus_dm / pf + plus;
+            self.minus_dm = self.minus_dm - self.minus_dm / pf + minus;
+            self.tr = self.tr - self.tr / pf + tr;
+        }
+        match self.kind {
+            DirectionalKind::PlusDm if t + 1 >= p => return self.plus_dm,
+            DirectionalKind::MinusDm if t + 1 >= p => return self.minus_dm,
+            DirectionalKind::PlusDm | DirectionalKind::MinusDm => return f64::NAN,
+            _ if t < p => return f64::NAN,
+            _ => {}
+        }
+        // TA-Lib 0.8 tests the smoothed true range for being positive.
+        let di = (self.tr > 0.0).then(|| (100.0 * (self.minus_dm / self.tr), 100.0 * (self.plus_dm / self.tr)));
+        match self.kind {
+            DirectionalKind::PlusDi => return di.map_or(0.0, |d| d.1),
+            DirectionalKind::MinusDi => return di.map_or(0.0, |d| d.0),
+            _ => {}
+        }
+        let dx = di.and_then(|(m, p)| {
+            let sum = m + p;
+            // Not within 1e-14 of zero (a NaN sum counts as non-zero).
+            (!(sum > -1e-14 && sum < 1e-14)).then(|| 100.0 * ((m - p).abs() / sum))
+        });
+        if self.kind == DirectionalKind::Dx {
+            self.dx = dx.unwrap_or(self.dx);
+            return self.dx;
+        }
+        let adx = if t < 2 * p {
+            self.sum_dx += dx.unwrap_or(0.0);
+            if t < 2 * p - 1 {
+                return f64::NAN;
+            }
+            self.adx = self.sum_dx / pf;
+            self.adx
+        } else {
+            if let Some(dx) = dx {
+                self.adx = (self.adx * (pf - 1.0) + dx) / pf;
+            }
+            self.adx
+        };
+        if self.kind == DirectionalKind::Adx {
+            return adx;
+        }
+        let old = self.past_adx.swap(adx);
+        if t < 3 * p - 2 {
+            f64::NAN
+        } else {
+            (adx + old) / 2.0
+        }
+    }
+}
+
+impl Indicator for Directional {
+    fn lookback(&self) -> usize {
+        let p = self.period;
+        match self.kind {
+            DirectionalKind::PlusDm | DirectionalKind::MinusDm => (p - 1).max(1),
+            DirectionalKind::PlusDi | DirectionalKind::MinusDi | DirectionalKind::Dx => p,
+            DirectionalKind::Adx => 2 * p - 1,
+            DirectionalKind::Adxr => 3 * p - 2,
+        }
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        if self.kind.uses_close() {
+            check_shapes(inputs, outputs, 3, 1);
+            for (i, o) in outputs[0].iter_mut().enumerate() {
+                *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+            }
+        } else {
+            check_shapes(inputs, outputs, 2, 1);
+            for (i, o) in outputs[0].iter_mut().enumerate() {
+                *o = self.step(inputs[0][i], inputs[1][i], 0.0);
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.kind, self.period).expect("valid period");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn dm1_takes_the_larger_outside_move() {
+        assert_eq!(dm1(12.0, 9.5, 10.0, 9.0), (2.0, 0.0));
+        assert_eq!(dm1(10.5, 7.0, 10.0, 9.0), (0.0, 2.0));
+        // Equal moves, and an inside bar, give no movement.
+        assert_eq!(dm1(11.0, 8.0, 10.0, 9.0), (0.0, 0.0));
+        assert_eq!(dm1(9.5, 9.5, 10.0, 9.0), (0.0, 0.0));
+    }
+
+    #[test]
+    fn plus_dm_sums_then_smooths() {
+        let mut d = Directional::new(DirectionalKind::PlusDm, 3).unwrap();
+        let h = [10.0, 11.0, 13.0, 13.0];
+        let out: Vec<f64> = h.iter().map(|&v| d.step(v, v - 1.0, 0.0)).collect();
+        assert!(out[0].is_nan() && out[1].is_nan());
+        assert_eq!(out[2], 3.0);
+        assert_eq!(out[3], 3.0 - 3.0 / 3.0);
+    }
+
+    #[test]
+    fn adx_of_a_steady_climb_is_100() {
+        let mut d = Directional::new(DirectionalKind::Adx, 2).unwrap();
+        let out: Vec<f64> = (0..6)
+            .map(|i| d.step(i as f64 + 1.0, i as f64, i as f64 + 0.5))
+            .collect();
+        assert!(out[..3].iter().all(|v| v.is_nan()));
+        assert!(out[3..].iter().all(|&v| v == 100.0), "{out:?}");
+    }
+
+    #[test]
+    fn directional_family_is_chunk_invariant() {
+        let c = walk(400, 21);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        use DirectionalKind::*;
+        for kind in [PlusDm, MinusDm, PlusDi, MinusDi, Dx, Adx, Adxr] {
+            for period in [kind.min_period(), 14] {
+                let make = || -> Box<dyn Indicator> { Box::new(Directional::new(kind, period).unwrap()) };
+                if kind.uses_close() {
+                    assert_chunk_invariant(&make, &[&h, &l, &c], 1, &[1, 13, 50]);
+                } else {
+                    assert_chunk_invariant(&make, &[&h, &l], 1, &[1, 13, 50]);
+                }
+            }
+        }
+    }
+}

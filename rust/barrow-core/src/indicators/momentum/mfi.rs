@@ -1,0 +1,144 @@
+//! MFI — money flow index.
+//!
+//! With `tp = (high + low + close) / 3` and money flow `tp * volume`, each
+//! bar's flow is positive when `tp` did not fall from the previous bar,
+//! negative when it fell, and zero when the move is within
+//! `1e-14 (|tp| + |tp_prev|)`. Over the last `p` flows,
+//! `mfi = 100 * (pos / (pos + neg))` with `pos` clamped into
+//! `[0, pos + neg]`, 0 when the total is not positive. As in TA-Lib 0.8 the
+//! sums slide by subtract-then-add and are reset to exactly zero after `p`
+//! bars in a row without flow. Lookback `p`.
+
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming money flow index; inputs are (high, low, close, volume).
+#[derive(Clone, Debug)]
+pub struct Mfi {
+    period: usize,
+    /// Positive and negative flows; bar `k` lives in slot `(k - 1) % period`.
+    pos_flows: Box<[f64]>,
+    neg_flows: Box<[f64]>,
+    slot: usize,
+    pos: f64,
+    neg: f64,
+    prev_tp: f64,
+    /// Bars in a row that carried no money flow.
+    null_run: usize,
+    seen: usize,
+}
+
+impl Mfi {
+    /// MFI over `period >= 2` bars.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            period,
+            pos_flows: vec![0.0; period].into_boxed_slice(),
+            neg_flows: vec![0.0; period].into_boxed_slice(),
+            slot: 0,
+            pos: 0.0,
+            neg: 0.0,
+            prev_tp: 0.0,
+            null_run: 0,
+            seen: 0,
+        })
+    }
+
+    /// Consumes one bar.
+    #[inline]
+    pub fn step(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
+        let tp = (high + low + close) / 3.0;
+        let t = self.seen;
+        self.seen += 1;
+        if t == 0 {
+            self.prev_tp = tp;
+            return f64::NAN;
+        }
+        if t > self.period {
+            self.pos -= self.pos_flows[self.slot];
+            self.neg -= self.neg_flows[self.slot];
+        }
+        let diff = tp - self.prev_tp;
+        let dead_zone = (tp.abs() + self.prev_tp.abs()) * 1e-14;
+        self.prev_tp = tp;
+        let flow = if dead_zone >= diff.abs() { 0.0 } else { tp * volume };
+        let (up, down) = if diff < 0.0 { (0.0, flow) } else { (flow, 0.0) };
+        self.pos_flows[self.slot] = up;
+        self.neg_flows[self.slot] = down;
+        self.pos += up;
+        self.neg += down;
+        self.null_run = if flow == 0.0 { self.null_run + 1 } else { 0 };
+        if self.null_run >= self.period {
+            self.null_run = self.period;
+            self.pos = 0.0;
+            self.neg = 0.0;
+        }
+        self.slot += 1;
+        if self.slot == self.period {
+            self.slot = 0;
+        }
+        if t < self.period {
+            return f64::NAN;
+        }
+        let total = self.pos + self.neg;
+        let clamped = if self.pos < 0.0 {
+            0.0
+        } else if total < self.pos {
+            total
+        } else {
+            self.pos
+        };
+        if total <= 0.0 {
+            0.0
+        } else {
+            (clamped / total) * 100.0
+        }
+    }
+}
+
+impl Indicator for Mfi {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 4, 1);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn mfi_splits_flow_by_direction() {
+        let mut m = Mfi::new(2).unwrap();
+        assert!(m.step(1.0, 1.0, 1.0, 10.0).is_nan());
+        assert!(m.step(2.0, 2.0, 2.0, 10.0).is_nan());
+        // Flows +20 then -10: 100 * 20 / 30.
+        assert_eq!(m.step(1.0, 1.0, 1.0, 10.0), (20.0 / 30.0) * 100.0);
+        // No movement for a whole window: exactly zero sums give 0.
+        m.step(1.0, 1.0, 1.0, 10.0);
+        assert_eq!(m.step(1.0, 1.0, 1.0, 10.0), 0.0);
+    }
+
+    #[test]
+    fn mfi_is_chunk_invariant() {
+        let c = walk(300, 41);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        let v: Vec<f64> = walk(300, 42).iter().map(|x| (x * 1000.0).round()).collect();
+        assert_chunk_invariant(&|| Box::new(Mfi::new(14).unwrap()), &[&h, &l, &c, &v], 1, &[1, 13, 50]);
+    }
+}

@@ -1,0 +1,152 @@
+//! ULTOSC — Williams' ultimate oscillator.
+//!
+//! Per bar, `bp = close - min(low, prev_close)` and `tr` the true range. With
+//! `A_k`, `B_k` their sums over the last `p_k` bars (periods sorted
+//! shortest first), `ult = 100 * ((4 A_1/B_1 + 2 A_2/B_2 + A_3/B_3) / 7)`,
+//! a term left out while its `B_k` is not positive. As in TA-Lib 0.8 the
+//! sums slide by add-then-subtract, and a window is reset to exactly zero
+//! once it holds only bars with `bp = tr = 0`. Lookback: the longest period.
+
+use super::super::volatility::true_range;
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming ultimate oscillator; inputs are (high, low, close).
+#[derive(Clone, Debug)]
+pub struct Ultosc {
+    /// The three periods, shortest first.
+    periods: [usize; 3],
+    /// `bp` and `tr` of the last `periods[2]` bars; term `m` is in slot
+    /// `m % periods[2]`.
+    bp: Box<[f64]>,
+    tr: Box<[f64]>,
+    sum_bp: [f64; 3],
+    sum_tr: [f64; 3],
+    /// Bars in a row with `bp = tr = 0` (capped at the longest period).
+    null_run: usize,
+    /// Terms stored so far (bars after the first).
+    terms: usize,
+    prev_close: Option<f64>,
+}
+
+impl Ultosc {
+    /// Ultimate oscillator over three periods (each `>= 1`, any order).
+    pub fn new(p1: usize, p2: usize, p3: usize) -> Result<Self> {
+        for (name, p) in [("timeperiod1", p1), ("timeperiod2", p2), ("timeperiod3", p3)] {
+            if p < 1 {
+                return Err(BarrowError::bad_param(name, p, "must be >= 1"));
+            }
+        }
+        let mut periods = [p1, p2, p3];
+        periods.sort_unstable();
+        Ok(Self {
+            periods,
+            bp: vec![0.0; periods[2]].into_boxed_slice(),
+            tr: vec![0.0; periods[2]].into_boxed_slice(),
+            sum_bp: [0.0; 3],
+            sum_tr: [0.0; 3],
+            null_run: 0,
+            terms: 0,
+            prev_close: None,
+        })
+    }
+
+    /// Consumes one bar.
+    #[inline]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
+        let Some(pc) = self.prev_close.replace(close) else {
+            return f64::NAN;
+        };
+        let true_low = if low < pc { low } else { pc };
+        let bp = close - true_low;
+        let tr = true_range(high, low, pc);
+        let longest = self.periods[2];
+        self.bp[self.terms % longest] = bp;
+        self.tr[self.terms % longest] = tr;
+        self.terms += 1;
+        for k in 0..3 {
+            self.sum_bp[k] += bp;
+            self.sum_tr[k] += tr;
+        }
+        self.null_run = if tr == 0.0 && bp == 0.0 { self.null_run + 1 } else { 0 };
+        for k in 0..3 {
+            if self.null_run >= self.periods[k] {
+                self.sum_bp[k] = 0.0;
+                self.sum_tr[k] = 0.0;
+            }
+        }
+        self.null_run = self.null_run.min(longest);
+        let out = if self.terms < longest {
+            f64::NAN
+        } else {
+            let mut acc = 0.0;
+            if self.sum_tr[0] > 0.0 {
+                acc += (self.sum_bp[0] / self.sum_tr[0]) * 4.0;
+            }
+            if self.sum_tr[1] > 0.0 {
+                let r = self.sum_bp[1] / self.sum_tr[1];
+                acc += r + r;
+            }
+            if self.sum_tr[2] > 0.0 {
+                acc += self.sum_bp[2] / self.sum_tr[2];
+            }
+            (acc / 7.0) * 100.0
+        };
+        // Drop the bar leaving each window.
+        for k in 0..3 {
+            if self.terms >= self.periods[k] {
+                let slot = (self.terms - self.periods[k]) % longest;
+                self.sum_bp[k] -= self.bp[slot];
+                self.sum_tr[k] -= self.tr[slot];
+            }
+        }
+        out
+    }
+}
+
+impl Indicator for Ultosc {
+    fn lookback(&self) -> usize {
+        self.periods[2]
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 1);
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        let [a, b, c] = self.periods;
+        *self = Self::new(a, b, c).expect("valid periods");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn ultosc_of_closes_at_the_high_is_100() {
+        let mut u = Ultosc::new(1, 2, 3).unwrap();
+        let out: Vec<f64> = (0..6)
+            .map(|i| u.step(i as f64 + 1.0, i as f64, i as f64 + 1.0))
+            .collect();
+        assert!(out[..3].iter().all(|v| v.is_nan()));
+        assert!(out[3..].iter().all(|&v| v == 100.0), "{out:?}");
+    }
+
+    #[test]
+    fn ultosc_is_chunk_invariant() {
+        let c = walk(300, 51);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        assert_chunk_invariant(
+            &|| Box::new(Ultosc::new(7, 14, 28).unwrap()),
+            &[&h, &l, &c],
+            1,
+            &[1, 13, 50],
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! VORTEX — Botes and Siepman's vortex indicator.
+//!
+//! Per bar, `vm+ = |high - prev_low|`, `vm- = |low - prev_high|` and `tr`
+//! the true range; over the last `p` bars `+VI = sum(vm+) / sum(tr)` and
+//! `-VI = sum(vm-) / sum(tr)`, both 0 while `sum(tr)` is not positive. The
+//! sums slide by add-then-subtract as in TA-Lib 0.8, and the true-range sum
+//! is reset to exactly zero once the window holds only zero ranges.
+//! Lookback `p`.
+
+use super::super::volatility::true_range;
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming vortex indicator; inputs are (high, low, close), outputs
+/// (+VI, -VI).
+#[derive(Clone, Debug)]
+pub struct Vortex {
+    period: usize,
+    /// `(tr, vm+, vm-)` of the last `period` bars; term `m` is in slot
+    /// `m % period`.
+    terms: Box<[(f64, f64, f64)]>,
+    count: usize,
+    sums: (f64, f64, f64),
+    /// Bars in a row with a zero true range (capped at the period).
+    null_run: usize,
+    prev: Option<(f64, f64, f64)>,
+}
+
+impl Vortex {
+    /// Vortex over `period >= 1` bars.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 1 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
+        }
+        Ok(Self {
+            period,
+            terms: vec![(0.0, 0.0, 0.0); period].into_boxed_slice(),
+            count: 0,
+            sums: (0.0, 0.0, 0.0),
+            null_run: 0,
+            prev: None,
+        })
+    }
+
+    /// Consumes one bar and returns (+VI, -VI).
+    #[inline]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> (f64, f64) {
+        let Some((ph, pl, pc)) = self.prev.replace((high, low, close)) else {
+            return (f64::NAN, f64::NAN);
+        };
+        let tr = true_range(high, low, pc);
+        let plus = (high - pl).abs();
+        let minus = (low - ph).abs();
+        self.terms[self.count % self.period] = (tr, plus, minus);
+        self.count += 1;
+        self.sums.0 += tr;
+        self.sums.1 += plus;
+        self.sums.2 += minus;
+        self.null_run = if tr == 0.0 { self.null_run + 1 } else { 0 };
+        if self.null_run >= self.period {
+            self.null_run = self.period;
+            self.sums.0 = 0.0;
+        }
+        if self.count < self.period {
+            return (f64::NAN, f64::NAN);
+        }
+        let (s_tr, s_plus, s_minus) = self.sums;
+        let (old_tr, old_plus, old_minus) = self.terms[self.count % self.period];
+        self.sums.0 -= old_tr;
+        self.sums.1 -= old_plus;
+        self.sums.2 -= old_minus;
+        if s_tr > 0.0 {
+            (s_plus / s_tr, s_minus / s_tr)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+}
+
+impl Indicator for Vortex {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 2);
+        for i in 0..inputs[0].len() {
+            let (plus, minus) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+            outputs[0][i] = plus;
+            outputs[1][i] = minus;
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn vortex_of_a_steady_climb() {
+        // Bars [i, i + 1] closing at the high: tr = 1, vm+ = 2, vm- = 0.
+        let mut v = Vortex::new(2).unwrap();
+        let out: Vec<(f64, f64)> = (0..4)
+            .map(|i| v.step(i as f64 + 1.0, i as f64, i as f64 + 1.0))
+            .collect();
+        assert!(out[0].0.is_nan() && out[1].0.is_nan());
+        assert_eq!(out[2], (2.0, 0.0));
+        assert_eq!(out[3], (2.0, 0.0));
+    }
+
+    #[test]
+    fn vortex_is_chunk_invariant() {
+        let c = walk(300, 91);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        assert_chunk_invariant(&|| Box::new(Vortex::new(14).unwrap()), &[&h, &l, &c], 2, &[1, 13, 50]);
+    }
+}
