@@ -76,6 +76,13 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "STDDEV": [{"timeperiod": 2}, {"timeperiod": 20, "nbdev": 2.0}],
     "MAX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MIN": [{"timeperiod": 2}, {"timeperiod": 7}],
+    "LINEARREG": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 60}],
+    "LINEARREG_ANGLE": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "LINEARREG_INTERCEPT": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "LINEARREG_SLOPE": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "TSF": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "CORREL": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 90}],
+    "BETA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 60}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

@@ -24,6 +24,8 @@ use super::volume::{Ad, Obv};
 use super::Indicator;
 use crate::error::{BarrowError, Result};
 
+mod statistic;
+
 /// Kind of a numeric parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -859,7 +861,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, statistic::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {

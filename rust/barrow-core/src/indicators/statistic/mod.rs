@@ -1,6 +1,12 @@
 //! Statistic functions.
 
+mod beta;
+mod correl;
+pub(crate) mod linearreg;
 mod stddev;
 pub(crate) mod variance;
 
+pub use beta::Beta;
+pub use correl::Correl;
+pub use linearreg::{LinRegKind, LinearReg};
 pub use stddev::Deviation;
