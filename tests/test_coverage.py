@@ -68,7 +68,25 @@ def test_coverage_table_is_current():
 
 
 @pytest.mark.parametrize(
-    "name", ["AROON", "AROONOSC", "MAX", "MIN", "WILLR", "STOCH", "STOCHF", "KAMA", "CMO", "MIDPOINT", "MIDPRICE"]
+    "name",
+    [
+        "AROON",
+        "AROONOSC",
+        "MAX",
+        "MIN",
+        "WILLR",
+        "STOCH",
+        "STOCHF",
+        "KAMA",
+        "CMO",
+        "MIDPOINT",
+        "MIDPRICE",
+        "FRACTAL",
+        "VHF",
+        "SMI",
+        "ER",
+        "CMOU",
+    ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):
     # Prices rounded to 0.1 repeat often, so extremes tie and changes are exactly 0.

@@ -24,6 +24,7 @@ use super::volume::{Ad, Obv};
 use super::Indicator;
 use crate::error::{BarrowError, Result};
 
+mod momentum_extra;
 mod statistic;
 
 /// Kind of a numeric parameter.
@@ -861,7 +862,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, statistic::ENTRIES];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, statistic::ENTRIES, momentum_extra::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {
@@ -916,12 +917,16 @@ impl FunctionInfo {
             .collect()
     }
 
-    /// Whether output `k` holds integers (TA-Lib's `integer`, `minidx` and
-    /// `maxidx` outputs: pattern codes, bar indices, trend mode). Kernels
+    /// Whether output `k` holds integers (TA-Lib's `integer`, `minidx`,
+    /// `maxidx`, `swinghigh` and `swinglow` outputs: pattern codes, bar
+    /// indices, trend mode, fractal flags). Kernels
     /// write them as exact `f64` values; the Arrow and numpy layers hand them
     /// out as int32, with 0 where TA-Lib has no value.
     pub fn integer_output(&self, k: usize) -> bool {
-        matches!(self.outputs.get(k), Some(&("integer" | "minidx" | "maxidx")))
+        matches!(
+            self.outputs.get(k),
+            Some(&("integer" | "minidx" | "maxidx" | "swinghigh" | "swinglow"))
+        )
     }
 
     /// Builds a fresh state machine from resolved parameters.

@@ -1,19 +1,45 @@
 //! Momentum indicators.
 
+mod ao;
 mod aroon;
 mod change;
+mod cmou;
+mod coppock;
+mod dpo;
+mod er;
+mod eri;
+mod fosc;
+mod fractal;
+mod imi;
 mod macd;
 mod macdext;
 mod oscillators;
+mod qstick;
 mod rsi;
+mod smi;
 mod stoch;
+mod tsi;
+mod vhf;
 mod willr;
 
+pub use ao::{Ac, Ao};
 pub use aroon::Aroon;
 pub use change::{Change, ChangeKind};
+pub use cmou::Cmou;
+pub use coppock::Coppock;
+pub use dpo::Dpo;
+pub use er::Er;
+pub use eri::Eri;
+pub use fosc::Fosc;
+pub use fractal::Fractal;
+pub use imi::Imi;
 pub use macd::Macd;
 pub use macdext::{MacdExt, StochRsi};
 pub use oscillators::{Cmo, PriceOscillator, Trix};
+pub use qstick::Qstick;
 pub use rsi::Rsi;
+pub use smi::Smi;
 pub use stoch::Stochastic;
+pub use tsi::Tsi;
+pub use vhf::Vhf;
 pub use willr::Willr;
