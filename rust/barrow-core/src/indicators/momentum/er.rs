@@ -3,8 +3,8 @@
 //! `|x[t] - x[t-p]| / Σ|Δx|` over the last `p` one-bar changes, the path
 //! length a running sum (drop the leaving change, add the new one) reset
 //! to 0 after `p` exactly flat changes. 1 when the path is not positive or
-//! the signed change reaches it, as in TA-Lib (the same ratio as KAMA's).
-//! Lookback `p`.
+//! the signed change reaches it, and at most 1, as in TA-Lib 0.8 (the same
+//! ratio as KAMA's). Lookback `p`.
 
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
@@ -67,9 +67,15 @@ impl Er {
         self.trail = old;
         let change = v - old;
         if self.path <= 0.0 || self.path <= change {
+            return 1.0;
+        }
+        // Clamped to 1 (a falling window can exceed it by a few ulps); a
+        // NaN passes through, as in TA-Lib.
+        let ratio = (change / self.path).abs();
+        if 1.0 < ratio {
             1.0
         } else {
-            (change / self.path).abs()
+            ratio
         }
     }
 }
@@ -106,6 +112,14 @@ mod tests {
         assert_eq!(out[4], 1.0);
         // A flat window: the path is reset to 0 and the ratio is 1.
         assert_eq!(out[5], 1.0);
+    }
+
+    #[test]
+    fn er_is_clamped_to_one_on_a_falling_path() {
+        // |1.4 - 7.2| / (|7.2 - 6.1| + |6.1 - 1.4|) rounds to 1 + 2^-52.
+        let mut e = Er::new(2).unwrap();
+        let out: Vec<f64> = [7.2, 6.1, 1.4].iter().map(|&v| e.step(v)).collect();
+        assert_eq!(out[2], 1.0);
     }
 
     #[test]

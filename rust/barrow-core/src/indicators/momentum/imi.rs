@@ -1,9 +1,9 @@
 //! IMI — intraday momentum index.
 //!
 //! Over the last `p` bars, `up` sums `close - open` of rising candles and
-//! `down` sums `open - close` of the others; `IMI = 100 (up / (up + down))`
-//! (NaN for a window of doji, as in TA-Lib). Summed afresh over the window
-//! each bar, as TA-Lib does. Lookback `p - 1`.
+//! `down` sums `open - close` of the others; `IMI = 100 (up / (up + down))`,
+//! 50 when `up + down` is exactly 0 (a window of doji), as in TA-Lib 0.8.
+//! Summed afresh over the window each bar, as TA-Lib does. Lookback `p - 1`.
 
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
@@ -48,7 +48,12 @@ impl Imi {
                 down += o - c;
             }
         }
-        100.0 * (up / (up + down))
+        let total = up + down;
+        if total == 0.0 {
+            50.0
+        } else {
+            100.0 * (up / total)
+        }
     }
 }
 
@@ -80,6 +85,8 @@ mod tests {
         assert!(m.step(1.0, 4.0).is_nan());
         assert_eq!(m.step(3.0, 2.0), 75.0);
         assert_eq!(m.step(2.0, 2.0), 0.0);
+        // Two doji: no body at all.
+        assert_eq!(m.step(2.0, 2.0), 50.0);
     }
 
     #[test]
