@@ -99,6 +99,7 @@ def test_coverage_table_is_current():
             "WAD",
             "AVGDEV",
         ),
+        *("FRACTAL", "VHF", "SMI", "ER", "CMOU"),
     ],
 )
 def test_ties_and_flat_stretches_follow_talib(name):

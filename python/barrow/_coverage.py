@@ -180,6 +180,37 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
             "accelerationmaxshort": 0.1,
         },
     ],
+    "LINEARREG": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 60}],
+    "LINEARREG_ANGLE": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "LINEARREG_INTERCEPT": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "LINEARREG_SLOPE": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "TSF": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "CORREL": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 90}],
+    "BETA": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 60}],
+    "AC": [
+        {"fastperiod": 2, "slowperiod": 3, "signalperiod": 2},
+        {"fastperiod": 34, "slowperiod": 5, "signalperiod": 40},
+    ],
+    "AO": [{"fastperiod": 2, "slowperiod": 3}, {"fastperiod": 34, "slowperiod": 5}, {"slowperiod": 100}],
+    "CMOU": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "COPPOCK": [
+        {"wmaperiod": 1, "roc1period": 1, "roc2period": 1},
+        {"wmaperiod": 2, "roc1period": 20, "roc2period": 3},
+        {"wmaperiod": 60, "roc1period": 30, "roc2period": 30},
+    ],
+    "DPO": [{"timeperiod": 2}, {"timeperiod": 3}, {"timeperiod": 51}],
+    "ER": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "ERI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 60}],
+    "FOSC": [{"timeperiod": 2}, {"timeperiod": 60}],
+    "FRACTAL": [{"leftbars": 1, "rightbars": 1}, {"leftbars": 7, "rightbars": 1}, {"leftbars": 1, "rightbars": 9}],
+    "IMI": [{"timeperiod": 2}, {"timeperiod": 50}],
+    "QSTICK": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 50}],
+    "SMI": [
+        {"timeperiod": 2, "fastperiod": 2, "slowperiod": 2, "signalperiod": 2},
+        {"timeperiod": 30, "fastperiod": 5, "slowperiod": 3, "signalperiod": 12},
+    ],
+    "TSI": [{"firstperiod": 2, "secondperiod": 2}, {"firstperiod": 5, "secondperiod": 40}],
+    "VHF": [{"timeperiod": 2}, {"timeperiod": 60}],
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 

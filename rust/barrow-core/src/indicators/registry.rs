@@ -8,9 +8,11 @@
 mod cycle;
 mod directional;
 mod moments;
+mod momentum_extra;
 mod oscillators;
 mod ranges;
 mod sar;
+mod statistic;
 mod talib08;
 
 use std::collections::BTreeMap;
@@ -876,6 +878,8 @@ static PARTS: &[&[FunctionInfo]] = &[
     oscillators::ENTRIES,
     sar::ENTRIES,
     ranges::ENTRIES,
+    statistic::ENTRIES,
+    momentum_extra::ENTRIES,
 ];
 
 /// Every function barrow implements.
@@ -932,12 +936,15 @@ impl FunctionInfo {
     }
 
     /// Whether output `k` holds integers (TA-Lib's `integer`, `minidx`,
-    /// `maxidx` and `trend` outputs: pattern codes, bar indices, trend mode,
-    /// SUPERTREND's direction). Kernels
+    /// `maxidx`, `trend`, `swinghigh` and `swinglow` outputs: pattern codes,
+    /// bar indices, trend mode, SUPERTREND's direction, fractal flags). Kernels
     /// write them as exact `f64` values; the Arrow and numpy layers hand them
     /// out as int32, with 0 where TA-Lib has no value.
     pub fn integer_output(&self, k: usize) -> bool {
-        matches!(self.outputs.get(k), Some(&("integer" | "minidx" | "maxidx" | "trend")))
+        matches!(
+            self.outputs.get(k),
+            Some(&("integer" | "minidx" | "maxidx" | "trend" | "swinghigh" | "swinglow"))
+        )
     }
 
     /// Builds a fresh state machine from resolved parameters.

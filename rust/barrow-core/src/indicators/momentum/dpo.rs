@@ -1,0 +1,97 @@
+//! DPO — detrended price oscillator.
+//!
+//! `x[t - (p/2 + 1)] - SMA(x, p)[t]`: the price half a window back minus
+//! the current average. The running sum starts where TA-Lib starts it, so
+//! the average carries TA-Lib's rounding. Lookback `max(p - 1, p/2 + 1)`.
+
+use super::super::math::Sum;
+use super::super::{check_shapes, ring::Ring, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming detrended price oscillator.
+#[derive(Clone, Debug)]
+pub struct Dpo {
+    period: usize,
+    lookback: usize,
+    seen: usize,
+    sum: Sum,
+    displaced: Ring,
+}
+
+impl Dpo {
+    /// DPO over `period >= 2` values.
+    pub fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        Ok(Self {
+            period,
+            lookback: (period - 1).max(period / 2 + 1),
+            seen: 0,
+            sum: Sum::new(period)?,
+            displaced: Ring::new(period / 2 + 1),
+        })
+    }
+
+    /// Consumes one value (NaN during the lookback).
+    #[inline]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let t = self.seen;
+        self.seen += 1;
+        let back = self.displaced.swap(v);
+        // The sum starts so that it first fills at the lookback.
+        if t + self.period < self.lookback + 1 {
+            return f64::NAN;
+        }
+        let total = self.sum.step(v);
+        if t < self.lookback {
+            return f64::NAN;
+        }
+        back - total / self.period as f64
+    }
+}
+
+impl Indicator for Dpo {
+    fn lookback(&self) -> usize {
+        self.lookback
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.period).expect("valid period");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn dpo_subtracts_the_average_from_a_displaced_price() {
+        // p = 4: lookback 3, displacement 3; SMA(4) of 1..4 is 2.5.
+        let mut d = Dpo::new(4).unwrap();
+        let out: Vec<f64> = [1.0, 2.0, 3.0, 4.0, 5.0].iter().map(|&v| d.step(v)).collect();
+        assert!(out[2].is_nan());
+        assert_eq!(out[3], 1.0 - 2.5);
+        assert_eq!(out[4], 2.0 - 3.5);
+        // p = 2: the displacement (2) exceeds the window, so the sum starts late.
+        let mut d = Dpo::new(2).unwrap();
+        let out: Vec<f64> = [1.0, 2.0, 4.0].iter().map(|&v| d.step(v)).collect();
+        assert_eq!(out[2], 1.0 - 3.0);
+    }
+
+    #[test]
+    fn dpo_is_chunk_invariant() {
+        let x = walk(300, 55);
+        for p in [2, 3, 20] {
+            assert_chunk_invariant(&|| Box::new(Dpo::new(p).unwrap()), &[&x], 1, &[1, 9, 100]);
+        }
+    }
+}

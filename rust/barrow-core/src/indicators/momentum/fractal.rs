@@ -1,0 +1,115 @@
+//! FRACTAL — Williams' fractal swing points.
+//!
+//! The bar `rightbars` back is a swing high (100) when its high beats every
+//! other high in the window of `leftbars + rightbars + 1` bars, and a swing
+//! low (100) when its low is below every other low; 0 otherwise. Reported
+//! on the bar that completes the window, as TA-Lib does. Lookback
+//! `leftbars + rightbars`.
+
+use super::super::{check_shapes, ring::Ring, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Streaming fractals; inputs are (high, low), outputs (swinghigh, swinglow).
+#[derive(Clone, Debug)]
+pub struct Fractal {
+    left: usize,
+    right: usize,
+    seen: usize,
+    highs: Ring,
+    lows: Ring,
+}
+
+impl Fractal {
+    /// Fractals with `left >= 1` bars before and `right >= 1` after the pivot.
+    pub fn new(left: usize, right: usize) -> Result<Self> {
+        if left == 0 {
+            return Err(BarrowError::bad_param("leftbars", left, "must be >= 1"));
+        }
+        if right == 0 {
+            return Err(BarrowError::bad_param("rightbars", right, "must be >= 1"));
+        }
+        Ok(Self {
+            left,
+            right,
+            seen: 0,
+            highs: Ring::new(left + right + 1),
+            lows: Ring::new(left + right + 1),
+        })
+    }
+
+    /// Consumes one bar: (swing high, swing low) as 100 or 0, NaN during
+    /// the lookback.
+    #[inline]
+    pub fn step(&mut self, high: f64, low: f64) -> (f64, f64) {
+        self.highs.swap(high);
+        self.lows.swap(low);
+        self.seen += 1;
+        if self.seen <= self.left + self.right {
+            return (f64::NAN, f64::NAN);
+        }
+        // Oldest first: the oldest bar seeds the others' extremes (it is
+        // never the pivot, as leftbars >= 1).
+        let pivot = self.left;
+        let (mut pivot_high, mut pivot_low) = (0.0, 0.0);
+        let (mut other_high, mut other_low) = (0.0, 0.0);
+        for (k, (h, l)) in self.highs.iter().zip(self.lows.iter()).enumerate() {
+            if k == pivot {
+                (pivot_high, pivot_low) = (h, l);
+            } else if k == 0 {
+                (other_high, other_low) = (h, l);
+            } else {
+                if h > other_high {
+                    other_high = h;
+                }
+                if l < other_low {
+                    other_low = l;
+                }
+            }
+        }
+        let flag = |hit: bool| if hit { 100.0 } else { 0.0 };
+        (flag(pivot_high > other_high), flag(pivot_low < other_low))
+    }
+}
+
+impl Indicator for Fractal {
+    fn lookback(&self) -> usize {
+        self.left + self.right
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 2, 2);
+        let (highs, lows) = outputs.split_at_mut(1);
+        for (i, (a, b)) in highs[0].iter_mut().zip(lows[0].iter_mut()).enumerate() {
+            (*a, *b) = self.step(inputs[0][i], inputs[1][i]);
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.left, self.right).expect("valid bars");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn fractal_marks_a_strict_swing_when_the_window_completes() {
+        let highs = [1.0, 2.0, 5.0, 3.0, 5.0];
+        let lows = [3.0, 2.0, 1.0, 2.0, 3.0];
+        let mut f = Fractal::new(2, 2).unwrap();
+        let out: Vec<(f64, f64)> = highs.iter().zip(&lows).map(|(&h, &l)| f.step(h, l)).collect();
+        assert!(out[3].0.is_nan());
+        // The pivot low 1 is a swing low; the pivot high 5 only ties the last bar.
+        assert_eq!(out[4], (0.0, 100.0));
+    }
+
+    #[test]
+    fn fractal_is_chunk_invariant() {
+        let c = walk(300, 63);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        assert_chunk_invariant(&|| Box::new(Fractal::new(2, 3).unwrap()), &[&h, &l], 2, &[1, 9, 100]);
+    }
+}

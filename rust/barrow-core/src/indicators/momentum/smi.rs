@@ -1,0 +1,130 @@
+//! SMI — Blau's stochastic momentum index and its signal line.
+//!
+//! Over the last `p` bars, `hh`/`ll` are the highest high and lowest low;
+//! `num = close - (hh + ll) / 2` and `den = hh - ll` are each smoothed by
+//! EMA(slow) then EMA(fast) (TA-Lib's EMA, each stage seeded with the SMA
+//! of its first inputs); `SMI = 100 · num / (den / 2)`, 0 when the smoothed
+//! half range is not positive; the signal is EMA(SMI, signal). Lookback
+//! `(p - 1) + (slow - 1) + (fast - 1) + (signal - 1)`.
+
+use super::super::overlap::{Ema, ExtremeKind, Extremes};
+use super::super::{check_shapes, fp, Indicator};
+use crate::error::Result;
+
+/// Streaming SMI; inputs are (high, low, close), outputs (smi, smisignal).
+#[derive(Clone, Debug)]
+pub struct Smi {
+    periods: [usize; 4],
+    seen: usize,
+    highest: Extremes,
+    lowest: Extremes,
+    slow: (Ema, Ema),
+    fast: (Ema, Ema),
+    signal: Ema,
+}
+
+impl Smi {
+    /// SMI over `period` bars with EMA periods `fast`, `slow` and `signal`
+    /// (all `>= 2`, validated by the catalogue).
+    pub fn new(period: usize, fast: usize, slow: usize, signal: usize) -> Result<Self> {
+        Ok(Self {
+            periods: [period, fast, slow, signal],
+            seen: 0,
+            highest: Extremes::new(ExtremeKind::Max, period)?,
+            lowest: Extremes::new(ExtremeKind::Min, period)?,
+            slow: (Ema::new(slow)?, Ema::new(slow)?),
+            fast: (Ema::new(fast)?, Ema::new(fast)?),
+            signal: Ema::new(signal)?,
+        })
+    }
+
+    /// Consumes one bar: (SMI, signal), NaN during the lookback.
+    #[inline(always)]
+    pub fn step(&mut self, high: f64, low: f64, close: f64) -> (f64, f64) {
+        const NONE: (f64, f64) = (f64::NAN, f64::NAN);
+        let [period, fast, slow, signal] = self.periods;
+        let t = self.seen;
+        self.seen += 1;
+        let hh = self.highest.step(high);
+        let ll = self.lowest.step(low);
+        if t + 1 < period {
+            return NONE;
+        }
+        let bar = t + 1 - period;
+        let num = self.slow.0.step(close - (hh + ll) * 0.5);
+        let den = self.slow.1.step(hh - ll);
+        if bar + 1 < slow {
+            return NONE;
+        }
+        let num = self.fast.0.step(num);
+        let den = self.fast.1.step(den);
+        if bar + 2 < slow + fast {
+            return NONE;
+        }
+        let half = 0.5 * den;
+        let smi = if half > 0.0 { 100.0 * num / half } else { 0.0 };
+        let sig = self.signal.step(smi);
+        if bar + 3 < slow + fast + signal {
+            return NONE;
+        }
+        (smi, sig)
+    }
+}
+
+impl fp::Kernel for Smi {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let (smi, sig) = outputs.split_at_mut(1);
+        for (i, (a, b)) in smi[0].iter_mut().zip(sig[0].iter_mut()).enumerate() {
+            (*a, *b) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        }
+    }
+}
+
+impl Indicator for Smi {
+    fn lookback(&self) -> usize {
+        self.periods.iter().sum::<usize>() - 4
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 3, 2);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        let [period, fast, slow, signal] = self.periods;
+        *self = Self::new(period, fast, slow, signal).expect("valid periods");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn smi_is_100_at_the_top_of_a_constant_range() {
+        // Close at the high of a fixed 2-wide range: num = 1, den = 2.
+        let mut s = Smi::new(2, 2, 2, 2).unwrap();
+        let out: Vec<(f64, f64)> = (0..6).map(|_| s.step(3.0, 1.0, 3.0)).collect();
+        assert!(out[3].0.is_nan());
+        assert_eq!(out[4], (100.0, 100.0));
+        // A flat market has no range: 0.
+        let mut flat = Smi::new(2, 2, 2, 2).unwrap();
+        let out: Vec<(f64, f64)> = (0..6).map(|_| flat.step(1.0, 1.0, 1.0)).collect();
+        assert_eq!(out[5], (0.0, 0.0));
+    }
+
+    #[test]
+    fn smi_is_chunk_invariant() {
+        let c = walk(300, 60);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        assert_chunk_invariant(
+            &|| Box::new(Smi::new(13, 2, 25, 9).unwrap()),
+            &[&h, &l, &c],
+            2,
+            &[1, 9, 100],
+        );
+    }
+}

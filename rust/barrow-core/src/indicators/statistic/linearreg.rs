@@ -1,0 +1,228 @@
+//! LINEARREG, LINEARREG_SLOPE, LINEARREG_INTERCEPT, LINEARREG_ANGLE and TSF —
+//! the least-squares line through the last `p` values.
+//!
+//! With `x` the age of a value (`p - 1` for the oldest, 0 for the newest),
+//! `Sx = p (p - 1) / 2`, `D = Sx² - p · p (p - 1) (2p - 1) / 6`,
+//! `m = (p · Sxy - Sx · Sy) / D` (the slope per bar, forward in time) and
+//! `b = (Sy - m · Sx) / p` (the line's value at the oldest bar). The outputs
+//! are `b + m (p - 1)` (LINEARREG, one fused multiply-add), `m`, `b`,
+//! `atan(m) · 180 / π` and `b + m p` (TSF, fused). Lookback `p - 1`.
+//!
+//! TA-Lib 0.8 keeps `Sy`, `Sxy` and `Σ|y|` as running sums (`Sxy += Sy` ages
+//! every value by one bar, then the leaving value's `p · y` is subtracted)
+//! and recomputes them from the window every `32 p` bars, and whenever the
+//! leaving `|p · y|` exceeds `100 Σ|y|`; this kernel does the same, in the
+//! same order, so it gives TA-Lib's bits.
+
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// Which value of the regression line an indicator outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinRegKind {
+    /// LINEARREG: the line's value at the newest bar.
+    Line,
+    /// LINEARREG_SLOPE: the slope per bar.
+    Slope,
+    /// LINEARREG_INTERCEPT: the line's value at the oldest bar.
+    Intercept,
+    /// LINEARREG_ANGLE: the slope's angle in degrees.
+    Angle,
+    /// TSF: the line extended one bar past the newest.
+    Forecast,
+}
+
+/// The running sums of TA-Lib 0.8's linear regression over `p` values,
+/// shared by the LINEARREG family, TSF and FOSC.
+#[derive(Clone, Debug)]
+pub(crate) struct LinRegCore {
+    period: usize,
+    p: f64,
+    sum_x: f64,
+    divisor: f64,
+    seen: usize,
+    sum_y: f64,
+    sum_xy: f64,
+    sum_abs: f64,
+    countdown: usize,
+    window: Ring,
+}
+
+/// Slope and intercept of one window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line {
+    /// Slope per bar.
+    pub(crate) m: f64,
+    /// Value at the oldest bar.
+    pub(crate) b: f64,
+}
+
+impl LinRegCore {
+    /// Regression over `period >= 2` values.
+    pub(crate) fn new(period: usize) -> Result<Self> {
+        if period < 2 {
+            return Err(BarrowError::bad_param("timeperiod", period, "must be >= 2"));
+        }
+        let p = period as f64;
+        let pp = p * (period - 1) as f64;
+        let sum_x = pp * 0.5;
+        let sum_x_sq = (2 * period - 1) as f64 * pp / 6.0;
+        Ok(Self {
+            period,
+            p,
+            sum_x,
+            divisor: sum_x * sum_x - sum_x_sq * p,
+            seen: 0,
+            sum_y: 0.0,
+            sum_xy: 0.0,
+            sum_abs: 0.0,
+            countdown: 0,
+            window: Ring::new(period),
+        })
+    }
+
+    /// Consumes one value; the line through the last `p` values once there
+    /// are `p` of them.
+    #[inline(always)]
+    pub(crate) fn step(&mut self, v: f64) -> Option<Line> {
+        let old = self.window.swap(v);
+        self.seen += 1;
+        if self.seen < self.period {
+            return None;
+        }
+        if self.seen == self.period {
+            self.recompute();
+        } else {
+            self.countdown -= 1;
+            if self.countdown == 0 {
+                self.recompute();
+            } else {
+                let p_old = self.p * old;
+                self.sum_abs = v.abs() + (self.sum_abs - old.abs());
+                if p_old.abs() > self.sum_abs * 100.0 {
+                    self.recompute();
+                } else {
+                    self.sum_xy = (self.sum_xy + self.sum_y) - p_old;
+                    self.sum_y = (self.sum_y - old) + v;
+                }
+            }
+        }
+        let m = (self.p * self.sum_xy - self.sum_x * self.sum_y) / self.divisor;
+        let b = (self.sum_y - self.sum_x * m) / self.p;
+        Some(Line { m, b })
+    }
+
+    /// Rebuilds the sums from the window (oldest first, weight `p - 1`).
+    #[cold]
+    #[inline(never)]
+    fn recompute(&mut self) {
+        let (mut sy, mut sxy, mut sa) = (0.0, 0.0, 0.0);
+        let mut age = (self.period - 1) as f64;
+        for x in self.window.iter() {
+            sy += x;
+            sa += x.abs();
+            sxy += x * age;
+            age -= 1.0;
+        }
+        self.sum_y = sy;
+        self.sum_xy = sxy;
+        self.sum_abs = sa;
+        self.countdown = 32 * self.period;
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.seen = 0;
+        self.sum_y = 0.0;
+        self.sum_xy = 0.0;
+        self.sum_abs = 0.0;
+        self.countdown = 0;
+        self.window.clear();
+    }
+}
+
+/// Streaming LINEARREG family and TSF.
+#[derive(Clone, Debug)]
+pub struct LinearReg {
+    kind: LinRegKind,
+    core: LinRegCore,
+}
+
+impl LinearReg {
+    /// The `kind` output over `period >= 2` values.
+    pub fn new(kind: LinRegKind, period: usize) -> Result<Self> {
+        Ok(Self {
+            kind,
+            core: LinRegCore::new(period)?,
+        })
+    }
+
+    /// Consumes one value (NaN during the lookback).
+    #[inline(always)]
+    pub fn step(&mut self, v: f64) -> f64 {
+        let Some(Line { m, b }) = self.core.step(v) else {
+            return f64::NAN;
+        };
+        match self.kind {
+            LinRegKind::Line => fp::madd(m, (self.core.period - 1) as f64, b),
+            LinRegKind::Slope => m,
+            LinRegKind::Intercept => b,
+            LinRegKind::Angle => m.atan() * (180.0 / std::f64::consts::PI),
+            LinRegKind::Forecast => fp::madd(m, self.core.p, b),
+        }
+    }
+}
+
+impl fp::Kernel for LinearReg {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+}
+
+impl Indicator for LinearReg {
+    fn lookback(&self) -> usize {
+        self.core.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        fp::run_kernel(self, inputs, outputs);
+    }
+
+    fn reset(&mut self) {
+        self.core.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+
+    #[test]
+    fn linearreg_fits_a_straight_line_exactly() {
+        // y = 3 + 2 t: slope 2, intercept at the oldest bar of each window.
+        let x: Vec<f64> = (0..6).map(|t| 3.0 + 2.0 * t as f64).collect();
+        let run = |kind| {
+            let mut ind = LinearReg::new(kind, 3).unwrap();
+            x.iter().map(|&v| ind.step(v)).collect::<Vec<_>>()
+        };
+        assert!(run(LinRegKind::Line)[1].is_nan());
+        assert_eq!(run(LinRegKind::Line)[5], 13.0);
+        assert_eq!(run(LinRegKind::Slope)[5], 2.0);
+        assert_eq!(run(LinRegKind::Intercept)[5], 9.0);
+        assert_eq!(run(LinRegKind::Forecast)[5], 15.0);
+        assert!((run(LinRegKind::Angle)[5] - 2f64.atan().to_degrees()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn linearreg_is_chunk_invariant_across_recomputes() {
+        // 800 values pass the 32 p recompute several times for p = 5.
+        let x = walk(800, 21);
+        for kind in [LinRegKind::Line, LinRegKind::Angle, LinRegKind::Forecast] {
+            assert_chunk_invariant(&|| Box::new(LinearReg::new(kind, 5).unwrap()), &[&x], 1, &[1, 7, 160]);
+        }
+    }
+}
