@@ -76,6 +76,18 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "STDDEV": [{"timeperiod": 2}, {"timeperiod": 20, "nbdev": 2.0}],
     "MAX": [{"timeperiod": 2}, {"timeperiod": 7}],
     "MIN": [{"timeperiod": 2}, {"timeperiod": 7}],
+    **{
+        name: [{"penetration": 0.0}, {"penetration": 0.7}]
+        for name in (
+            "CDLABANDONEDBABY",
+            "CDLDARKCLOUDCOVER",
+            "CDLEVENINGDOJISTAR",
+            "CDLEVENINGSTAR",
+            "CDLMATHOLD",
+            "CDLMORNINGDOJISTAR",
+            "CDLMORNINGSTAR",
+        )
+    },
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 
@@ -93,6 +105,8 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         return [rng.uniform(-1.0, 1.0, n) for _ in names]
     if name in ("COSH", "SINH", "EXP", "TAN", "TANH"):
         return [rng.uniform(-3.0, 3.0, n) for _ in names]
+    if name.startswith("CDL"):
+        return candles(rng, n, names)
     close = 100.0 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
     spread = rng.random((3, n)) * 0.01
     series = {
@@ -105,6 +119,39 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         "real1": close * (1 - spread[2]),
         "volume": np.round(rng.random(n) * 1e6),
     }
+    return [series[k] for k in names]
+
+
+def candles(rng: np.random.Generator, n: int, names: List[str]) -> List[np.ndarray]:
+    """OHLC bars on which candlestick patterns fire: trending stretches, real
+    bodies of varied length (dojis from rounding to 0.1), gaps between bars
+    or none (equal opens and closes), shadows often exactly zero."""
+    drift = np.repeat(rng.normal(0, 0.01, n // 8 + 1), 8)[:n]
+    ret = drift + rng.normal(0, 0.015, n) * rng.choice([0.1, 1.0, 2.0], n, p=[0.2, 0.6, 0.2])
+    gap = rng.normal(0, 0.01, n) * (rng.random(n) < 0.4)
+    level = 100.0 * np.exp(np.cumsum(ret + gap))
+    open_ = level * np.exp(-ret)
+    close = level
+    top, bottom = np.maximum(open_, close), np.minimum(open_, close)
+    upper = np.abs(rng.normal(0, 0.008, n)) * (rng.random(n) < 0.7) * level
+    lower = np.abs(rng.normal(0, 0.008, n)) * (rng.random(n) < 0.7) * level
+    series = {
+        "open": np.round(open_, 1),
+        "high": np.round(top + upper, 1),
+        "low": np.round(bottom - lower, 1),
+        "close": np.round(close, 1),
+    }
+    # Opens equal to the prior close now and then.
+    same = np.flatnonzero(rng.random(n) < 0.15)
+    same = same[same > 0]
+    series["open"][same] = series["close"][same - 1]
+    # Opens inside the prior real body now and then (crows, soldiers, ...).
+    o, c = series["open"], series["close"]
+    for i in np.flatnonzero(rng.random(n) < 0.3):
+        if i > 0:
+            o[i] = np.round(c[i - 1] + rng.uniform(0.2, 0.8) * (o[i - 1] - c[i - 1]), 1)
+    series["high"] = np.maximum(series["high"], np.maximum(series["open"], series["close"]))
+    series["low"] = np.minimum(series["low"], np.minimum(series["open"], series["close"]))
     return [series[k] for k in names]
 
 

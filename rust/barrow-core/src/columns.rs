@@ -224,6 +224,16 @@ fn strip_nulls(a: &ArrayRef) -> ArrayRef {
     }
 }
 
+/// An integer output column from exact `f64` values (pattern codes, bar
+/// indices); NaN, where TA-Lib has no value, becomes 0 as in TA-Lib.
+pub fn integer_array(values: &[f64]) -> Int32Array {
+    values
+        .iter()
+        .map(|&v| if v.is_nan() { 0 } else { v as i32 })
+        .collect::<Vec<i32>>()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,14 +261,4 @@ mod tests {
             .to_string()
             .contains("decimal"));
     }
-}
-
-/// An integer output column from exact `f64` values (pattern codes, bar
-/// indices); NaN, where TA-Lib has no value, becomes 0 as in TA-Lib.
-pub fn integer_array(values: &[f64]) -> Int32Array {
-    values
-        .iter()
-        .map(|&v| if v.is_nan() { 0 } else { v as i32 })
-        .collect::<Vec<i32>>()
-        .into()
 }

@@ -24,6 +24,7 @@
 pub mod math;
 pub mod momentum;
 pub mod overlap;
+pub mod pattern;
 pub mod registry;
 pub mod returns;
 pub mod statistic;

@@ -5,6 +5,8 @@
 //! the Spark stage all resolve names against, so a function is reachable the
 //! same way everywhere once it is listed here.
 
+mod pattern;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -859,7 +861,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
 
 /// The catalogue's parts: this file's entries, then each family's own
 /// `ENTRIES` slice.
-static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS];
+static PARTS: &[&[FunctionInfo]] = &[FUNCTIONS, pattern::ENTRIES];
 
 /// Every function barrow implements.
 pub fn functions() -> &'static [FunctionInfo] {

@@ -1,0 +1,46 @@
+//! Catalogue entries for the candlestick patterns (TA-Lib's "Pattern
+//! Recognition" group): inputs (open, high, low, close), an optional
+//! `penetration`, one `integer` output.
+
+use super::super::pattern::{self as p, Candles};
+use super::{FunctionInfo, ParamInfo, ParamKind, OHLC};
+
+const fn penetration(default: f64) -> ParamInfo {
+    ParamInfo {
+        name: "penetration",
+        kind: ParamKind::Float,
+        default,
+        min: 0.0,
+        max: 3e37,
+    }
+}
+
+/// One entry per pattern; `NAME(default)` adds a `penetration` parameter.
+macro_rules! entries {
+    ($($name:ident $(($pen:expr))?),* $(,)?) => {
+        pub(super) static ENTRIES: &[FunctionInfo] = &[$(
+            FunctionInfo {
+                name: p::$name.name,
+                group: "Pattern Recognition",
+                doc: p::$name.doc,
+                inputs: OHLC,
+                params: &[$(penetration($pen))?],
+                outputs: &["integer"],
+                build: |params| Ok(Box::new(Candles::new(&p::$name, params.first().copied().unwrap_or(0.0))?)),
+            }
+        ),*];
+    };
+}
+
+entries![
+    CDL3BLACKCROWS,
+    CDL3WHITESOLDIERS,
+    CDLDOJI,
+    CDLENGULFING,
+    CDLEVENINGSTAR(0.3),
+    CDLHAMMER,
+    CDLHARAMI,
+    CDLMARUBOZU,
+    CDLMORNINGSTAR(0.3),
+    CDLSHOOTINGSTAR,
+];
