@@ -139,6 +139,16 @@ impl Bar {
     }
 }
 
+/// `code` when `cond` holds, else 0.
+#[inline(always)]
+pub(crate) fn when(cond: bool, code: i32) -> i32 {
+    if cond {
+        code
+    } else {
+        0
+    }
+}
+
 /// Real body of `a` entirely above that of `b` (TA-Lib's REALBODYGAPUP).
 #[inline(always)]
 pub(crate) fn body_gap_up(a: &Bar, b: &Bar) -> bool {
