@@ -179,13 +179,16 @@ const RING: usize = 32;
 /// Most running totals one pattern keeps.
 const MAX_TOTALS: usize = 8;
 
-/// Per-pattern memory across bars (hikkake patterns remember the bar and
-/// direction of the last setup).
+/// Per-pattern memory across bars: the hikkake patterns remember their
+/// last setup (direction, the inside bar's high and low) for three bars.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Memo {
-    /// Bar number of the remembered setup (0: none).
-    pub idx: u64,
+    /// Bars left in which a confirmation counts.
+    pub count: u32,
+    /// Direction of the setup: +100 or -100.
     pub result: i32,
+    pub high: f64,
+    pub low: f64,
 }
 
 /// The bars and averages a pattern rule sees at bar `t`.
@@ -194,8 +197,6 @@ pub(crate) struct Ctx<'a> {
     pos: usize,
     totals: &'a [f64; MAX_TOTALS],
     slots: &'static [(Setting, usize)],
-    /// Bar number of the current bar (first bar is 0).
-    pub t: u64,
     /// The pattern's `penetration` parameter (0 if it has none).
     pub pen: f64,
 }
@@ -347,8 +348,8 @@ impl Candles {
         if t + (p.warm as u64) < lookback {
             return f64::NAN;
         }
-        if t == lookback {
-            // First output bar: sum each window from zero, oldest first.
+        if t + (p.warm as u64) == lookback {
+            // First bar the rule sees: sum each window from zero, oldest first.
             for (slot, &(s, k)) in p.slots.iter().enumerate() {
                 let (kind, period, _) = s.spec();
                 let mut total = 0.0;
@@ -363,18 +364,18 @@ impl Candles {
             pos: self.pos,
             totals: &self.totals,
             slots: p.slots,
-            t,
             pen: self.pen,
         };
         let code = (p.rule)(&ctx, &mut self.memo);
-        if t < lookback {
-            return f64::NAN;
-        }
         for (slot, &(s, k)) in p.slots.iter().enumerate() {
             let (kind, period, _) = s.spec();
             self.totals[slot] += self.back(k).range(kind) - self.back(k + period).range(kind);
         }
-        code as f64
+        if t < lookback {
+            f64::NAN
+        } else {
+            code as f64
+        }
     }
 }
 
