@@ -9,8 +9,6 @@
 //! one bar at a time (`total += range(new) - range(old)`), exactly as TA-Lib
 //! does, so the averages have TA-Lib's bits.
 
-#![allow(dead_code)] // TEMP: removed once every pattern is in
-
 use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
 
@@ -30,6 +28,8 @@ pub(crate) enum RangeType {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Setting {
     BodyLong,
+    /// Part of TA-Lib's settings table, though no pattern uses it.
+    #[allow(dead_code)]
     BodyVeryLong,
     BodyShort,
     BodyDoji,
@@ -124,10 +124,6 @@ impl Bar {
     #[inline(always)]
     pub fn white(&self) -> bool {
         self.c >= self.o
-    }
-    #[inline(always)]
-    pub fn black(&self) -> bool {
-        self.c < self.o
     }
     #[inline(always)]
     fn range(&self, t: RangeType) -> f64 {
@@ -277,13 +273,6 @@ impl Pattern {
             slots,
             rule,
         }
-    }
-
-    /// The same pattern with a given lookback (when TA-Lib's counts
-    /// settings the rule does not average, or extra bars).
-    pub(crate) const fn with_lookback(mut self, lookback: usize) -> Self {
-        self.lookback = lookback;
-        self
     }
 
     /// The same pattern whose rule runs `warm` bars before the first output.

@@ -10,11 +10,13 @@
 
 mod candle;
 mod double;
+mod multi;
 mod single;
 mod triple;
 
 pub use candle::{Candles, Pattern};
 pub use double::*;
+pub use multi::*;
 pub use single::*;
 pub use triple::*;
 
