@@ -56,6 +56,87 @@ mod tests {
     }
 
     #[test]
+    fn lookbacks_are_talibs() {
+        // talib.abstract.Function(name).lookback for TA-Lib's 61 patterns.
+        let expected = [
+            ("CDL2CROWS", 12),
+            ("CDL3BLACKCROWS", 13),
+            ("CDL3INSIDE", 12),
+            ("CDL3LINESTRIKE", 8),
+            ("CDL3OUTSIDE", 3),
+            ("CDL3STARSINSOUTH", 12),
+            ("CDL3WHITESOLDIERS", 12),
+            ("CDLABANDONEDBABY", 12),
+            ("CDLADVANCEBLOCK", 12),
+            ("CDLBELTHOLD", 10),
+            ("CDLBREAKAWAY", 14),
+            ("CDLCLOSINGMARUBOZU", 10),
+            ("CDLCONCEALBABYSWALL", 13),
+            ("CDLCOUNTERATTACK", 11),
+            ("CDLDARKCLOUDCOVER", 11),
+            ("CDLDOJI", 10),
+            ("CDLDOJISTAR", 11),
+            ("CDLDRAGONFLYDOJI", 10),
+            ("CDLENGULFING", 2),
+            ("CDLEVENINGDOJISTAR", 12),
+            ("CDLEVENINGSTAR", 12),
+            ("CDLGAPSIDESIDEWHITE", 7),
+            ("CDLGRAVESTONEDOJI", 10),
+            ("CDLHAMMER", 11),
+            ("CDLHANGINGMAN", 11),
+            ("CDLHARAMI", 11),
+            ("CDLHARAMICROSS", 11),
+            ("CDLHIGHWAVE", 10),
+            ("CDLHIKKAKE", 5),
+            ("CDLHIKKAKEMOD", 10),
+            ("CDLHOMINGPIGEON", 11),
+            ("CDLIDENTICAL3CROWS", 12),
+            ("CDLINNECK", 11),
+            ("CDLINVERTEDHAMMER", 11),
+            ("CDLKICKING", 11),
+            ("CDLKICKINGBYLENGTH", 11),
+            ("CDLLADDERBOTTOM", 14),
+            ("CDLLONGLEGGEDDOJI", 10),
+            ("CDLLONGLINE", 10),
+            ("CDLMARUBOZU", 10),
+            ("CDLMATCHINGLOW", 6),
+            ("CDLMATHOLD", 14),
+            ("CDLMORNINGDOJISTAR", 12),
+            ("CDLMORNINGSTAR", 12),
+            ("CDLONNECK", 11),
+            ("CDLPIERCING", 11),
+            ("CDLRICKSHAWMAN", 10),
+            ("CDLRISEFALL3METHODS", 14),
+            ("CDLSEPARATINGLINES", 11),
+            ("CDLSHOOTINGSTAR", 11),
+            ("CDLSHORTLINE", 10),
+            ("CDLSPINNINGTOP", 10),
+            ("CDLSTALLEDPATTERN", 12),
+            ("CDLSTICKSANDWICH", 7),
+            ("CDLTAKURI", 10),
+            ("CDLTASUKIGAP", 7),
+            ("CDLTHRUSTING", 11),
+            ("CDLTRISTAR", 12),
+            ("CDLUNIQUE3RIVER", 12),
+            ("CDLUPSIDEGAP2CROWS", 12),
+            ("CDLXSIDEGAP3METHODS", 2),
+        ];
+        let ours: Vec<_> = functions()
+            .iter()
+            .filter(|f| f.group == "Pattern Recognition")
+            .collect();
+        assert_eq!(ours.len(), expected.len());
+        for (name, lookback) in expected {
+            let f = ours
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("{name} missing"));
+            let got = f.build_with(&Default::default()).unwrap().lookback();
+            assert_eq!(got, lookback, "{name}: lookback {got}, TA-Lib {lookback}");
+        }
+    }
+
+    #[test]
     fn doji_compares_body_with_a_tenth_of_the_prior_ranges() {
         // Ten bars of range 2 give a doji threshold of 0.2 for bar 10.
         let mut o = vec![10.0; 12];
