@@ -150,9 +150,50 @@ def candles(rng: np.random.Generator, n: int, names: List[str]) -> List[np.ndarr
     for i in np.flatnonzero(rng.random(n) < 0.3):
         if i > 0:
             o[i] = np.round(c[i - 1] + rng.uniform(0.2, 0.8) * (o[i - 1] - c[i - 1]), 1)
+    # Now and then a hand-made motif for patterns too rare to arise by chance.
+    for start in range(20, n - 6, 60):
+        motif = MOTIFS[rng.integers(len(MOTIFS))]
+        sign = rng.choice([1.0, -1.0])
+        base, unit = c[start - 1], max(1.0, np.round(c[start - 1] / 100.0))
+        for j, bar in enumerate(motif):
+            o_, h_, l_, c_ = (sign * np.array(bar)) if sign > 0 else (-bar[0], -bar[2], -bar[1], -bar[3])
+            for key, v in zip(("open", "high", "low", "close"), (o_, h_, l_, c_)):
+                series[key][start + j] = np.round(base + unit * v, 1)
     series["high"] = np.maximum(series["high"], np.maximum(series["open"], series["close"]))
     series["low"] = np.minimum(series["low"], np.minimum(series["open"], series["close"]))
     return [series[k] for k in names]
+
+
+# (open, high, low, close) in units of about 1% of the price, relative to the
+# prior close; candles() also plants their mirror images (bearish versions).
+MOTIFS = [
+    # kicking: black marubozu, white marubozu gapping up
+    [(3, 3, 0, 0), (4, 7, 4, 7)],
+    # abandoned baby: long black, doji below a gap, white above a gap
+    [(3, 3.2, -0.2, 0), (-1.5, -1, -2, -1.5), (-0.5, 2.2, -0.6, 2)],
+    # two crows: long white, black gapping up, black closing in the white body
+    [(0, 3.2, -0.2, 3), (5, 5.2, 3.8, 4), (4.5, 4.6, 1.3, 1.5)],
+    # upside gap two crows: long white, short black gapping up, engulfing black
+    [(0, 3.2, -0.2, 3), (4.3, 4.4, 3.9, 4), (4.6, 4.7, 3.4, 3.5)],
+    # three stars in the south
+    [(3, 3.1, -3.5, 0), (1.5, 1.6, -1.5, 0.5), (0.4, 0.4, 0.1, 0.1)],
+    # concealing baby swallow
+    [(6, 6, 3, 3), (3, 3, 0, 0), (-0.5, 0.5, -1.7, -1.5), (0.8, 0.9, -2.6, -2.5)],
+    # ladder bottom
+    [(3, 3.1, 1.9, 2), (2.5, 2.6, 0.9, 1), (1.5, 1.6, -0.1, 0), (-0.2, 0.8, -1.1, -1), (0, 2.1, -0.1, 2)],
+    # breakaway
+    [
+        (3, 3.1, -0.1, 0),
+        (-0.5, -0.4, -1.6, -1.5),
+        (-1.2, -0.9, -2.1, -2),
+        (-2.2, -2.1, -3.1, -3),
+        (-2.9, -0.1, -3, -0.2),
+    ],
+    # rising three methods
+    [(0, 3.1, -0.1, 3), (2.8, 2.9, 2.4, 2.5), (2.5, 2.6, 2.1, 2.2), (2.2, 2.3, 1.8, 1.9), (2, 5.1, 1.9, 5)],
+    # mat hold
+    [(0, 3.1, -0.1, 3), (3.6, 3.7, 3.2, 3.3), (3.2, 3.3, 2.8, 2.9), (3, 3.1, 2.6, 2.7), (2.8, 5.1, 2.7, 5)],
+]
 
 
 def compare(name: str, params: Dict[str, Any]) -> Tuple[bool, float]:
