@@ -153,6 +153,19 @@ mod tests {
     }
 
     #[test]
+    fn hikkake_confirms_a_setup_seen_during_warm_up() {
+        // Bar 3 is inside bar 2, bar 4 breaks down (setup +100, before the
+        // first output), bar 5 closes above bar 3's high: confirmation +200.
+        let h = [10.0, 10.0, 12.0, 11.0, 10.0, 12.0];
+        let l = [0.0, 0.0, 0.0, 1.0, 0.5, 9.0];
+        let o = [5.0, 5.0, 6.0, 6.0, 5.0, 10.0];
+        let c = [5.0, 5.0, 6.0, 6.0, 5.0, 11.5];
+        let out = run(&mut Candles::new(&CDLHIKKAKE, 0.0).unwrap(), &[&o, &h, &l, &c], 1);
+        assert!(out[0][..5].iter().all(|v| v.is_nan()));
+        assert_eq!(out[0][5], 200.0);
+    }
+
+    #[test]
     fn engulfing_scores_80_when_one_end_matches() {
         let o = [10.0, 9.0, 11.0];
         let c = [9.0, 11.0, 8.5];
