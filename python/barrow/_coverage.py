@@ -141,6 +141,7 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     "PVO": [
         {"fastperiod": 26, "slowperiod": 12},
         *({"fastperiod": 5, "slowperiod": 30, "matype": m} for m in (0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)),
+    ],
     "PLUS_DM": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
     "MINUS_DM": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
     "PLUS_DI": [{"timeperiod": 1}, {"timeperiod": 2}, {"timeperiod": 40}],
@@ -211,6 +212,18 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
     ],
     "TSI": [{"firstperiod": 2, "secondperiod": 2}, {"firstperiod": 5, "secondperiod": 40}],
     "VHF": [{"timeperiod": 2}, {"timeperiod": 60}],
+    **{
+        name: [{"penetration": 0.0}, {"penetration": 0.7}]
+        for name in (
+            "CDLABANDONEDBABY",
+            "CDLDARKCLOUDCOVER",
+            "CDLEVENINGDOJISTAR",
+            "CDLEVENINGSTAR",
+            "CDLMATHOLD",
+            "CDLMORNINGDOJISTAR",
+            "CDLMORNINGSTAR",
+        )
+    },
 }
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 
@@ -228,6 +241,8 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         return [rng.uniform(-1.0, 1.0, n) for _ in names]
     if name in ("COSH", "SINH", "EXP", "TAN", "TANH"):
         return [rng.uniform(-3.0, 3.0, n) for _ in names]
+    if name.startswith("CDL"):
+        return candles(rng, n, names)
     close = 100.0 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
     spread = rng.random((3, n)) * 0.01
     series = {
@@ -243,6 +258,80 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
         "periods": rng.uniform(-2.0, 40.0, n),
     }
     return [series[k] for k in names]
+
+
+def candles(rng: np.random.Generator, n: int, names: List[str]) -> List[np.ndarray]:
+    """OHLC bars on which candlestick patterns fire: trending stretches, real
+    bodies of varied length (dojis from rounding to 0.1), gaps between bars
+    or none (equal opens and closes), shadows often exactly zero."""
+    drift = np.repeat(rng.normal(0, 0.01, n // 8 + 1), 8)[:n]
+    ret = drift + rng.normal(0, 0.015, n) * rng.choice([0.1, 1.0, 2.0], n, p=[0.2, 0.6, 0.2])
+    gap = rng.normal(0, 0.01, n) * (rng.random(n) < 0.4)
+    level = 100.0 * np.exp(np.cumsum(ret + gap))
+    open_ = level * np.exp(-ret)
+    close = level
+    top, bottom = np.maximum(open_, close), np.minimum(open_, close)
+    upper = np.abs(rng.normal(0, 0.008, n)) * (rng.random(n) < 0.7) * level
+    lower = np.abs(rng.normal(0, 0.008, n)) * (rng.random(n) < 0.7) * level
+    series = {
+        "open": np.round(open_, 1),
+        "high": np.round(top + upper, 1),
+        "low": np.round(bottom - lower, 1),
+        "close": np.round(close, 1),
+    }
+    # Opens equal to the prior close now and then.
+    same = np.flatnonzero(rng.random(n) < 0.15)
+    same = same[same > 0]
+    series["open"][same] = series["close"][same - 1]
+    # Opens inside the prior real body now and then (crows, soldiers, ...).
+    o, c = series["open"], series["close"]
+    for i in np.flatnonzero(rng.random(n) < 0.3):
+        if i > 0:
+            o[i] = np.round(c[i - 1] + rng.uniform(0.2, 0.8) * (o[i - 1] - c[i - 1]), 1)
+    # Now and then a hand-made motif for patterns too rare to arise by chance.
+    for start in range(20, n - 6, 60):
+        motif = MOTIFS[rng.integers(len(MOTIFS))]
+        sign = rng.choice([1.0, -1.0])
+        base, unit = c[start - 1], max(1.0, np.round(c[start - 1] / 100.0))
+        for j, bar in enumerate(motif):
+            o_, h_, l_, c_ = (sign * np.array(bar)) if sign > 0 else (-bar[0], -bar[2], -bar[1], -bar[3])
+            for key, v in zip(("open", "high", "low", "close"), (o_, h_, l_, c_)):
+                series[key][start + j] = np.round(base + unit * v, 1)
+    series["high"] = np.maximum(series["high"], np.maximum(series["open"], series["close"]))
+    series["low"] = np.minimum(series["low"], np.minimum(series["open"], series["close"]))
+    return [series[k] for k in names]
+
+
+# (open, high, low, close) in units of about 1% of the price, relative to the
+# prior close; candles() also plants their mirror images (bearish versions).
+MOTIFS = [
+    # kicking: black marubozu, white marubozu gapping up
+    [(3, 3, 0, 0), (4, 7, 4, 7)],
+    # abandoned baby: long black, doji below a gap, white above a gap
+    [(3, 3.2, -0.2, 0), (-1.5, -1, -2, -1.5), (-0.5, 2.2, -0.6, 2)],
+    # two crows: long white, black gapping up, black closing in the white body
+    [(0, 3.2, -0.2, 3), (5, 5.2, 3.8, 4), (4.5, 4.6, 1.3, 1.5)],
+    # upside gap two crows: long white, short black gapping up, engulfing black
+    [(0, 3.2, -0.2, 3), (4.3, 4.4, 3.9, 4), (4.6, 4.7, 3.4, 3.5)],
+    # three stars in the south
+    [(3, 3.1, -3.5, 0), (1.5, 1.6, -1.5, 0.5), (0.4, 0.4, 0.1, 0.1)],
+    # concealing baby swallow
+    [(6, 6, 3, 3), (3, 3, 0, 0), (-0.5, 0.5, -1.7, -1.5), (0.8, 0.9, -2.6, -2.5)],
+    # ladder bottom
+    [(3, 3.1, 1.9, 2), (2.5, 2.6, 0.9, 1), (1.5, 1.6, -0.1, 0), (-0.2, 0.8, -1.1, -1), (0, 2.1, -0.1, 2)],
+    # breakaway
+    [
+        (3, 3.1, -0.1, 0),
+        (-0.5, -0.4, -1.6, -1.5),
+        (-1.2, -0.9, -2.1, -2),
+        (-2.2, -2.1, -3.1, -3),
+        (-2.9, -0.1, -3, -0.2),
+    ],
+    # rising three methods
+    [(0, 3.1, -0.1, 3), (2.8, 2.9, 2.4, 2.5), (2.5, 2.6, 2.1, 2.2), (2.2, 2.3, 1.8, 1.9), (2, 5.1, 1.9, 5)],
+    # mat hold
+    [(0, 3.1, -0.1, 3), (3.6, 3.7, 3.2, 3.3), (3.2, 3.3, 2.8, 2.9), (3, 3.1, 2.6, 2.7), (2.8, 5.1, 2.7, 5)],
+]
 
 
 def compare(name: str, params: Dict[str, Any]) -> Tuple[bool, float]:

@@ -25,6 +25,7 @@ pub mod cycle;
 pub mod math;
 pub mod momentum;
 pub mod overlap;
+pub mod pattern;
 pub mod price;
 pub mod registry;
 pub mod returns;

@@ -10,6 +10,7 @@ mod directional;
 mod moments;
 mod momentum_extra;
 mod oscillators;
+mod pattern;
 mod ranges;
 mod sar;
 mod statistic;
@@ -880,6 +881,7 @@ static PARTS: &[&[FunctionInfo]] = &[
     ranges::ENTRIES,
     statistic::ENTRIES,
     momentum_extra::ENTRIES,
+    pattern::ENTRIES,
 ];
 
 /// Every function barrow implements.

@@ -1,0 +1,392 @@
+//! The streaming core every candlestick pattern runs on: TA-Lib's candle
+//! settings, a ring of recent bars and the running range totals.
+//!
+//! TA-Lib judges "long", "short", "near" and so on against the average range
+//! of the bars *before* the candle being judged: for a setting with period
+//! `p` applied to the candle `k` bars back, the total covers bars
+//! `t-k-p ..= t-k-1`. Each (setting, k) pair a pattern uses gets its own
+//! total, summed from zero at the pattern's first output bar and then moved
+//! one bar at a time (`total += range(new) - range(old)`), exactly as TA-Lib
+//! does, so the averages have TA-Lib's bits.
+
+use super::super::{check_shapes, Indicator};
+use crate::error::{BarrowError, Result};
+
+/// What a candle setting measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RangeType {
+    /// `|close - open|`.
+    RealBody,
+    /// `high - low`.
+    HighLow,
+    /// Upper plus lower shadow (the average is halved).
+    Shadows,
+}
+
+/// TA-Lib's candle settings with their default range type, averaging period
+/// and factor (`TA_CandleDefaultSettings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Setting {
+    BodyLong,
+    /// Part of TA-Lib's settings table, though no pattern uses it.
+    #[allow(dead_code)]
+    BodyVeryLong,
+    BodyShort,
+    BodyDoji,
+    ShadowLong,
+    ShadowVeryLong,
+    ShadowShort,
+    ShadowVeryShort,
+    Near,
+    Far,
+    Equal,
+}
+
+impl Setting {
+    /// (range type, averaging period, factor).
+    pub(crate) const fn spec(self) -> (RangeType, usize, f64) {
+        use RangeType::*;
+        match self {
+            Setting::BodyLong => (RealBody, 10, 1.0),
+            Setting::BodyVeryLong => (RealBody, 10, 3.0),
+            Setting::BodyShort => (RealBody, 10, 1.0),
+            Setting::BodyDoji => (HighLow, 10, 0.1),
+            Setting::ShadowLong => (RealBody, 0, 1.0),
+            Setting::ShadowVeryLong => (RealBody, 0, 2.0),
+            Setting::ShadowShort => (Shadows, 10, 1.0),
+            Setting::ShadowVeryShort => (HighLow, 10, 0.1),
+            Setting::Near => (HighLow, 5, 0.2),
+            Setting::Far => (HighLow, 5, 0.6),
+            Setting::Equal => (HighLow, 5, 0.05),
+        }
+    }
+
+    pub(crate) const fn period(self) -> usize {
+        self.spec().1
+    }
+}
+
+/// One OHLC bar with TA-Lib's candle measures.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Bar {
+    pub o: f64,
+    pub h: f64,
+    pub l: f64,
+    pub c: f64,
+}
+
+impl Bar {
+    /// `|close - open|`.
+    #[inline(always)]
+    pub fn body(&self) -> f64 {
+        (self.c - self.o).abs()
+    }
+    /// `high - low`.
+    #[inline(always)]
+    pub fn hl(&self) -> f64 {
+        self.h - self.l
+    }
+    /// Top of the real body (close when close >= open).
+    #[inline(always)]
+    pub fn top(&self) -> f64 {
+        if self.c >= self.o {
+            self.c
+        } else {
+            self.o
+        }
+    }
+    /// Bottom of the real body.
+    #[inline(always)]
+    pub fn bottom(&self) -> f64 {
+        if self.c >= self.o {
+            self.o
+        } else {
+            self.c
+        }
+    }
+    #[inline(always)]
+    pub fn upper(&self) -> f64 {
+        self.h - self.top()
+    }
+    #[inline(always)]
+    pub fn lower(&self) -> f64 {
+        self.bottom() - self.l
+    }
+    /// TA-Lib's candle colour: 1 (white, close >= open) or -1 (black).
+    #[inline(always)]
+    pub fn color(&self) -> i32 {
+        if self.c >= self.o {
+            1
+        } else {
+            -1
+        }
+    }
+    #[inline(always)]
+    pub fn white(&self) -> bool {
+        self.c >= self.o
+    }
+    #[inline(always)]
+    fn range(&self, t: RangeType) -> f64 {
+        match t {
+            RangeType::RealBody => self.body(),
+            RangeType::HighLow => self.hl(),
+            RangeType::Shadows => self.upper() + self.lower(),
+        }
+    }
+}
+
+/// `code` when `cond` holds, else 0.
+#[inline(always)]
+pub(crate) fn when(cond: bool, code: i32) -> i32 {
+    if cond {
+        code
+    } else {
+        0
+    }
+}
+
+/// Real body of `a` entirely above that of `b` (TA-Lib's REALBODYGAPUP).
+#[inline(always)]
+pub(crate) fn body_gap_up(a: &Bar, b: &Bar) -> bool {
+    a.o.min(a.c) > b.o.max(b.c)
+}
+
+/// Real body of `a` entirely below that of `b`.
+#[inline(always)]
+pub(crate) fn body_gap_down(a: &Bar, b: &Bar) -> bool {
+    a.o.max(a.c) < b.o.min(b.c)
+}
+
+/// `a`'s low above `b`'s high.
+#[inline(always)]
+pub(crate) fn gap_up(a: &Bar, b: &Bar) -> bool {
+    a.l > b.h
+}
+
+/// `a`'s high below `b`'s low.
+#[inline(always)]
+pub(crate) fn gap_down(a: &Bar, b: &Bar) -> bool {
+    a.h < b.l
+}
+
+/// Most bars a pattern looks back (TA-Lib's largest lookback is 14), plus
+/// the bar being judged and warm-up room.
+const RING: usize = 32;
+/// Most running totals one pattern keeps.
+const MAX_TOTALS: usize = 8;
+
+/// Per-pattern memory across bars: the hikkake patterns remember their
+/// last setup (direction, the inside bar's high and low) for three bars.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Memo {
+    /// Bars left in which a confirmation counts.
+    pub count: u32,
+    /// Direction of the setup: +100 or -100.
+    pub result: i32,
+    pub high: f64,
+    pub low: f64,
+}
+
+/// The bars and averages a pattern rule sees at bar `t`.
+pub(crate) struct Ctx<'a> {
+    ring: &'a [Bar; RING],
+    pos: usize,
+    totals: &'a [f64; MAX_TOTALS],
+    slots: &'static [(Setting, usize)],
+    /// The pattern's `penetration` parameter (0 if it has none).
+    pub pen: f64,
+}
+
+impl Ctx<'_> {
+    /// The bar `k` bars back (0 = current).
+    #[inline(always)]
+    pub fn bar(&self, k: usize) -> Bar {
+        self.ring[(self.pos + RING - k) % RING]
+    }
+
+    /// TA-Lib's `TA_CANDLEAVERAGE` of `setting` for the candle `k` bars
+    /// back: factor * (average range of the `period` bars before it), halved
+    /// for shadows; with period 0 the candle's own range.
+    #[inline(always)]
+    pub fn avg(&self, setting: Setting, k: usize) -> f64 {
+        let (kind, period, factor) = setting.spec();
+        let base = if period == 0 {
+            factor * self.bar(k).range(kind)
+        } else {
+            let slot = self
+                .slots
+                .iter()
+                .position(|&s| s == (setting, k))
+                .expect("pattern declares every (setting, offset) it averages");
+            (self.totals[slot] / period as f64) * factor
+        };
+        if kind == RangeType::Shadows {
+            base * 0.5
+        } else {
+            base
+        }
+    }
+}
+
+/// A pattern rule: the output (0, ±80, ±100, ±200) for the current bar.
+pub(crate) type Rule = fn(&Ctx, &mut Memo) -> i32;
+
+/// One candlestick pattern: its rule, the (setting, offset) averages it
+/// uses and its lookback.
+#[derive(Clone, Copy, Debug)]
+pub struct Pattern {
+    /// TA-Lib name.
+    pub name: &'static str,
+    /// One-line description.
+    pub doc: &'static str,
+    pub(crate) lookback: usize,
+    /// Bars before the first output on which the rule already runs, for
+    /// rules with memory (their output there is discarded), as TA-Lib does.
+    pub(crate) warm: usize,
+    pub(crate) slots: &'static [(Setting, usize)],
+    pub(crate) rule: Rule,
+}
+
+impl Pattern {
+    /// Lookback `max(period) + extra` as TA-Lib computes it.
+    pub(crate) const fn new(
+        name: &'static str,
+        doc: &'static str,
+        extra: usize,
+        slots: &'static [(Setting, usize)],
+        rule: Rule,
+    ) -> Self {
+        let mut max = 0;
+        let mut i = 0;
+        while i < slots.len() {
+            let p = slots[i].0.period();
+            if p > max {
+                max = p;
+            }
+            i += 1;
+        }
+        Self {
+            name,
+            doc,
+            lookback: max + extra,
+            warm: 0,
+            slots,
+            rule,
+        }
+    }
+
+    /// The same pattern whose rule runs `warm` bars before the first output.
+    pub(crate) const fn with_warm(mut self, warm: usize) -> Self {
+        self.warm = warm;
+        self
+    }
+
+    /// Number of leading bars without output.
+    pub fn lookback(&self) -> usize {
+        self.lookback
+    }
+}
+
+/// Streaming recogniser for one [`Pattern`]; inputs (open, high, low,
+/// close), one output with TA-Lib's integer codes as exact `f64`.
+#[derive(Clone, Debug)]
+pub struct Candles {
+    pattern: &'static Pattern,
+    pen: f64,
+    ring: [Bar; RING],
+    pos: usize,
+    seen: u64,
+    totals: [f64; MAX_TOTALS],
+    memo: Memo,
+}
+
+impl Candles {
+    /// A recogniser for `pattern`; `penetration` is used by the patterns
+    /// that take one and must be >= 0.
+    pub fn new(pattern: &'static Pattern, penetration: f64) -> Result<Self> {
+        if penetration.is_nan() || penetration < 0.0 {
+            return Err(BarrowError::bad_param("penetration", penetration, "must be >= 0"));
+        }
+        debug_assert!(pattern.slots.len() <= MAX_TOTALS);
+        debug_assert!(pattern.lookback + pattern.warm < RING);
+        Ok(Self {
+            pattern,
+            pen: penetration,
+            ring: [Bar::default(); RING],
+            pos: RING - 1,
+            seen: 0,
+            totals: [0.0; MAX_TOTALS],
+            memo: Memo::default(),
+        })
+    }
+
+    #[inline(always)]
+    fn back(&self, k: usize) -> Bar {
+        self.ring[(self.pos + RING - k) % RING]
+    }
+
+    /// Consumes one bar and returns the pattern code (NaN during lookback).
+    #[inline]
+    pub(crate) fn step(&mut self, bar: Bar) -> f64 {
+        let p = self.pattern;
+        self.pos = (self.pos + 1) % RING;
+        self.ring[self.pos] = bar;
+        let t = self.seen;
+        self.seen += 1;
+        let lookback = p.lookback as u64;
+        if t + (p.warm as u64) < lookback {
+            return f64::NAN;
+        }
+        if t + (p.warm as u64) == lookback {
+            // First bar the rule sees: sum each window from zero, oldest first.
+            for (slot, &(s, k)) in p.slots.iter().enumerate() {
+                let (kind, period, _) = s.spec();
+                let mut total = 0.0;
+                for j in (k + 1..=k + period).rev() {
+                    total += self.back(j).range(kind);
+                }
+                self.totals[slot] = total;
+            }
+        }
+        let ctx = Ctx {
+            ring: &self.ring,
+            pos: self.pos,
+            totals: &self.totals,
+            slots: p.slots,
+            pen: self.pen,
+        };
+        let code = (p.rule)(&ctx, &mut self.memo);
+        for (slot, &(s, k)) in p.slots.iter().enumerate() {
+            let (kind, period, _) = s.spec();
+            self.totals[slot] += self.back(k).range(kind) - self.back(k + period).range(kind);
+        }
+        if t < lookback {
+            f64::NAN
+        } else {
+            code as f64
+        }
+    }
+}
+
+impl Indicator for Candles {
+    fn lookback(&self) -> usize {
+        self.pattern.lookback
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 4, 1);
+        let (o, h, l, c) = (inputs[0], inputs[1], inputs[2], inputs[3]);
+        for (i, out) in outputs[0].iter_mut().enumerate() {
+            *out = self.step(Bar {
+                o: o[i],
+                h: h[i],
+                l: l[i],
+                c: c[i],
+            });
+        }
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new(self.pattern, self.pen).expect("valid penetration");
+    }
+}

@@ -1,0 +1,295 @@
+//! Two-candle patterns: the current bar against the one before it.
+
+use super::candle::{body_gap_down, body_gap_up, gap_down, gap_up, when, Bar, Ctx, Pattern, Setting::*};
+use crate::indicators::fp::madd;
+
+/// CDLENGULFING: the current real body engulfs the prior one of opposite
+/// colour; ±100, or ±80 when one end of the bodies matches.
+pub const CDLENGULFING: Pattern = Pattern::new(
+    "CDLENGULFING",
+    "Engulfing: body engulfs the prior opposite-colour body; ±100, ±80 when one end matches.",
+    2,
+    &[],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        let bull = a.color() == 1 && b.color() == -1 && ((a.c >= b.o && a.o < b.c) || (a.c > b.o && a.o <= b.c));
+        let bear = a.color() == -1 && b.color() == 1 && ((a.o >= b.c && a.c < b.o) || (a.o > b.c && a.c <= b.o));
+        if !(bull || bear) {
+            0
+        } else if a.o != b.c && a.c != b.o {
+            a.color() * 100
+        } else {
+            a.color() * 80
+        }
+    },
+);
+
+/// CDLHARAMI: a long body followed by a short one inside it; sign opposite
+/// to the first candle, ±80 when one end of the bodies matches.
+pub const CDLHARAMI: Pattern = Pattern::new(
+    "CDLHARAMI",
+    "Harami: long body then a short body inside it; ±100, ±80 when one end matches.",
+    1,
+    &[(BodyLong, 1), (BodyShort, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyShort, 0)) {
+            return 0;
+        }
+        harami_code(&a, &b)
+    },
+);
+
+/// Harami and harami cross share the containment test.
+fn harami_code(a: &Bar, b: &Bar) -> i32 {
+    let (at, ab) = (a.c.max(a.o), a.c.min(a.o));
+    let (bt, bb) = (b.c.max(b.o), b.c.min(b.o));
+    if at < bt && ab > bb {
+        -b.color() * 100
+    } else if at <= bt && ab >= bb {
+        -b.color() * 80
+    } else {
+        0
+    }
+}
+
+/// CDLHARAMICROSS: a long body followed by a doji inside it.
+pub const CDLHARAMICROSS: Pattern = Pattern::new(
+    "CDLHARAMICROSS",
+    "Harami cross: long body then a doji inside it; ±100, ±80 when one end matches.",
+    1,
+    &[(BodyLong, 1), (BodyDoji, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyDoji, 0)) {
+            return 0;
+        }
+        harami_code(&a, &b)
+    },
+);
+
+/// CDLDOJISTAR: a long body, then a doji whose body gaps away in the
+/// direction of the first candle; sign opposite to the first candle.
+pub const CDLDOJISTAR: Pattern = Pattern::new(
+    "CDLDOJISTAR",
+    "Doji star: long body, then a doji gapping in its direction.",
+    1,
+    &[(BodyLong, 1), (BodyDoji, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            b.body() > x.avg(BodyLong, 1)
+                && a.body() <= x.avg(BodyDoji, 0)
+                && ((b.color() == 1 && body_gap_up(&a, &b)) || (b.color() == -1 && body_gap_down(&a, &b))),
+            -b.color() * 100,
+        )
+    },
+);
+
+/// CDLPIERCING: long black, then a long white opening below its low and
+/// closing above its body's midpoint (TA-Lib: one fma) but below its open.
+pub const CDLPIERCING: Pattern = Pattern::new(
+    "CDLPIERCING",
+    "Piercing: long black, long white opening below its low, closing above its midpoint.",
+    1,
+    &[(BodyLong, 1), (BodyLong, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            b.color() == -1
+                && b.body() > x.avg(BodyLong, 1)
+                && a.color() == 1
+                && a.body() > x.avg(BodyLong, 0)
+                && a.o < b.l
+                && a.c < b.o
+                && a.c > madd(b.body(), 0.5, b.c),
+            100,
+        )
+    },
+);
+
+/// CDLDARKCLOUDCOVER: long white, then a black opening above its high and
+/// closing `penetration` deep into its body.
+pub const CDLDARKCLOUDCOVER: Pattern = Pattern::new(
+    "CDLDARKCLOUDCOVER",
+    "Dark cloud cover: long white, black opening above its high, closing penetration into its body.",
+    1,
+    &[(BodyLong, 1)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            b.color() == 1
+                && b.body() > x.avg(BodyLong, 1)
+                && a.color() == -1
+                && a.o > b.h
+                && a.c > b.o
+                && a.c < b.c - b.body() * x.pen,
+            -100,
+        )
+    },
+);
+
+/// `v` within the Equal average of the prior bar around `target`.
+fn equal(x: &Ctx, v: f64, target: f64) -> bool {
+    let eq = x.avg(Equal, 1);
+    v <= target + eq && v >= target - eq
+}
+
+/// CDLCOUNTERATTACK: two long opposite candles closing at the same level.
+pub const CDLCOUNTERATTACK: Pattern = Pattern::new(
+    "CDLCOUNTERATTACK",
+    "Counterattack: two long opposite-colour candles with equal closes.",
+    1,
+    &[(Equal, 1), (BodyLong, 1), (BodyLong, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            b.color() == -a.color()
+                && b.body() > x.avg(BodyLong, 1)
+                && a.body() > x.avg(BodyLong, 0)
+                && equal(x, a.c, b.c),
+            a.color() * 100,
+        )
+    },
+);
+
+/// CDLHOMINGPIGEON: long black, then a short black body inside it.
+pub const CDLHOMINGPIGEON: Pattern = Pattern::new(
+    "CDLHOMINGPIGEON",
+    "Homing pigeon: long black, then a short black body inside it.",
+    1,
+    &[(BodyLong, 1), (BodyShort, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            b.color() == -1
+                && a.color() == -1
+                && b.body() > x.avg(BodyLong, 1)
+                && a.body() <= x.avg(BodyShort, 0)
+                && a.o < b.o
+                && a.c > b.c,
+            100,
+        )
+    },
+);
+
+/// Long black, then a white opening below its low: the start of the neck
+/// patterns and thrusting.
+fn neck_setup(x: &Ctx, a: &Bar, b: &Bar) -> bool {
+    b.color() == -1 && b.body() > x.avg(BodyLong, 1) && a.color() == 1 && a.o < b.l
+}
+
+/// CDLINNECK: long black, then a white opening below its low and closing
+/// at or just above its close.
+pub const CDLINNECK: Pattern = Pattern::new(
+    "CDLINNECK",
+    "In-neck: long black, white opening below its low, closing at or just into its body.",
+    1,
+    &[(Equal, 1), (BodyLong, 1)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            neck_setup(x, &a, &b) && a.c <= b.c + x.avg(Equal, 1) && a.c >= b.c,
+            -100,
+        )
+    },
+);
+
+/// CDLONNECK: long black, then a white opening below its low and closing
+/// at its low.
+pub const CDLONNECK: Pattern = Pattern::new(
+    "CDLONNECK",
+    "On-neck: long black, white opening below its low, closing equal to that low.",
+    1,
+    &[(Equal, 1), (BodyLong, 1)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(neck_setup(x, &a, &b) && equal(x, a.c, b.l), -100)
+    },
+);
+
+/// CDLTHRUSTING: long black, then a white opening below its low and closing
+/// into its body but not above the midpoint (TA-Lib: one fma).
+pub const CDLTHRUSTING: Pattern = Pattern::new(
+    "CDLTHRUSTING",
+    "Thrusting: long black, white opening below its low, closing into its body below the midpoint.",
+    1,
+    &[(Equal, 1), (BodyLong, 1)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(
+            neck_setup(x, &a, &b) && a.c > b.c + x.avg(Equal, 1) && a.c <= madd(b.body(), 0.5, b.c),
+            -100,
+        )
+    },
+);
+
+/// Two opposite marubozu with a gap between them (kicking patterns).
+fn kicking(x: &Ctx, a: &Bar, b: &Bar) -> bool {
+    let maru = |c: &Bar, k| {
+        let vs = x.avg(ShadowVeryShort, k);
+        c.body() > x.avg(BodyLong, k) && c.upper() < vs && c.lower() < vs
+    };
+    b.color() == -a.color()
+        && maru(b, 1)
+        && maru(a, 0)
+        && ((b.color() == -1 && gap_up(a, b)) || (b.color() == 1 && gap_down(a, b)))
+}
+
+/// CDLKICKING: a marubozu, then an opposite marubozu gapping away; sign of
+/// the second.
+pub const CDLKICKING: Pattern = Pattern::new(
+    "CDLKICKING",
+    "Kicking: marubozu then an opposite marubozu across a gap; sign of the second.",
+    1,
+    &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(kicking(x, &a, &b), a.color() * 100)
+    },
+);
+
+/// CDLKICKINGBYLENGTH: kicking, signed by the longer of the two marubozu.
+pub const CDLKICKINGBYLENGTH: Pattern = Pattern::new(
+    "CDLKICKINGBYLENGTH",
+    "Kicking by length: kicking, sign of the longer marubozu.",
+    1,
+    &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        let longer = if a.body() > b.body() { a } else { b };
+        when(kicking(x, &a, &b), longer.color() * 100)
+    },
+);
+
+/// CDLMATCHINGLOW: two black candles with equal closes.
+pub const CDLMATCHINGLOW: Pattern = Pattern::new(
+    "CDLMATCHINGLOW",
+    "Matching low: two black candles with equal closes.",
+    1,
+    &[(Equal, 1)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        when(b.color() == -1 && a.color() == -1 && equal(x, a.c, b.c), 100)
+    },
+);
+
+/// CDLSEPARATINGLINES: opposite candles with the same open, the second a
+/// belt hold.
+pub const CDLSEPARATINGLINES: Pattern = Pattern::new(
+    "CDLSEPARATINGLINES",
+    "Separating lines: opposite candles with equal opens, the second a belt hold.",
+    1,
+    &[(ShadowVeryShort, 0), (BodyLong, 0), (Equal, 1)],
+    |x, _| {
+        let (a, b) = (x.bar(0), x.bar(1));
+        let vs = x.avg(ShadowVeryShort, 0);
+        when(
+            b.color() == -a.color()
+                && equal(x, a.o, b.o)
+                && a.body() > x.avg(BodyLong, 0)
+                && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
+            a.color() * 100,
+        )
+    },
+);

@@ -1,0 +1,97 @@
+//! Catalogue entries for the candlestick patterns (TA-Lib's "Pattern
+//! Recognition" group): inputs (open, high, low, close), an optional
+//! `penetration`, one `integer` output.
+
+use super::super::pattern::{self as p, Candles};
+use super::{FunctionInfo, ParamInfo, ParamKind, OHLC};
+
+const fn penetration(default: f64) -> ParamInfo {
+    ParamInfo {
+        name: "penetration",
+        kind: ParamKind::Float,
+        default,
+        min: 0.0,
+        max: 3e37,
+    }
+}
+
+/// One entry per pattern; `NAME(default)` adds a `penetration` parameter.
+macro_rules! entries {
+    ($($name:ident $(($pen:expr))?),* $(,)?) => {
+        pub(super) static ENTRIES: &[FunctionInfo] = &[$(
+            FunctionInfo {
+                name: p::$name.name,
+                group: "Pattern Recognition",
+                doc: p::$name.doc,
+                inputs: OHLC,
+                params: &[$(penetration($pen))?],
+                outputs: &["integer"],
+                build: |params| Ok(Box::new(Candles::new(&p::$name, params.first().copied().unwrap_or(0.0))?)),
+            }
+        ),*];
+    };
+}
+
+entries![
+    CDL3LINESTRIKE,
+    CDLCONCEALBABYSWALL,
+    CDLBREAKAWAY,
+    CDLLADDERBOTTOM,
+    CDLMATHOLD(0.5),
+    CDLRISEFALL3METHODS,
+    CDLMORNINGDOJISTAR(0.3),
+    CDLEVENINGDOJISTAR(0.3),
+    CDLABANDONEDBABY(0.3),
+    CDL2CROWS,
+    CDLUPSIDEGAP2CROWS,
+    CDL3INSIDE,
+    CDL3OUTSIDE,
+    CDL3STARSINSOUTH,
+    CDLADVANCEBLOCK,
+    CDLGAPSIDESIDEWHITE,
+    CDLIDENTICAL3CROWS,
+    CDLSTALLEDPATTERN,
+    CDLSTICKSANDWICH,
+    CDLTASUKIGAP,
+    CDLTRISTAR,
+    CDLUNIQUE3RIVER,
+    CDLXSIDEGAP3METHODS,
+    CDLHIKKAKE,
+    CDLHIKKAKEMOD,
+    CDLHARAMICROSS,
+    CDLDOJISTAR,
+    CDLPIERCING,
+    CDLDARKCLOUDCOVER(0.5),
+    CDLCOUNTERATTACK,
+    CDLHOMINGPIGEON,
+    CDLINNECK,
+    CDLONNECK,
+    CDLTHRUSTING,
+    CDLKICKING,
+    CDLKICKINGBYLENGTH,
+    CDLMATCHINGLOW,
+    CDLSEPARATINGLINES,
+    CDLDRAGONFLYDOJI,
+    CDLGRAVESTONEDOJI,
+    CDLLONGLEGGEDDOJI,
+    CDLRICKSHAWMAN,
+    CDLHANGINGMAN,
+    CDLINVERTEDHAMMER,
+    CDLTAKURI,
+    CDLSPINNINGTOP,
+    CDLHIGHWAVE,
+    CDLLONGLINE,
+    CDLSHORTLINE,
+    CDLBELTHOLD,
+    CDLCLOSINGMARUBOZU,
+    CDL3BLACKCROWS,
+    CDL3WHITESOLDIERS,
+    CDLDOJI,
+    CDLENGULFING,
+    CDLEVENINGSTAR(0.3),
+    CDLHAMMER,
+    CDLHARAMI,
+    CDLMARUBOZU,
+    CDLMORNINGSTAR(0.3),
+    CDLSHOOTINGSTAR,
+];
