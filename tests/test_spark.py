@@ -290,3 +290,17 @@ def test_pooled_model_trained_on_the_driver_and_applied_in_map_in_arrow(spark, b
     once = apply_model(feats, model, features, prefix="m_")
     with pytest.raises(ValueError, match="already exist"):
         apply_model(once, model, features, prefix="m_")
+
+
+def test_integer_outputs_are_integer_columns_in_spark(spark, bars, bars_df):
+    from pyspark.sql import types as T
+
+    from barrow.spark import add_indicators
+
+    s = spec([indicator("CDLDOJI", name="doji"), indicator("MININDEX", name="argmin", timeperiod=5)])
+    out = add_indicators(bars_df, s)
+    assert out.schema["doji"].dataType == T.IntegerType()
+    got = _sorted_arrow(out)
+    ref = compute(bars, s)
+    assert got.column("doji").to_pylist() == ref.column("doji").to_pylist()
+    assert got.column("argmin").to_pylist() == ref.column("argmin").to_pylist()

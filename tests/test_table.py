@@ -202,3 +202,25 @@ def test_polars_dataframe_in_polars_out(bars):
     assert isinstance(out, pl.DataFrame)
     ref = compute(bars.slice(0, 800), [indicator("EMA", timeperiod=5)])
     assert_same(out["ema_5"].to_numpy(), ref["ema_5"].to_numpy(), what="polars EMA")
+
+
+def test_integer_outputs_are_int32_columns_equal_to_talib(bars):
+    table = compute(
+        bars,
+        spec(
+            [
+                indicator("CDLENGULFING", name="engulf"),
+                indicator("MAXINDEX", name="argmax", timeperiod=10),
+                indicator("HT_TRENDMODE", name="mode"),
+            ]
+        ),
+    )
+    for name in ("engulf", "argmax", "mode"):
+        assert table.schema.field(name).type == pa.int32()
+    df = table.to_pandas()
+    one = df[df["symbol"] == df["symbol"].iloc[0]]
+    o, h, lo, c = (one[k].to_numpy() for k in ("open", "high", "low", "close"))
+    assert np.array_equal(one["engulf"].to_numpy(), talib.CDLENGULFING(o, h, lo, c))
+    assert np.array_equal(one["mode"].to_numpy(), talib.HT_TRENDMODE(c))
+    # Bar indices count within the symbol's own series, as TA-Lib's do.
+    assert np.array_equal(one["argmax"].to_numpy(), talib.MAXINDEX(c, 10))
