@@ -362,7 +362,7 @@ struct Pending {
     start: usize,
     end: usize,
     depth: usize,
-    hist: Vec<f64>,
+    hist: Option<Vec<f64>>,
     split: Split,
     improvement: f64,
 }
@@ -396,7 +396,16 @@ struct Grower<'a> {
     root_weight: f64,
     min_weight_leaf: f64,
     rng: SplitMix64,
+    small: SmallScratch,
     tree: Tree,
+}
+
+/// Reused buffers of the small-node split search.
+#[derive(Default)]
+struct SmallScratch {
+    pairs: Vec<(u8, u32)>,
+    bins: Vec<usize>,
+    stats: Vec<f64>,
 }
 
 impl Grower<'_> {
@@ -436,13 +445,19 @@ impl Grower<'_> {
         t
     }
 
-    /// Best split of one feature's block, if any is valid.
-    fn scan(&self, f: usize, hist: &[f64], totals: &[f64]) -> Option<Split> {
+    /// Best split of one feature given its occupied bins in increasing
+    /// order (`group(j)` = (bin, statistics)) and its missing values' statistics.
+    fn scan_groups<'g>(
+        &self,
+        f: usize,
+        n_groups: usize,
+        group: impl Fn(usize) -> (usize, &'g [f64]),
+        miss: &[f64],
+        totals: &[f64],
+    ) -> Option<Split> {
         let crit = self.params.criterion;
         let s = self.layout.stride;
-        let nb = self.layout.n_bins[f];
-        let block = self.layout.block(hist, f);
-        let miss = &block[nb * s..nb * s + s];
+        let last = self.layout.n_bins[f] - 1;
         let has_missing = miss[0] > 0.0;
         let min_leaf = self.params.min_samples_leaf as f64;
         let min_w = self.min_weight_leaf;
@@ -466,9 +481,13 @@ impl Grower<'_> {
                 });
             }
         };
-        for b in 0..nb.saturating_sub(1) {
+        for j in 0..n_groups {
+            let (b, stats) = group(j);
+            if b >= last {
+                break;
+            }
             for k in 0..s {
-                left[k] += block[b * s + k];
+                left[k] += stats[k];
                 right[k] = totals[k] - left[k] - miss[k];
             }
             if left[0] == 0.0 {
@@ -503,9 +522,67 @@ impl Grower<'_> {
         best
     }
 
-    fn best_split(&mut self, hist: &[f64], totals: &[f64], n: usize) -> Option<Split> {
+    /// Best split of one feature from the node's histogram.
+    fn scan(&self, f: usize, hist: &[f64], totals: &[f64]) -> Option<Split> {
+        let s = self.layout.stride;
+        let nb = self.layout.n_bins[f];
+        let block = self.layout.block(hist, f);
+        let group = |b: usize| (b, &block[b * s..b * s + s]);
+        self.scan_groups(f, nb, group, &block[nb * s..nb * s + s], totals)
+    }
+
+    /// Best split of one feature from the node's samples, sorted by bin:
+    /// cheaper than a histogram for small nodes.
+    fn scan_samples(&self, f: usize, idx: &[u32], totals: &[f64], buf: &mut SmallScratch) -> Option<Split> {
+        let s = self.layout.stride;
+        let bins = &self.binned.bins[f];
+        buf.pairs.clear();
+        buf.pairs.extend(idx.iter().map(|&i| (bins[i as usize], i)));
+        buf.pairs.sort_unstable_by_key(|p| p.0);
+        buf.bins.clear();
+        buf.stats.clear();
+        let mut miss = vec![0.0; s];
+        for &(b, i) in &buf.pairs {
+            let i = i as usize;
+            if b == MISSING {
+                self.target.add(&mut miss, i, self.weights[i]);
+                continue;
+            }
+            if buf.bins.last() != Some(&(b as usize)) {
+                buf.bins.push(b as usize);
+                buf.stats.extend(std::iter::repeat_n(0.0, s));
+            }
+            let at = buf.stats.len() - s;
+            self.target.add(&mut buf.stats[at..], i, self.weights[i]);
+        }
+        let (gb, gs) = (&buf.bins, &buf.stats);
+        self.scan_groups(f, gb.len(), |j| (gb[j], &gs[j * s..j * s + s]), &miss, totals)
+    }
+
+    fn best_split(&mut self, hist: Option<&[f64]>, idx: &[u32], totals: &[f64]) -> Option<Split> {
+        let n = idx.len();
         let d = self.layout.n_bins.len();
         let k = self.params.max_features.resolve(d);
+        let Some(hist) = hist else {
+            // Small node: scan the drawn features from the sorted samples.
+            let mut buf = std::mem::take(&mut self.small);
+            let order = self.feature_order(d, k);
+            let mut best: Option<Split> = None;
+            let mut useful = 0;
+            for (j, &f) in order.iter().enumerate() {
+                if let Some(s) = self.scan_samples(f, idx, totals, &mut buf) {
+                    useful += 1;
+                    if best.as_ref().is_none_or(|b| s.score > b.score) {
+                        best = Some(s);
+                    }
+                }
+                if j + 1 >= k && useful > 0 {
+                    break;
+                }
+            }
+            self.small = buf;
+            return best;
+        };
         if k >= d {
             let pick = |a: Option<Split>, b: Option<Split>| match (a, b) {
                 (Some(a), Some(b)) => Some(if b.score > a.score || (b.score == a.score && b.feature < a.feature) {
@@ -526,13 +603,11 @@ impl Grower<'_> {
         }
         // Draw features in random order; keep drawing past k while none of
         // the drawn ones can split the node.
-        let mut order: Vec<usize> = (0..d).collect();
+        let order = self.feature_order(d, k);
         let mut best: Option<Split> = None;
         let mut useful = 0;
-        for j in 0..d {
-            let r = j + self.rng.below(d - j);
-            order.swap(j, r);
-            if let Some(s) = self.scan(order[j], hist, totals) {
+        for (j, &f) in order.iter().enumerate() {
+            if let Some(s) = self.scan(f, hist, totals) {
                 useful += 1;
                 if best.as_ref().is_none_or(|b| s.score > b.score) {
                     best = Some(s);
@@ -545,17 +620,43 @@ impl Grower<'_> {
         best
     }
 
+    /// Features in scan order: in index order when every feature is drawn,
+    /// else a random permutation (the search stops after `k` useful ones).
+    fn feature_order(&mut self, d: usize, k: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..d).collect();
+        if k < d {
+            for j in 0..d {
+                let r = j + self.rng.below(d - j);
+                order.swap(j, r);
+            }
+        }
+        order
+    }
+
+    /// Whether a node of `m` samples is cheaper to search with a histogram
+    /// (built once, the larger child by subtraction) than by sorting its
+    /// samples per drawn feature.
+    fn wants_hist(&self, m: usize) -> bool {
+        let d = self.layout.n_bins.len() as f64;
+        let k = self.params.max_features.resolve(self.layout.n_bins.len()) as f64;
+        let m = m as f64;
+        let sort_cost = k * m * (m.max(2.0)).log2() * 2.0;
+        let hist_cost = d * (m + 3.0 * (self.layout.len as f64 / d));
+        sort_cost > hist_cost
+    }
+
     /// Records node `id`'s statistics and, unless it must stay a leaf,
     /// finds its best split.
     fn consider(
         &mut self,
         id: usize,
-        start: usize,
-        end: usize,
+        range: std::ops::Range<usize>,
         depth: usize,
-        hist: Vec<f64>,
+        hist: Option<Vec<f64>>,
+        idx: &[u32],
         totals: &[f64],
     ) -> Option<Pending> {
+        let (start, end) = (range.start, range.end);
         let crit = self.params.criterion;
         let w = weight(crit, totals);
         let imp = impurity(crit, totals);
@@ -584,20 +685,12 @@ impl Grower<'_> {
         {
             return None;
         }
-        let split = self.best_split(&hist, totals, n)?;
+        let split = self.best_split(hist.as_deref(), idx, totals)?;
         // The split's children, for the impurity decrease.
-        let s = self.layout.stride;
-        let nb = self.layout.n_bins[split.feature];
-        let block = self.layout.block(&hist, split.feature);
-        let mut left = vec![0.0; s];
-        for b in 0..=split.bin {
-            for k in 0..s {
-                left[k] += block[b * s + k];
-            }
-        }
-        if split.missing_left {
-            for k in 0..s {
-                left[k] += block[nb * s + k];
+        let mut left = vec![0.0; self.layout.stride];
+        for &i in idx {
+            if self.goes_left(&split, i as usize) {
+                self.target.add(&mut left, i as usize, self.weights[i as usize]);
             }
         }
         let right: Vec<f64> = totals.iter().zip(&left).map(|(t, l)| t - l).collect();
@@ -635,7 +728,7 @@ impl Grower<'_> {
         let root_totals = self.totals(&samples);
         self.root_weight = weight(self.params.criterion, &root_totals);
         self.min_weight_leaf = self.params.min_weight_fraction_leaf * self.root_weight;
-        let root_hist = self.build_hist(&samples);
+        let root_hist = self.wants_hist(n).then(|| self.build_hist(&samples));
         let best_first = self.params.max_leaf_nodes.is_some();
         let mut stack: Vec<Pending> = Vec::new();
         let mut heap: BinaryHeap<Pending> = BinaryHeap::new();
@@ -646,7 +739,7 @@ impl Grower<'_> {
                 stack.push(p)
             }
         };
-        if let Some(p) = self.consider(0, 0, n, 0, root_hist, &root_totals) {
+        if let Some(p) = self.consider(0, 0..n, 0, root_hist, &samples, &root_totals) {
             push(p, &mut stack, &mut heap);
         }
         let mut leaves = 1;
@@ -676,23 +769,29 @@ impl Grower<'_> {
             let mid = p.start + l;
             let (left_idx, right_idx) = (&samples[p.start..mid], &samples[mid..p.end]);
             let (lt, rt) = (self.totals(left_idx), self.totals(right_idx));
-            // Build the smaller child's histogram; the larger is the rest.
-            let (small, small_is_left) = if left_idx.len() <= right_idx.len() {
-                (self.build_hist(left_idx), true)
-            } else {
-                (self.build_hist(right_idx), false)
+            // Build the smaller child's histogram and subtract it from the
+            // parent's for the larger child, while histograms pay off.
+            let (lh, rh) = match p.hist {
+                Some(mut large) if self.wants_hist(left_idx.len().max(right_idx.len())) => {
+                    let small_is_left = left_idx.len() <= right_idx.len();
+                    let small = self.build_hist(if small_is_left { left_idx } else { right_idx });
+                    let s = self.layout.stride;
+                    for (bin_l, bin_s) in large.chunks_exact_mut(s).zip(small.chunks_exact(s)) {
+                        for (a, b) in bin_l.iter_mut().zip(bin_s) {
+                            *a -= b;
+                        }
+                        if bin_l[0] <= 0.0 {
+                            bin_l.fill(0.0);
+                        }
+                    }
+                    if small_is_left {
+                        (Some(small), Some(large))
+                    } else {
+                        (Some(large), Some(small))
+                    }
+                }
+                _ => (None, None),
             };
-            let mut large = p.hist;
-            let s = self.layout.stride;
-            for (bin_l, bin_s) in large.chunks_exact_mut(s).zip(small.chunks_exact(s)) {
-                for (a, b) in bin_l.iter_mut().zip(bin_s) {
-                    *a -= b;
-                }
-                if bin_l[0] <= 0.0 {
-                    bin_l.fill(0.0);
-                }
-            }
-            let (lh, rh) = if small_is_left { (small, large) } else { (large, small) };
 
             let node = &self.tree.nodes[p.id];
             importances[p.split.feature] += node.weight * node.impurity
@@ -708,8 +807,8 @@ impl Grower<'_> {
             node.left = left_id as u32;
             node.right = left_id as u32 + 1;
             leaves += 1;
-            let right = self.consider(left_id + 1, mid, p.end, p.depth + 1, rh, &rt);
-            let left = self.consider(left_id, p.start, mid, p.depth + 1, lh, &lt);
+            let right = self.consider(left_id + 1, mid..p.end, p.depth + 1, rh, &samples[mid..p.end], &rt);
+            let left = self.consider(left_id, p.start..mid, p.depth + 1, lh, &samples[p.start..mid], &lt);
             // Depth-first: the left child is split next.
             for c in [right, left].into_iter().flatten() {
                 push(c, &mut stack, &mut heap);
@@ -819,6 +918,7 @@ impl Tree {
             root_weight: 0.0,
             min_weight_leaf: 0.0,
             rng: SplitMix64::new(seed),
+            small: SmallScratch::default(),
             tree: Tree {
                 n_features: binned.mapper.n_features(),
                 width: target.width(),
