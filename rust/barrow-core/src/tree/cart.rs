@@ -403,6 +403,7 @@ struct Grower<'a> {
 /// Reused buffers of the small-node split search.
 #[derive(Default)]
 struct SmallScratch {
+    dense: Vec<f64>,
     pairs: Vec<(u8, u32)>,
     bins: Vec<usize>,
     stats: Vec<f64>,
@@ -531,10 +532,32 @@ impl Grower<'_> {
         self.scan_groups(f, nb, group, &block[nb * s..nb * s + s], totals)
     }
 
-    /// Best split of one feature from the node's samples, sorted by bin:
-    /// cheaper than a histogram for small nodes.
+    /// Best split of one feature from the node's samples alone: a histogram
+    /// of this feature only, or for few samples the samples sorted by bin.
     fn scan_samples(&self, f: usize, idx: &[u32], totals: &[f64], buf: &mut SmallScratch) -> Option<Split> {
         let s = self.layout.stride;
+        let nb = self.layout.n_bins[f];
+        let m = idx.len() as f64;
+        if m + 2.0 * (nb * s) as f64 <= 2.0 * m * m.max(2.0).log2() {
+            let block = &mut buf.dense;
+            block.clear();
+            block.resize((nb + 1) * s, 0.0);
+            let bins = &self.binned.bins[f];
+            for &i in idx {
+                let i = i as usize;
+                let b = bins[i];
+                let b = if b == MISSING { nb } else { b as usize };
+                self.target.add(&mut block[b * s..b * s + s], i, self.weights[i]);
+            }
+            let block = &buf.dense;
+            return self.scan_groups(
+                f,
+                nb,
+                |b| (b, &block[b * s..b * s + s]),
+                &block[nb * s..nb * s + s],
+                totals,
+            );
+        }
         let bins = &self.binned.bins[f];
         buf.pairs.clear();
         buf.pairs.extend(idx.iter().map(|&i| (bins[i as usize], i)));
@@ -633,16 +656,18 @@ impl Grower<'_> {
         order
     }
 
-    /// Whether a node of `m` samples is cheaper to search with a histogram
-    /// (built once, the larger child by subtraction) than by sorting its
-    /// samples per drawn feature.
+    /// Whether a node of `m` samples is cheaper to search with histograms
+    /// of every feature (the larger child's by subtraction, about half the
+    /// samples per feature plus three passes over the bins) than from its
+    /// samples, per drawn feature (all samples plus two passes over the
+    /// bins, or a sort for few samples).
     fn wants_hist(&self, m: usize) -> bool {
         let d = self.layout.n_bins.len() as f64;
         let k = self.params.max_features.resolve(self.layout.n_bins.len()) as f64;
+        let bins = self.layout.len as f64 / d;
         let m = m as f64;
-        let sort_cost = k * m * (m.max(2.0)).log2() * 2.0;
-        let hist_cost = d * (m + 3.0 * (self.layout.len as f64 / d));
-        sort_cost > hist_cost
+        let per_feature = (m + 2.0 * bins).min(2.0 * m * m.max(2.0).log2());
+        d * (0.5 * m + 3.0 * bins) < k * per_feature
     }
 
     /// Records node `id`'s statistics and, unless it must stay a leaf,
