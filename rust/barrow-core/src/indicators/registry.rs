@@ -26,7 +26,7 @@ use super::momentum::{
     Aroon, Change, ChangeKind, Cmo, Macd, MacdExt, PriceOscillator, Rsi, StochRsi, Stochastic, Trix, Willr,
 };
 use super::overlap::{
-    Bbands, Ema, ExtremeKind, Extremes, Kama, Ma, MaIndicator, MaType, MidRange, MultiEma, Sma, Trima, Wma, T3,
+    Bbands, BlockExtreme, Ema, ExtremeKind, Kama, Ma, MaIndicator, MaType, MidRange, MultiEma, Sma, Trima, Wma, T3,
 };
 use super::returns::{Feature, FeatureKind};
 use super::statistic::Deviation;
@@ -721,7 +721,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("timeperiod", 30.0, 2.0)],
         outputs: &["real"],
-        build: |p| Ok(Box::new(Extremes::new(ExtremeKind::Max, p[0] as usize)?)),
+        build: |p| Ok(Box::new(BlockExtreme::new(ExtremeKind::Max, p[0] as usize)?)),
     },
     FunctionInfo {
         name: "MIN",
@@ -730,7 +730,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("timeperiod", 30.0, 2.0)],
         outputs: &["real"],
-        build: |p| Ok(Box::new(Extremes::new(ExtremeKind::Min, p[0] as usize)?)),
+        build: |p| Ok(Box::new(BlockExtreme::new(ExtremeKind::Min, p[0] as usize)?)),
     },
     FunctionInfo {
         name: "VAR",

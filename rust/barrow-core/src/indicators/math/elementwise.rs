@@ -5,20 +5,21 @@
 
 use super::super::{check_shapes, Indicator};
 
-/// `out[i] = f(x[i])`.
+/// An element-wise function of one input. Generic over the function, so
+/// each one is inlined into its own loop (and vectorized where it can be).
 #[derive(Clone, Copy, Debug)]
-pub struct Map1 {
-    f: fn(f64) -> f64,
+pub struct Map1<F> {
+    f: F,
 }
 
-impl Map1 {
+impl<F: Fn(f64) -> f64> Map1<F> {
     /// Wraps a function of one value.
-    pub fn new(f: fn(f64) -> f64) -> Self {
+    pub fn new(f: F) -> Self {
         Self { f }
     }
 }
 
-impl Indicator for Map1 {
+impl<F: Fn(f64) -> f64 + Send + Sync> Indicator for Map1<F> {
     fn lookback(&self) -> usize {
         0
     }
@@ -33,34 +34,50 @@ impl Indicator for Map1 {
     fn reset(&mut self) {}
 }
 
-/// `out[i] = f(x[i], y[i], ...)` over `n` inputs (2 to 4).
+/// An element-wise function of 2 to 4 inputs, passed in the first `n`
+/// slots of an array (generic over the function, as [`Map1`]).
 #[derive(Clone, Copy, Debug)]
-pub struct Map2 {
+pub struct Map2<F> {
     n: usize,
-    f: fn(&[f64; 4]) -> f64,
+    f: F,
 }
 
-impl Map2 {
+impl<F: Fn(&[f64; 4]) -> f64> Map2<F> {
     /// Wraps a function of `n` values, passed in the first `n` slots.
-    pub fn new(n: usize, f: fn(&[f64; 4]) -> f64) -> Self {
+    pub fn new(n: usize, f: F) -> Self {
         assert!((2..=4).contains(&n), "Map2 takes 2 to 4 inputs");
         Self { n, f }
     }
 }
 
-impl Indicator for Map2 {
+impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
     fn lookback(&self) -> usize {
         0
     }
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, self.n, 1);
-        let mut v = [0.0; 4];
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            for (k, slot) in v.iter_mut().enumerate().take(self.n) {
-                *slot = inputs[k][i];
+        let out = &mut *outputs[0];
+        let f = &self.f;
+        // One loop per arity, so the slots are plain loads the compiler
+        // can vectorize.
+        match self.n {
+            2 => {
+                for ((o, &a), &b) in out.iter_mut().zip(inputs[0]).zip(inputs[1]) {
+                    *o = f(&[a, b, 0.0, 0.0]);
+                }
             }
-            *o = (self.f)(&v);
+            3 => {
+                for (((o, &a), &b), &c) in out.iter_mut().zip(inputs[0]).zip(inputs[1]).zip(inputs[2]) {
+                    *o = f(&[a, b, c, 0.0]);
+                }
+            }
+            _ => {
+                let abcd = inputs[0].iter().zip(inputs[1]).zip(inputs[2]).zip(inputs[3]);
+                for (o, (((&a, &b), &c), &d)) in out.iter_mut().zip(abcd) {
+                    *o = f(&[a, b, c, d]);
+                }
+            }
         }
     }
 

@@ -56,15 +56,21 @@ impl Change {
         if seen < self.period {
             return f64::NAN;
         }
-        match self.kind {
-            ChangeKind::Mom => x - x0,
-            ChangeKind::Log => (x / x0).ln(),
-            _ if x0 == 0.0 => 0.0,
-            ChangeKind::Roc => ((x / x0) - 1.0) * 100.0,
-            ChangeKind::Rocp => (x - x0) / x0,
-            ChangeKind::Rocr => x / x0,
-            ChangeKind::Rocr100 => (x / x0) * 100.0,
-        }
+        change(self.kind, x, x0)
+    }
+}
+
+/// The change from `x0` to `x`, by kind.
+#[inline(always)]
+fn change(kind: ChangeKind, x: f64, x0: f64) -> f64 {
+    match kind {
+        ChangeKind::Mom => x - x0,
+        ChangeKind::Log => (x / x0).ln(),
+        _ if x0 == 0.0 => 0.0,
+        ChangeKind::Roc => ((x / x0) - 1.0) * 100.0,
+        ChangeKind::Rocp => (x - x0) / x0,
+        ChangeKind::Rocr => x / x0,
+        ChangeKind::Rocr100 => (x / x0) * 100.0,
     }
 }
 
@@ -75,9 +81,24 @@ impl Indicator for Change {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let (n, p) = (x.len(), self.period);
+        // The first p values reach back into earlier chunks through the ring.
+        let head = p.min(n);
+        for (o, &v) in out[..head].iter_mut().zip(&x[..head]) {
             *o = self.step(v);
         }
+        if n == head {
+            return;
+        }
+        // Later values lag values of this chunk: the same operations,
+        // straight from the slice (and vectorizable).
+        let kind = self.kind;
+        for ((o, &v), &v0) in out[head..].iter_mut().zip(&x[head..]).zip(&x[..n - head]) {
+            *o = change(kind, v, v0);
+        }
+        self.window.load(&x[n - p..]);
+        self.seen += n - head;
     }
 
     fn reset(&mut self) {

@@ -32,6 +32,8 @@ fn mn(a: f64, b: f64) -> f64 {
 pub(crate) struct BlockExtremes {
     period: usize,
     seen: usize,
+    /// Position of the next output within its block (0 starts a block).
+    k: usize,
     highs: History,
     lows: History,
     suffix_high: Vec<f64>,
@@ -45,6 +47,7 @@ impl BlockExtremes {
         Self {
             period,
             seen: 0,
+            k: 0,
             highs: History::new(period),
             lows: History::new(period),
             suffix_high: vec![0.0; period],
@@ -65,7 +68,8 @@ impl BlockExtremes {
         if i + 1 < p {
             return None;
         }
-        let k = (i + 1 - p) % p;
+        let k = self.k;
+        self.k = if k + 1 == p { 0 } else { k + 1 };
         if k == 0 {
             let (mut ah, mut al) = (high, low);
             self.suffix_high[p - 1] = ah;
@@ -90,6 +94,60 @@ impl BlockExtremes {
             mx(self.prefix_high, self.suffix_high[k]),
             mn(self.prefix_low, self.suffix_low[k]),
         ))
+    }
+}
+
+/// MAX or MIN over the last `p` values, by blocks (branch-free). Lookback
+/// `p - 1`.
+#[derive(Clone, Debug)]
+pub struct BlockExtreme {
+    kind: super::ExtremeKind,
+    period: usize,
+    block: BlockExtremes,
+}
+
+impl BlockExtreme {
+    /// The highest or lowest of the last `period >= 2` values.
+    pub fn new(kind: super::ExtremeKind, period: usize) -> crate::error::Result<Self> {
+        if period < 2 {
+            return Err(crate::error::BarrowError::bad_param(
+                "timeperiod",
+                period,
+                "must be >= 2",
+            ));
+        }
+        Ok(Self {
+            kind,
+            period,
+            block: BlockExtremes::new(period),
+        })
+    }
+}
+
+impl crate::indicators::Indicator for BlockExtreme {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        crate::indicators::check_shapes(inputs, outputs, 1, 1);
+        let max = self.kind == super::ExtremeKind::Max;
+        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = match self.block.push(x, x) {
+                Some((hh, ll)) => {
+                    if max {
+                        hh
+                    } else {
+                        ll
+                    }
+                }
+                None => f64::NAN,
+            };
+        }
+    }
+
+    fn reset(&mut self) {
+        self.block = BlockExtremes::new(self.period);
     }
 }
 

@@ -1,27 +1,31 @@
 //! The last `cap` values of a series, addressable by their global index.
 
-/// Circular storage indexed by position in the whole series.
+/// Circular storage indexed by position in the whole series. The capacity
+/// is rounded up to a power of two, so an index maps to its slot with a
+/// mask instead of a division (window kernels read it on every bar).
 #[derive(Clone, Debug)]
 pub(crate) struct History {
-    buf: Vec<f64>,
+    buf: Box<[f64]>,
+    mask: usize,
 }
 
 impl History {
     pub(crate) fn new(cap: usize) -> Self {
+        let len = cap.max(1).next_power_of_two();
         Self {
-            buf: vec![0.0; cap.max(1)],
+            buf: vec![0.0; len].into_boxed_slice(),
+            mask: len - 1,
         }
     }
 
     #[inline(always)]
     pub(crate) fn put(&mut self, index: usize, v: f64) {
-        let cap = self.buf.len();
-        self.buf[index % cap] = v;
+        self.buf[index & self.mask] = v;
     }
 
     /// The value at `index`, which must be among the last `cap` stored.
     #[inline(always)]
     pub(crate) fn get(&self, index: usize) -> f64 {
-        self.buf[index % self.buf.len()]
+        self.buf[index & self.mask]
     }
 }

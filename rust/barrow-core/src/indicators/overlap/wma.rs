@@ -18,6 +18,8 @@ pub struct Wma {
     wsum: f64,
     trail: f64,
     window: History,
+    /// Outputs left until the sums are rebuilt from the window (every 8p).
+    until_rebuild: usize,
 }
 
 impl Wma {
@@ -34,6 +36,7 @@ impl Wma {
             wsum: 0.0,
             trail: 0.0,
             window: History::new(period),
+            until_rebuild: 8 * period,
         })
     }
 
@@ -57,8 +60,9 @@ impl Wma {
             self.wsum += (today + 1) as f64 * v;
             return f64::NAN;
         }
-        let output = today + 1 - p;
-        let ws = if (output + 1) % (8 * p) == 0 {
+        self.until_rebuild -= 1;
+        let ws = if self.until_rebuild == 0 {
+            self.until_rebuild = 8 * p;
             let (mut psum, mut ws) = (0.0, 0.0);
             for (k, i) in (today + 1 - p..=today).enumerate() {
                 let x = self.window.get(i);
