@@ -111,7 +111,9 @@ def test_pandas_and_arrow_inputs():
     m1 = DecisionTreeClassifier(max_depth=4).fit(df, pd.Series(ytr))
     m2 = DecisionTreeClassifier(max_depth=4).fit(pa.table(df), ytr)
     assert list(m1.feature_names_in_) == list(df.columns)
-    assert (m1.predict(Xte) == m2.predict(Xte)).all()
+    assert (
+        m1.predict(pd.DataFrame(Xte, columns=df.columns)) == m2.predict(pa.table(pd.DataFrame(Xte, columns=df.columns)))
+    ).all()
 
 
 @pytest.mark.parametrize(
