@@ -88,3 +88,86 @@ def test_pandas_and_arrow_inputs():
 def test_bad_input(close, position, kwargs, needle):
     with pytest.raises(ValueError, match=needle):
         backtest(np.array(close), np.array(position), **kwargs)
+
+
+# ---- order-level simulation from signals (parity with vectorbt lives in
+# test_backtest_vectorbt.py, which runs where vectorbt is installed) ----
+
+
+def test_from_signals_records_trades_equity_and_metrics():
+    from barrow.backtest import from_signals
+
+    close = np.array([10.0, 10.0, 12.0, 12.0, 9.0, 9.0])
+    entries = np.array([0, 1, 0, 0, 0, 0], dtype=bool)
+    exits = np.array([0, 0, 1, 0, 0, 0], dtype=bool)
+    r = from_signals(close, entries, exits, fees=0.01)
+    units = 100.0 / 1.01 / 10.0
+    assert r.orders["size"][0] == pytest.approx(units, rel=1e-12)
+    assert list(r.orders["idx"]) == [1, 2]
+    assert r.trades["pnl"][0] == pytest.approx(units * 12 * 0.99 - 100.0, rel=1e-12)
+    assert r.trades["duration"][0] == 1 and bool(r.trades["closed"][0])
+    assert r.value[-1] == pytest.approx(units * 12 * 0.99, rel=1e-12)
+    assert r.metrics["trades"] == 1 and r.metrics["orders"] == 2
+    assert r.metrics["win_rate"] == 1.0
+    assert r.metrics["exposure"] == pytest.approx(1 / 6)
+    assert np.all(r.drawdown <= 0)
+
+
+def test_from_signals_next_open_never_fills_at_the_signal_bar():
+    from barrow.backtest import from_signals
+
+    close = random_walk(200, 3, start=100.0)
+    open_ = close * 0.999
+    entries = np.arange(200) % 20 == 0
+    exits = np.arange(200) % 20 == 10
+    r = from_signals(close, entries, exits, open=open_, execution="next_open")
+    sig = np.flatnonzero(entries | exits)
+    filled = r.orders["idx"]
+    assert set(filled) <= set(sig + 1)
+    assert np.array_equal(r.orders["price"], open_[filled])
+
+
+def test_from_signals_accepts_pandas_and_arrow():
+    import pandas as pd
+    import pyarrow as pa
+
+    from barrow.backtest import from_signals
+
+    close = random_walk(300, 4, start=100.0)
+    en = np.arange(300) % 30 == 1
+    ex = np.arange(300) % 30 == 15
+    a = from_signals(close, en, ex, fees=0.001, sl_stop=0.02)
+    b = from_signals(pd.Series(close), pd.Series(en), pd.Series(ex), fees=0.001, sl_stop=0.02)
+    c = from_signals(pa.array(close), pa.array(en), pa.array(ex), fees=0.001, sl_stop=0.02)
+    assert a.metrics == b.metrics == c.metrics
+
+
+@pytest.mark.parametrize(
+    "kwargs, needle",
+    [
+        ({"fees": -0.1}, "fees"),
+        ({"direction": "sideways"}, "direction"),
+        ({"size": 1.5, "size_type": "percent"}, "size"),
+        ({"size": 0.5, "size_type": "percent", "direction": "both"}, "size_type"),
+        ({"execution": "next_open"}, "open"),
+        ({"sl_stop": -0.1}, "sl_stop"),
+        ({"init_cash": 0}, "init_cash"),
+    ],
+)
+def test_from_signals_bad_settings(kwargs, needle):
+    from barrow.backtest import from_signals
+
+    close = np.array([1.0, 2.0, 3.0])
+    flags = np.array([True, False, False])
+    with pytest.raises(ValueError, match=needle):
+        from_signals(close, flags, flags, **kwargs)
+
+
+def test_from_signals_bad_signals():
+    from barrow.backtest import from_signals
+
+    close = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="entries"):
+        from_signals(close, np.array([True, False]), np.zeros(3, bool))
+    with pytest.raises(ValueError, match="exits"):
+        from_signals(close, np.zeros(3, bool), np.array([0.0, np.nan, 1.0]))

@@ -6,6 +6,7 @@
 
 mod arrow;
 mod errors;
+mod simulation;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -429,6 +430,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compute_spec, m)?)?;
     m.add_function(wrap_pyfunction!(generate, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::simulate_signals, m)?)?;
     m.add_class::<Pipeline>()?;
     m.add_class::<ModelStage>()?;
     m.add_class::<DecisionTree>()?;

@@ -1,0 +1,108 @@
+//! Bindings of barrow-core's order-level backtests: signal simulation,
+//! parameter sweeps and walk-forward optimization (conversion only).
+
+use barrow_core::backtest::metrics::Metrics;
+use barrow_core::backtest::simulate::{from_signals, Bars, Side, SimConfig, TradeDirection};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::errors::{compute, to_py_err};
+
+fn slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>, name: &str) -> PyResult<&'a [T]> {
+    a.as_slice()
+        .map_err(|_| PyValueError::new_err(format!("{name} must be a contiguous 1-D array")))
+}
+
+/// Metrics as a dict (floats, and the integer counts).
+pub fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (name, v) in Metrics::FLOAT_NAMES.iter().zip(m.float_values()) {
+        d.set_item(*name, v)?;
+    }
+    d.set_item("trades", m.trades)?;
+    d.set_item("orders", m.orders)?;
+    Ok(d)
+}
+
+/// Simulates entry/exit signals; returns the series, orders, trades and
+/// metrics as numpy arrays and dicts.
+#[pyfunction]
+#[pyo3(signature = (close, entries, exits, config_json, open=None, high=None, low=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_signals<'py>(
+    py: Python<'py>,
+    close: PyReadonlyArray1<'py, f64>,
+    entries: PyReadonlyArray1<'py, bool>,
+    exits: PyReadonlyArray1<'py, bool>,
+    config_json: &str,
+    open: Option<PyReadonlyArray1<'py, f64>>,
+    high: Option<PyReadonlyArray1<'py, f64>>,
+    low: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = SimConfig::from_json(config_json).map_err(to_py_err)?;
+    let bars = Bars {
+        open: open.as_ref().map(|a| slice(a, "open")).transpose()?,
+        high: high.as_ref().map(|a| slice(a, "high")).transpose()?,
+        low: low.as_ref().map(|a| slice(a, "low")).transpose()?,
+        close: slice(&close, "close")?,
+    };
+    let (en, ex) = (slice(&entries, "entries")?, slice(&exits, "exits")?);
+    let r = compute(py, || from_signals(&bars, en, ex, &cfg))?;
+    let d = PyDict::new(py);
+    d.set_item("value", PyArray1::from_vec(py, r.value))?;
+    d.set_item("cash", PyArray1::from_vec(py, r.cash))?;
+    d.set_item("position", PyArray1::from_vec(py, r.position))?;
+    d.set_item("returns", PyArray1::from_vec(py, r.returns))?;
+    d.set_item("drawdown", PyArray1::from_vec(py, r.drawdown))?;
+    let o = PyDict::new(py);
+    let col = |f: &dyn Fn(&barrow_core::backtest::Order) -> f64| r.orders.iter().map(f).collect::<Vec<f64>>();
+    o.set_item(
+        "idx",
+        PyArray1::from_vec(py, r.orders.iter().map(|x| x.idx as i64).collect()),
+    )?;
+    o.set_item("size", PyArray1::from_vec(py, col(&|x| x.size)))?;
+    o.set_item("price", PyArray1::from_vec(py, col(&|x| x.price)))?;
+    o.set_item("fees", PyArray1::from_vec(py, col(&|x| x.fees)))?;
+    o.set_item(
+        "side",
+        PyArray1::from_vec(py, r.orders.iter().map(|x| (x.side == Side::Sell) as i8).collect()),
+    )?;
+    o.set_item(
+        "stop",
+        PyArray1::from_vec(py, r.orders.iter().map(|x| x.stop).collect()),
+    )?;
+    d.set_item("orders", o)?;
+    let t = PyDict::new(py);
+    let tcol = |f: &dyn Fn(&barrow_core::backtest::Trade) -> f64| r.trades.iter().map(f).collect::<Vec<f64>>();
+    let tidx =
+        |f: &dyn Fn(&barrow_core::backtest::Trade) -> usize| r.trades.iter().map(|x| f(x) as i64).collect::<Vec<i64>>();
+    t.set_item("entry_idx", PyArray1::from_vec(py, tidx(&|x| x.entry_idx)))?;
+    t.set_item("exit_idx", PyArray1::from_vec(py, tidx(&|x| x.exit_idx)))?;
+    t.set_item("size", PyArray1::from_vec(py, tcol(&|x| x.size)))?;
+    t.set_item("entry_price", PyArray1::from_vec(py, tcol(&|x| x.entry_price)))?;
+    t.set_item("entry_fees", PyArray1::from_vec(py, tcol(&|x| x.entry_fees)))?;
+    t.set_item("exit_price", PyArray1::from_vec(py, tcol(&|x| x.exit_price)))?;
+    t.set_item("exit_fees", PyArray1::from_vec(py, tcol(&|x| x.exit_fees)))?;
+    t.set_item("pnl", PyArray1::from_vec(py, tcol(&|x| x.pnl)))?;
+    t.set_item("return", PyArray1::from_vec(py, tcol(&|x| x.ret)))?;
+    t.set_item("duration", PyArray1::from_vec(py, tidx(&|x| x.duration())))?;
+    t.set_item(
+        "direction",
+        PyArray1::from_vec(
+            py,
+            r.trades
+                .iter()
+                .map(|x| (x.direction == TradeDirection::Short) as i8)
+                .collect(),
+        ),
+    )?;
+    t.set_item(
+        "closed",
+        PyArray1::from_vec(py, r.trades.iter().map(|x| x.closed).collect()),
+    )?;
+    d.set_item("trades", t)?;
+    d.set_item("metrics", metrics_dict(py, &r.metrics)?)?;
+    Ok(d)
+}
