@@ -151,7 +151,7 @@ def test_ma_crossover_sweep_matches_vectorbt_column_by_column():
     table = pa.table({"symbol": ["A"] * n, "time": np.arange(n), "close": close})
     windows = list(range(5, 25))
     result = barrow_backtest.sweep(table, "ma_cross", {"fast": windows, "slow": windows}, fees=0.001).to_pandas()
-    fast, slow = vbt.MA.run_combs(pd.Series(close), window=windows, r=2, short_names=["fast", "slow"])
+    fast, slow = vbt.MA.run_combs(pd.Series(close), window=np.array(windows), r=2, short_names=["fast", "slow"])
     entries = fast.ma_crossed_above(slow)
     exits = fast.ma_crossed_below(slow)
     pf = vbt.Portfolio.from_signals(pd.Series(close), entries, exits, fees=0.001, freq="1D")

@@ -12,10 +12,11 @@ vectorized backtest of a position series used by the model stage.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -28,6 +29,11 @@ __all__ = [
     "backtest",
     "from_signals",
     "sim_config",
+    "sweep",
+    "sweep_combinations",
+    "sweep_spec",
+    "walk_forward",
+    "walk_forward_spec",
 ]
 
 _DIRECTIONS = {"longonly": "long_only", "shortonly": "short_only", "both": "both"}
@@ -165,6 +171,180 @@ def from_signals(
     return SimulationResult(
         r["value"], r["cash"], r["position"], r["returns"], r["drawdown"], r["orders"], r["trades"], r["metrics"]
     )
+
+
+Grid = Union[Mapping[str, Iterable[float]], Sequence[Mapping[str, float]]]
+
+#: Strategy templates and their own parameters (a grid may also vary
+#: sl_stop, tp_stop, sl_trail, fees, fixed_fees and slippage).
+TEMPLATES = {
+    "ma_cross": ("fast", "slow"),
+    "rsi": ("period", "lower", "upper"),
+    "bbands": ("period", "nbdev"),
+    "signals": (),
+}
+
+
+def sweep_combinations(strategy: str, grid: Grid) -> Tuple[List[str], List[List[float]]]:
+    """Parameter names and one row per combination.
+
+    A mapping of name -> values is expanded to its Cartesian product (for
+    ``ma_cross``, pairs with ``fast >= slow`` are dropped); a list of dicts
+    is taken as the combinations themselves."""
+    if strategy not in TEMPLATES:
+        raise ValueError(f"strategy = {strategy!r}: expected one of {sorted(TEMPLATES)}")
+    if isinstance(grid, Mapping):
+        names = [str(k) for k in grid]
+        values = []
+        for k in names:
+            v = grid[k]
+            v = [v] if isinstance(v, (int, float)) else [float(x) for x in v]
+            if not v:
+                raise ValueError(f"grid parameter '{k}' has no values")
+            values.append(v)
+        rows = [list(r) for r in itertools.product(*values)]
+        if strategy == "ma_cross" and "fast" in names and "slow" in names:
+            f, sl = names.index("fast"), names.index("slow")
+            rows = [r for r in rows if r[f] < r[sl]]
+    else:
+        combos = list(grid)
+        if not combos:
+            raise ValueError("the grid has no combination")
+        names = [str(k) for k in combos[0]]
+        rows = []
+        for i, c in enumerate(combos):
+            if sorted(c) != sorted(names):
+                raise ValueError(f"combination {i} has parameters {sorted(c)}; the first has {sorted(names)}")
+            rows.append([float(c[k]) for k in names])
+    if not rows:
+        raise ValueError("the grid has no combination (for ma_cross, is some fast < slow?)")
+    return names, rows
+
+
+def _columns(symbol: str, close: str, open: str, high: str, low: str, entries: str, exits: str) -> Dict[str, str]:
+    return {
+        "symbol": symbol,
+        "close": close,
+        "open": open,
+        "high": high,
+        "low": low,
+        "entries": entries,
+        "exits": exits,
+    }
+
+
+def sweep_spec(
+    strategy: str,
+    grid: Grid,
+    *,
+    symbol: str = "symbol",
+    close: str = "close",
+    open: str = "open",
+    high: str = "high",
+    low: str = "low",
+    entries: str = "entries",
+    exits: str = "exits",
+    **settings: Any,
+) -> Dict[str, Any]:
+    """The JSON-ready spec of a sweep (see :func:`sweep`); checked by the
+    native module, which names any bad parameter."""
+    names, rows = sweep_combinations(strategy, grid)
+    spec = {
+        "strategy": strategy,
+        "params": names,
+        "combos": rows,
+        "sim": sim_config(**settings),
+        "columns": _columns(symbol, close, open, high, low, entries, exits),
+    }
+    return json.loads(_native.plan_sweep(json.dumps(spec))[0])
+
+
+def walk_forward_spec(
+    strategy: str,
+    grid: Grid,
+    *,
+    train: int,
+    test: int,
+    step: Optional[int] = None,
+    metric: str = "sharpe",
+    maximize: bool = True,
+    **options: Any,
+) -> Dict[str, Any]:
+    """The JSON-ready spec of a walk-forward run (see :func:`walk_forward`)."""
+    for name, v in (("train", train), ("test", test), ("step", step)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise ValueError(f"{name} must be a positive whole number of bars, got {v!r}")
+    spec = {
+        "sweep": sweep_spec(strategy, grid, **options),
+        "train": train,
+        "test": test,
+        "step": step,
+        "metric": metric,
+        "maximize": bool(maximize),
+    }
+    return json.loads(_native.plan_sweep(json.dumps(spec), True)[0])
+
+
+def _table(data: Any) -> Any:
+    from .table import _to_arrow
+
+    return _to_arrow(data)
+
+
+def sweep(data: Any, strategy: str, grid: Grid, **options: Any) -> Any:
+    """Backtests a strategy template over a parameter grid and every symbol
+    of ``data``, in parallel in Rust; returns a pyarrow Table with one row
+    per (symbol, combination): symbol, the parameters, and the metrics of
+    :func:`from_signals` (total_return, cagr, annual_volatility, sharpe,
+    sortino, calmar, max_drawdown, max_drawdown_duration, win_rate,
+    profit_factor, expectancy, exposure, turnover, trades, orders).
+
+    ``data``: a pyarrow/polars/pandas table with a symbol column and close
+    prices (open/high/low used when present), rows of a symbol contiguous
+    and in time order. ``strategy``: "ma_cross" (fast, slow), "rsi"
+    (period, lower, upper), "bbands" (period, nbdev) or "signals" (boolean
+    ``entries``/``exits`` columns). ``grid``: name -> values (Cartesian
+    product) or a list of dicts; it may also vary sl_stop, tp_stop,
+    sl_trail, fees, fixed_fees and slippage. Other keywords: column names
+    (symbol, close, open, high, low, entries, exits) and the settings of
+    :func:`from_signals`. Indicators are computed once per distinct
+    parameter value and symbol; no signal matrix is built.
+    """
+    import pyarrow as pa
+
+    spec = sweep_spec(strategy, grid, **options)
+    return pa.table(_native.sweep_table(json.dumps(spec), _table(data)))
+
+
+def walk_forward(
+    data: Any,
+    strategy: str,
+    grid: Grid,
+    *,
+    train: int,
+    test: int,
+    step: Optional[int] = None,
+    metric: str = "sharpe",
+    maximize: bool = True,
+    **options: Any,
+) -> Any:
+    """Walk-forward optimization per symbol: on each window of ``train``
+    bars every combination of ``grid`` is backtested, the one with the best
+    ``metric`` (largest, or smallest with ``maximize=False``; NaN never
+    wins) is then backtested on the next ``test`` bars, and the window moves
+    on by ``step`` bars (default ``test``). Indicators are warmed up on all
+    earlier bars; each window starts flat with the initial cash.
+
+    Returns a pyarrow Table, one row per (symbol, window): window number,
+    bar indices ``train_start``, ``train_end`` (= first test bar) and
+    ``test_end`` (exclusive), the chosen parameters, ``train_<metric>``, and
+    the out-of-sample metrics. Same options as :func:`sweep`."""
+    import pyarrow as pa
+
+    spec = walk_forward_spec(
+        strategy, grid, train=train, test=test, step=step, metric=metric, maximize=maximize, **options
+    )
+    return pa.table(_native.walk_forward_table(json.dumps(spec), _table(data)))
 
 
 @dataclass(frozen=True)

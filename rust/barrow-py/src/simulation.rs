@@ -3,11 +3,15 @@
 
 use barrow_core::backtest::metrics::Metrics;
 use barrow_core::backtest::simulate::{from_signals, Bars, Side, SimConfig, TradeDirection};
+use barrow_core::backtest::sweep::{
+    sweep_batch, sweep_schema, walk_forward_batch, walk_forward_schema, SweepSpec, WalkForwardSpec,
+};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::arrow::ArrowData;
 use crate::errors::{compute, to_py_err};
 
 fn slice<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>, name: &str) -> PyResult<&'a [T]> {
@@ -105,4 +109,59 @@ pub fn simulate_signals<'py>(
     d.set_item("trades", t)?;
     d.set_item("metrics", metrics_dict(py, &r.metrics)?)?;
     Ok(d)
+}
+
+fn column_kinds(schema: &arrow_schema::Schema) -> Vec<(String, String)> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let kind = match f.data_type() {
+                arrow_schema::DataType::Utf8 => "string",
+                arrow_schema::DataType::Int64 => "long",
+                _ => "double",
+            };
+            (f.name().clone(), kind.to_string())
+        })
+        .collect()
+}
+
+/// Checks a sweep (or, with `walk_forward`, a walk-forward) spec; returns
+/// its normalized JSON and output columns as (name, "string" | "long" |
+/// "double") pairs.
+#[pyfunction]
+#[pyo3(signature = (spec_json, walk_forward=false))]
+pub fn plan_sweep(spec_json: &str, walk_forward: bool) -> PyResult<(String, Vec<(String, String)>)> {
+    if walk_forward {
+        let spec: WalkForwardSpec = serde_json::from_str(spec_json)
+            .map_err(|e| PyValueError::new_err(format!("invalid spec: walk-forward: {e}")))?;
+        SweepSpec::from_json(&serde_json::to_string(&spec.sweep).expect("spec serializes")).map_err(to_py_err)?;
+        let json = serde_json::to_string(&spec).expect("spec serializes");
+        Ok((json, column_kinds(&walk_forward_schema(&spec))))
+    } else {
+        let spec = SweepSpec::from_json(spec_json).map_err(to_py_err)?;
+        let json = serde_json::to_string(&spec).expect("spec serializes");
+        Ok((json, column_kinds(&sweep_schema(&spec))))
+    }
+}
+
+/// Sweeps a table (anything with `__arrow_c_stream__` or
+/// `__arrow_c_array__`); returns one row per (symbol, combination).
+#[pyfunction]
+pub fn sweep_table(py: Python<'_>, spec_json: &str, table: &Bound<'_, PyAny>) -> PyResult<ArrowData> {
+    let spec = SweepSpec::from_json(spec_json).map_err(to_py_err)?;
+    let (_, batches) = crate::arrow::import_batches(table)?;
+    let out = compute(py, || sweep_batch(&batches, &spec))?;
+    Ok(ArrowData::from_batches(out.schema(), vec![out]))
+}
+
+/// Walk-forward optimization over every symbol of a table; one row per
+/// (symbol, window).
+#[pyfunction]
+pub fn walk_forward_table(py: Python<'_>, spec_json: &str, table: &Bound<'_, PyAny>) -> PyResult<ArrowData> {
+    let spec: WalkForwardSpec = serde_json::from_str(spec_json)
+        .map_err(|e| PyValueError::new_err(format!("invalid spec: walk-forward: {e}")))?;
+    let (_, batches) = crate::arrow::import_batches(table)?;
+    let out = compute(py, || walk_forward_batch(&batches, &spec))?;
+    Ok(ArrowData::from_batches(out.schema(), vec![out]))
 }

@@ -4,10 +4,13 @@
 //!   vectorbt's rules (sizes, fees, slippage, stops, shorting, next-open
 //!   execution), trade records, equity and drawdown series.
 //! - [`metrics`]: one-pass performance metrics of a simulation.
+//! - [`sweep`]: strategy templates over parameter grids and many symbols,
+//!   in parallel, and walk-forward optimization.
 //! - [`vectorized`]: the target-position backtest used by the model stage.
 
 pub mod metrics;
 pub mod simulate;
+pub mod sweep;
 mod vectorized;
 
 pub use metrics::Metrics as SimMetrics;
