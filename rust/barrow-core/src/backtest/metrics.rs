@@ -138,9 +138,10 @@ pub struct MetricsBuilder {
     bars: usize,
     prev_value: f64,
     last_value: f64,
-    // Welford's running mean and sum of squared deviations of returns.
-    mean: f64,
-    m2: f64,
+    // Sums of the returns and of their squares: no division on the
+    // loop-carried path (Welford's update would put one there).
+    sum: f64,
+    sum_sq: f64,
     downside_sq: f64,
     peak: f64,
     peak_idx: usize,
@@ -167,8 +168,8 @@ impl MetricsBuilder {
             bars: 0,
             prev_value: cfg.init_cash,
             last_value: cfg.init_cash,
-            mean: 0.0,
-            m2: 0.0,
+            sum: 0.0,
+            sum_sq: 0.0,
             downside_sq: 0.0,
             peak: f64::NEG_INFINITY,
             peak_idx: 0,
@@ -187,30 +188,63 @@ impl MetricsBuilder {
         }
     }
 
+    /// Records bars `from..from + close.len()`, over which cash and
+    /// position are constant. A flat run (no position) keeps the value of
+    /// its first bar, so only that bar needs the arithmetic.
+    #[inline]
+    pub fn bars(&mut self, from: usize, cash: f64, position: f64, close: &[f64]) {
+        let Some((&first, rest)) = close.split_first() else {
+            return;
+        };
+        if position != 0.0 {
+            self.bar(from, cash, position, first);
+            for (k, &c) in rest.iter().enumerate() {
+                self.bar(from + 1 + k, cash, position, c);
+            }
+            return;
+        }
+        self.bar(from, cash, 0.0, first);
+        if rest.is_empty() {
+            return;
+        }
+        // The same bar again: a return of 0, the same drawdown.
+        let last = from + rest.len();
+        self.bars += rest.len();
+        if cash >= self.peak {
+            self.peak_idx = last;
+        }
+        self.max_dd_bars = self.max_dd_bars.max(last - self.peak_idx);
+        self.value_sum += cash * rest.len() as f64;
+    }
+
     /// Records the state at the close of bar `i`.
     #[inline]
     pub fn bar(&mut self, i: usize, cash: f64, position: f64, close: f64) {
         let value = if position != 0.0 { cash + position * close } else { cash };
-        let r = period_return(self.prev_value, value);
+        // A flat bar (same value) has a return of exactly 0: skip the division.
+        let r = if value == self.prev_value {
+            0.0
+        } else {
+            period_return(self.prev_value, value)
+        };
         self.prev_value = value;
         self.last_value = value;
         self.bars += 1;
-        let delta = r - self.mean;
-        self.mean += delta / self.bars as f64;
-        self.m2 += delta * (r - self.mean);
-        if r < 0.0 {
-            self.downside_sq += r * r;
-        }
-        if value >= self.peak {
-            self.peak = value;
-            self.peak_idx = i;
-        } else {
-            self.max_dd_bars = self.max_dd_bars.max(i - self.peak_idx);
+        self.sum += r;
+        self.sum_sq += r * r;
+        // Branch-free where the outcome is a coin flip (the sign of a return,
+        // a new peak): mispredictions would cost more than the arithmetic.
+        let neg = r.min(0.0);
+        self.downside_sq += neg * neg;
+        let at_peak = value >= self.peak;
+        self.peak = if at_peak { value } else { self.peak };
+        self.peak_idx = if at_peak { i } else { self.peak_idx };
+        self.max_dd_bars = self.max_dd_bars.max(i - self.peak_idx);
+        // Divide only when the bar may set a new maximum drawdown (rare).
+        if value < self.peak * (1.0 + self.max_drawdown) * (1.0 + 1e-12) {
             self.max_drawdown = self.max_drawdown.min(value / self.peak - 1.0);
         }
-        if position != 0.0 {
-            self.exposed += 1;
-        }
+        self.exposed += (position != 0.0) as usize;
         self.value_sum += value;
     }
 
@@ -248,10 +282,11 @@ impl MetricsBuilder {
         } else {
             (1.0 + total_return).powf(ppy / n) - 1.0
         };
+        let mean = self.sum / n;
         let (std, annual_volatility) = if self.bars < 2 {
             (f64::NAN, f64::NAN)
         } else {
-            let std = (self.m2 / (n - 1.0)).sqrt();
+            let std = ((self.sum_sq - self.sum * mean) / (n - 1.0)).max(0.0).sqrt();
             (std, std * ppy.sqrt())
         };
         let ratio = |num: f64, den: f64| {
@@ -268,13 +303,13 @@ impl MetricsBuilder {
         let sharpe = if self.bars < 2 {
             f64::NAN
         } else {
-            ratio(self.mean, std) * if std == 0.0 { 1.0 } else { ppy.sqrt() }
+            ratio(mean, std) * if std == 0.0 { 1.0 } else { ppy.sqrt() }
         };
         let downside = (self.downside_sq / n).sqrt() * ppy.sqrt();
         let sortino = if self.bars < 2 {
             f64::NAN
         } else {
-            ratio(self.mean * ppy, downside)
+            ratio(mean * ppy, downside)
         };
         let calmar = if self.max_drawdown == 0.0 {
             f64::NAN

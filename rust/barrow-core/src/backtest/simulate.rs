@@ -449,10 +449,6 @@ impl Signals {
             },
         }
     }
-
-    fn any(&self) -> bool {
-        self.long_entry || self.long_exit || self.short_entry || self.short_exit
-    }
 }
 
 /// Side of an order.
@@ -698,8 +694,10 @@ struct OrderRequest {
 pub trait Observer {
     /// A filled order.
     fn order(&mut self, order: &Order);
-    /// The state at the close of bar `i` (after its order, if any).
-    fn bar(&mut self, i: usize, cash: f64, position: f64, close: f64);
+    /// The state at the closes of bars `from..from + close.len()`, over
+    /// which cash and position are constant (a bar with an order comes
+    /// alone, after the order).
+    fn bars(&mut self, from: usize, cash: f64, position: f64, close: &[f64]);
 }
 
 fn not_filled(s: Cash) -> Result<(Cash, Fill)> {
@@ -1000,14 +998,15 @@ impl Stops {
 }
 
 /// Runs the simulation over `bars` (already validated with
-/// [`Bars::validate`] and `cfg` with [`SimConfig::validate`]). `signal` is
-/// called once per bar, in order, with the bar index, so a stateful signal
-/// generator works; with [`Execution::NextOpen`] the signal of bar `i`
+/// [`Bars::validate`] and `cfg` with [`SimConfig::validate`]). `signal`
+/// returns the (entry, exit) pair of a bar, read according to
+/// `cfg.direction`; it is called once per bar, in order, with the bar
+/// index, so a stateful signal generator works; with [`Execution::NextOpen`] the signal of bar `i`
 /// trades at the open of bar `i + 1`.
 pub fn simulate_with(
     bars: &Bars<'_>,
     cfg: &SimConfig,
-    mut signal: impl FnMut(usize) -> Signals,
+    mut signal: impl FnMut(usize) -> (bool, bool),
     obs: &mut impl Observer,
 ) -> Result<()> {
     let n = bars.len();
@@ -1019,13 +1018,25 @@ pub fn simulate_with(
         free_cash: cfg.init_cash,
     };
     let mut stops = Stops::NONE;
-    let mut pending = Signals::default();
+    let mut pending = (false, false);
+    // Bars without a signal, while no stop is armed, change nothing but the
+    // valuation: they are handed to the observer as one run (the common
+    // case in a sweep, where this loop then only runs the signal generator).
+    let mut quiet_from = 0;
+    let mut armed = false;
     for i in 0..n {
         let raised = signal(i);
         let sig = match cfg.execution {
             Execution::Close => raised,
             Execution::NextOpen => std::mem::replace(&mut pending, raised),
         };
+        if !armed && !(sig.0 | sig.1) {
+            continue;
+        }
+        if quiet_from < i {
+            obs.bars(quiet_from, st.cash, st.position, &bars.close[quiet_from..i]);
+        }
+        quiet_from = i + 1;
         let close = bars.close[i];
         let bar_price = match (cfg.execution, bars.open) {
             (Execution::NextOpen, Some(open)) => open[i],
@@ -1036,7 +1047,7 @@ pub fn simulate_with(
         let mut price = bar_price;
         let mut slippage = cfg.slippage;
         let mut hit = f64::NAN;
-        if use_stops && (!stops.sl_stop.is_nan() || !stops.tp_stop.is_nan()) {
+        if armed {
             let open = bars.open.map_or(close, |s| s[i]);
             let high = bars.high.map_or(open.max(close), |s| s[i]);
             let low = bars.low.map_or(open.min(close), |s| s[i]);
@@ -1066,10 +1077,8 @@ pub fn simulate_with(
                 short_exit: position_now < 0.0,
                 ..Signals::default()
             }
-        } else if sig.any() {
-            resolve_conflicts(sig)
         } else {
-            sig
+            resolve_conflicts(Signals::from_entry_exit(sig.0, sig.1, cfg.direction))
         };
         let (size, size_type, direction) = signals_to_size(position_now, signals, cfg, val_price);
         if size != 0.0 {
@@ -1123,7 +1132,11 @@ pub fn simulate_with(
                 }
             }
         }
-        obs.bar(i, st.cash, st.position, close);
+        obs.bars(i, st.cash, st.position, &bars.close[i..i + 1]);
+        armed = use_stops && (!stops.sl_stop.is_nan() || !stops.tp_stop.is_nan());
+    }
+    if quiet_from < n {
+        obs.bars(quiet_from, st.cash, st.position, &bars.close[quiet_from..n]);
     }
     Ok(())
 }
@@ -1168,17 +1181,19 @@ impl Observer for Recorder {
         });
     }
 
-    fn bar(&mut self, i: usize, cash: f64, position: f64, close: f64) {
-        self.metrics.bar(i, cash, position, close);
-        let value = cash + position * close;
-        self.peak = self.peak.max(value);
+    fn bars(&mut self, from: usize, cash: f64, position: f64, close: &[f64]) {
+        self.metrics.bars(from, cash, position, close);
         let r = &mut self.result;
-        r.cash.push(cash);
-        r.position.push(position);
-        r.value.push(value);
-        r.returns.push(super::metrics::period_return(self.prev_value, value));
-        r.drawdown.push(value / self.peak - 1.0);
-        self.prev_value = value;
+        for &c in close {
+            let value = cash + position * c;
+            self.peak = self.peak.max(value);
+            r.cash.push(cash);
+            r.position.push(position);
+            r.value.push(value);
+            r.returns.push(super::metrics::period_return(self.prev_value, value));
+            r.drawdown.push(value / self.peak - 1.0);
+            self.prev_value = value;
+        }
     }
 }
 
@@ -1196,13 +1211,16 @@ pub fn from_signals(bars: &Bars<'_>, entries: &[bool], exits: &[bool], cfg: &Sim
             )));
         }
     }
-    let direction = cfg.direction;
-    from_signal_fn(bars, cfg, |i| Signals::from_entry_exit(entries[i], exits[i], direction))
+    from_signal_fn(bars, cfg, |i| (entries[i], exits[i]))
 }
 
 /// Like [`from_signals`], with the signals produced by `signal` (called once
 /// per bar, in order). Inputs must be validated.
-pub fn from_signal_fn(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize) -> Signals) -> Result<SimResult> {
+pub fn from_signal_fn(
+    bars: &Bars<'_>,
+    cfg: &SimConfig,
+    signal: impl FnMut(usize) -> (bool, bool),
+) -> Result<SimResult> {
     let n = bars.len();
     let mut rec = Recorder {
         metrics: MetricsBuilder::new(cfg),
@@ -1231,7 +1249,7 @@ pub fn from_signal_fn(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize
 }
 
 /// Metrics only, without recording any series: what sweeps run.
-pub fn signal_metrics(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize) -> Signals) -> Result<Metrics> {
+pub fn signal_metrics(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize) -> (bool, bool)) -> Result<Metrics> {
     struct Streaming {
         metrics: MetricsBuilder,
         trades: TradeBuilder,
@@ -1242,8 +1260,8 @@ pub fn signal_metrics(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize
             let metrics = &mut self.metrics;
             self.trades.push(order, |t| metrics.trade(&t));
         }
-        fn bar(&mut self, i: usize, cash: f64, position: f64, close: f64) {
-            self.metrics.bar(i, cash, position, close);
+        fn bars(&mut self, from: usize, cash: f64, position: f64, close: &[f64]) {
+            self.metrics.bars(from, cash, position, close);
         }
     }
     let n = bars.len();
@@ -1266,7 +1284,7 @@ pub fn signal_metrics_range(
     cfg: &SimConfig,
     from: usize,
     to: usize,
-    mut signal: impl FnMut(usize) -> Signals,
+    mut signal: impl FnMut(usize) -> (bool, bool),
 ) -> Result<Metrics> {
     if !(from < to && to <= bars.len()) {
         return Err(BarrowError::bad_param(
@@ -1411,7 +1429,7 @@ mod tests {
         };
         let bars = Bars::close_only(&close);
         let full = from_signals(&bars, &en, &ex, &c).unwrap();
-        let fast = signal_metrics(&bars, &c, |i| Signals::from_entry_exit(en[i], ex[i], c.direction)).unwrap();
+        let fast = signal_metrics(&bars, &c, |i| (en[i], ex[i])).unwrap();
         assert_eq!(full.metrics, fast);
         assert!(fast.trades > 10);
         let dd = full.drawdown.iter().cloned().fold(0.0, f64::min);

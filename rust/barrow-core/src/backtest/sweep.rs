@@ -44,7 +44,7 @@ use crate::error::{BarrowError, Result};
 use crate::series::compute_series;
 
 use super::metrics::Metrics;
-use super::simulate::{signal_metrics, signal_metrics_range, Bars, Signals, SimConfig};
+use super::simulate::{signal_metrics, signal_metrics_range, Bars, SimConfig};
 
 /// A strategy template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -356,119 +356,156 @@ impl Cross {
         }
     }
 
-    /// True when `a` crosses above `b` at this bar.
+    /// True when `a` crosses above `b` at this bar. Branch-free: whether
+    /// one moving average is above another flips too often for the branch
+    /// predictor. (`crossed_ago` is -1 whenever `was_below` is false, so a
+    /// bar above without a bar below before it keeps it at -1.)
     #[inline(always)]
     fn above(&mut self, a: f64, b: f64) -> bool {
-        if a.is_nan() || b.is_nan() {
-            self.crossed_ago = -1;
-            self.was_below = false;
-            false
-        } else if a > b {
-            if self.was_below {
-                self.crossed_ago += 1;
-                self.crossed_ago == 0
-            } else {
-                false
-            }
-        } else {
-            self.crossed_ago = -1;
-            if a < b {
-                self.was_below = true;
-            }
-            false
-        }
+        let valid = !(a.is_nan() || b.is_nan());
+        let gt = a > b;
+        let up = gt & self.was_below;
+        self.crossed_ago = if up { self.crossed_ago + 1 } else { -1 };
+        self.was_below = valid & (self.was_below | (a < b));
+        up & (self.crossed_ago == 0)
     }
 }
 
-/// Bar-by-bar entry/exit generator of one (symbol, combination).
-enum Generator<'a> {
-    Cross {
-        fast: &'a [f64],
-        slow: &'a [f64],
-        up: Cross,
-        down: Cross,
-    },
-    Levels {
-        x: &'a [f64],
-        lower: f64,
-        upper: f64,
-        entry: Cross,
-        exit: Cross,
-    },
-    Bands {
-        close: &'a [f64],
-        upper: &'a [f64],
-        middle: &'a [f64],
-        entry: Cross,
-        exit: Cross,
-    },
-    Table {
-        entries: &'a [bool],
-        exits: &'a [bool],
-    },
+/// Bar-by-bar entry/exit generator of one (symbol, combination); each
+/// template is its own type so that the simulation loop is compiled per
+/// template with the generator's state in registers.
+trait SignalGen {
+    /// (entry, exit) at bar `i`; called once per bar, in order.
+    fn next(&mut self, i: usize) -> (bool, bool);
 }
 
-impl<'a> Generator<'a> {
-    fn new(strategy: Template, c: &Combo, data: &'a SymbolData, cache: &'a Cache) -> Result<Self> {
-        Ok(match strategy {
-            Template::MaCross => Generator::Cross {
+struct CrossGen<'a> {
+    fast: &'a [f64],
+    slow: &'a [f64],
+    up: Cross,
+    down: Cross,
+}
+
+impl SignalGen for CrossGen<'_> {
+    #[inline(always)]
+    fn next(&mut self, i: usize) -> (bool, bool) {
+        let (f, s) = (self.fast[i], self.slow[i]);
+        (self.up.above(f, s), self.down.above(s, f))
+    }
+}
+
+struct LevelsGen<'a> {
+    x: &'a [f64],
+    lower: f64,
+    upper: f64,
+    entry: Cross,
+    exit: Cross,
+}
+
+impl SignalGen for LevelsGen<'_> {
+    #[inline(always)]
+    fn next(&mut self, i: usize) -> (bool, bool) {
+        let x = self.x[i];
+        (self.entry.above(self.lower, x), self.exit.above(x, self.upper))
+    }
+}
+
+struct BandsGen<'a> {
+    close: &'a [f64],
+    upper: &'a [f64],
+    middle: &'a [f64],
+    entry: Cross,
+    exit: Cross,
+}
+
+impl SignalGen for BandsGen<'_> {
+    #[inline(always)]
+    fn next(&mut self, i: usize) -> (bool, bool) {
+        let c = self.close[i];
+        (self.entry.above(c, self.upper[i]), self.exit.above(self.middle[i], c))
+    }
+}
+
+struct TableGen<'a> {
+    entries: &'a [bool],
+    exits: &'a [bool],
+}
+
+impl SignalGen for TableGen<'_> {
+    #[inline(always)]
+    fn next(&mut self, i: usize) -> (bool, bool) {
+        (self.entries[i], self.exits[i])
+    }
+}
+
+fn run_gen<G: SignalGen>(
+    mut g: G,
+    bars: &Bars<'_>,
+    sim: &SimConfig,
+    window: Option<(usize, usize)>,
+) -> Result<Metrics> {
+    let signal = move |i: usize| g.next(i);
+    match window {
+        None => signal_metrics(bars, sim, signal),
+        Some((from, to)) => signal_metrics_range(bars, sim, from, to, signal),
+    }
+}
+
+/// Metrics of one combination on one symbol, over all bars or a window.
+fn evaluate(
+    strategy: Template,
+    c: &Combo,
+    data: &SymbolData,
+    cache: &Cache,
+    window: Option<(usize, usize)>,
+) -> Result<Metrics> {
+    let bars = data.bars();
+    match strategy {
+        Template::MaCross => run_gen(
+            CrossGen {
                 fast: &cache.sma[&(c.a as u64)],
                 slow: &cache.sma[&(c.b as u64)],
                 up: Cross::new(),
                 down: Cross::new(),
             },
-            Template::Rsi => Generator::Levels {
+            &bars,
+            &c.sim,
+            window,
+        ),
+        Template::Rsi => run_gen(
+            LevelsGen {
                 x: &cache.rsi[&(c.a as u64)],
                 lower: c.b,
                 upper: c.c,
                 entry: Cross::new(),
                 exit: Cross::new(),
             },
-            Template::Bbands => {
-                let (upper, middle) = &cache.bbands[&(c.a as u64, c.b.to_bits())];
-                Generator::Bands {
+            &bars,
+            &c.sim,
+            window,
+        ),
+        Template::Bbands => {
+            let (upper, middle) = &cache.bbands[&(c.a as u64, c.b.to_bits())];
+            run_gen(
+                BandsGen {
                     close: &data.close,
                     upper,
                     middle,
                     entry: Cross::new(),
                     exit: Cross::new(),
-                }
-            }
-            Template::Signals => match (&data.entries, &data.exits) {
-                (Some(entries), Some(exits)) => Generator::Table { entries, exits },
-                _ => {
-                    return Err(BarrowError::MissingColumn {
-                        column: "entries/exits".to_string(),
-                        reason: "the 'signals' template reads boolean entry and exit columns".to_string(),
-                    })
-                }
-            },
-        })
-    }
-
-    #[inline(always)]
-    fn next(&mut self, i: usize) -> (bool, bool) {
-        match self {
-            Generator::Cross { fast, slow, up, down } => {
-                let (f, s) = (fast[i], slow[i]);
-                (up.above(f, s), down.above(s, f))
-            }
-            Generator::Levels {
-                x,
-                lower,
-                upper,
-                entry,
-                exit,
-            } => (entry.above(*lower, x[i]), exit.above(x[i], *upper)),
-            Generator::Bands {
-                close,
-                upper,
-                middle,
-                entry,
-                exit,
-            } => (entry.above(close[i], upper[i]), exit.above(middle[i], close[i])),
-            Generator::Table { entries, exits } => (entries[i], exits[i]),
+                },
+                &bars,
+                &c.sim,
+                window,
+            )
         }
+        Template::Signals => match (&data.entries, &data.exits) {
+            (Some(entries), Some(exits)) => run_gen(TableGen { entries, exits }, &bars, &c.sim, window),
+            _ => Err(BarrowError::MissingColumn {
+                column: "entries/exits".to_string(),
+                reason: "the 'signals' template reads boolean entry and exit columns".to_string(),
+            }),
+        },
     }
 }
 
@@ -507,13 +544,7 @@ pub fn sweep(data: &[SymbolData], spec: &SweepSpec) -> Result<Vec<Vec<Metrics>>>
         .map(|t| {
             let (s, c) = (t / k, t % k);
             let d = &data[s];
-            let combo = &combos[c];
-            let mut g = Generator::new(spec.strategy, combo, d, &caches[s])?;
-            let dir = combo.sim.direction;
-            signal_metrics(&d.bars(), &combo.sim, |i| {
-                let (en, ex) = g.next(i);
-                Signals::from_entry_exit(en, ex, dir)
-            })
+            evaluate(spec.strategy, &combos[c], d, &caches[s], None)
         })
         .collect::<Result<Vec<_>>>()?;
     let mut flat = flat.into_iter();
@@ -567,15 +598,7 @@ pub fn walk_forward(data: &SymbolData, spec: &WalkForwardSpec) -> Result<Vec<Wal
     }
     let n = data.close.len();
     let cache = Cache::build(spec.sweep.strategy, &combos, &data.close)?;
-    let bars = data.bars();
-    let run = |c: &Combo, from: usize, to: usize| -> Result<Metrics> {
-        let mut g = Generator::new(spec.sweep.strategy, c, data, &cache)?;
-        let dir = c.sim.direction;
-        signal_metrics_range(&bars, &c.sim, from, to, |i| {
-            let (en, ex) = g.next(i);
-            Signals::from_entry_exit(en, ex, dir)
-        })
-    };
+    let run = |c: &Combo, from: usize, to: usize| evaluate(spec.sweep.strategy, c, data, &cache, Some((from, to)));
     let mut out = Vec::new();
     let mut start = 0;
     while start + spec.train + spec.test <= n {
@@ -998,13 +1021,13 @@ mod tests {
         for w in &windows {
             let combos = spec.sweep.resolve().unwrap();
             let score = |c: &Combo, from: usize, to: usize| {
+                // The window alone, signals computed over all bars first.
                 let cache = Cache::build(Template::MaCross, &combos, &d.close).unwrap();
-                let mut g = Generator::new(Template::MaCross, c, &d, &cache).unwrap();
-                signal_metrics_range(&d.bars(), &c.sim, from, to, |i| {
-                    let (en, ex) = g.next(i);
-                    Signals::from_entry_exit(en, ex, Direction::LongOnly)
-                })
-                .unwrap()
+                let (f, s) = (&cache.sma[&(c.a as u64)], &cache.sma[&(c.b as u64)]);
+                let (en, ex) = (crossed_above(f, s), crossed_above(s, f));
+                let bars = Bars::close_only(&d.close[from..to]);
+                let (en, ex) = (&en[from..to], &ex[from..to]);
+                from_signals(&bars, en, ex, &c.sim).unwrap().metrics
             };
             let train: Vec<f64> = combos
                 .iter()
