@@ -997,19 +997,112 @@ impl Stops {
     };
 }
 
+/// Entry and exit signals of a run of bars as bit masks (bit `i % 64` of
+/// word `i / 64` is bar `i`): 2 bits per bar, so a simulation can skip
+/// stretches without a signal a word at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignalMasks {
+    entries: Vec<u64>,
+    exits: Vec<u64>,
+    len: usize,
+}
+
+impl SignalMasks {
+    /// The masks of bars `from..to`, from a generator called for every bar
+    /// `0..to` in order (bars before `from` only warm it up); bar `from`
+    /// becomes bar 0.
+    pub fn from_fn(from: usize, to: usize, mut signal: impl FnMut(usize) -> (bool, bool)) -> Self {
+        for i in 0..from {
+            signal(i);
+        }
+        let len = to.saturating_sub(from);
+        let words = len.div_ceil(64);
+        let mut entries = vec![0u64; words];
+        let mut exits = vec![0u64; words];
+        for (w, (en, ex)) in entries.iter_mut().zip(exits.iter_mut()).enumerate() {
+            let base = from + w * 64;
+            let (mut a, mut b) = (0u64, 0u64);
+            for k in 0..(to - base).min(64) {
+                let (e, x) = signal(base + k);
+                a |= (e as u64) << k;
+                b |= (x as u64) << k;
+            }
+            (*en, *ex) = (a, b);
+        }
+        Self { entries, exits, len }
+    }
+
+    /// Masks from words (bit `i % 64` of word `i / 64` is bar `i`) over
+    /// `len` bars; bits past `len` must be 0.
+    pub fn from_words(entries: Vec<u64>, exits: Vec<u64>, len: usize) -> Self {
+        debug_assert!(entries.len() == len.div_ceil(64) && exits.len() == entries.len());
+        Self { entries, exits, len }
+    }
+
+    /// Number of bars.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True for no bars.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// (entry, exit) of bar `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> (bool, bool) {
+        let (w, k) = (i / 64, i % 64);
+        ((self.entries[w] >> k) & 1 == 1, (self.exits[w] >> k) & 1 == 1)
+    }
+
+    /// The first bar at or after `from` with an entry or an exit.
+    #[inline]
+    pub fn next_signal(&self, from: usize) -> Option<usize> {
+        let mut w = from / 64;
+        if w >= self.entries.len() {
+            return None;
+        }
+        let mut word = (self.entries[w] | self.exits[w]) & (!0u64 << (from % 64));
+        loop {
+            if word != 0 {
+                let i = w * 64 + word.trailing_zeros() as usize;
+                return (i < self.len).then_some(i);
+            }
+            w += 1;
+            if w >= self.entries.len() {
+                return None;
+            }
+            word = self.entries[w] | self.exits[w];
+        }
+    }
+}
+
 /// Runs the simulation over `bars` (already validated with
 /// [`Bars::validate`] and `cfg` with [`SimConfig::validate`]). `signal`
 /// returns the (entry, exit) pair of a bar, read according to
 /// `cfg.direction`; it is called once per bar, in order, with the bar
-/// index, so a stateful signal generator works; with [`Execution::NextOpen`] the signal of bar `i`
-/// trades at the open of bar `i + 1`.
+/// index, so a stateful signal generator works; with
+/// [`Execution::NextOpen`] the signal of bar `i` trades at the open of bar
+/// `i + 1`.
 pub fn simulate_with(
     bars: &Bars<'_>,
     cfg: &SimConfig,
-    mut signal: impl FnMut(usize) -> (bool, bool),
+    signal: impl FnMut(usize) -> (bool, bool),
     obs: &mut impl Observer,
 ) -> Result<()> {
+    simulate_masks(bars, cfg, &SignalMasks::from_fn(0, bars.len(), signal), obs)
+}
+
+/// [`simulate_with`] over precomputed signal masks (as long as the bars).
+pub fn simulate_masks(bars: &Bars<'_>, cfg: &SimConfig, masks: &SignalMasks, obs: &mut impl Observer) -> Result<()> {
     let n = bars.len();
+    if masks.len() != n {
+        return Err(BarrowError::LengthMismatch(format!(
+            "the signals cover {} bars but there are {n}",
+            masks.len()
+        )));
+    }
     let use_stops = cfg.uses_stops();
     let mut st = Cash {
         cash: cfg.init_cash,
@@ -1018,21 +1111,26 @@ pub fn simulate_with(
         free_cash: cfg.init_cash,
     };
     let mut stops = Stops::NONE;
-    let mut pending = (false, false);
+    // A signal raised at bar r trades at bar r + shift.
+    let shift = usize::from(cfg.execution == Execution::NextOpen);
     // Bars without a signal, while no stop is armed, change nothing but the
-    // valuation: they are handed to the observer as one run (the common
-    // case in a sweep, where this loop then only runs the signal generator).
+    // valuation: they are skipped a mask word at a time and handed to the
+    // observer as one run.
     let mut quiet_from = 0;
     let mut armed = false;
-    for i in 0..n {
-        let raised = signal(i);
-        let sig = match cfg.execution {
-            Execution::Close => raised,
-            Execution::NextOpen => std::mem::replace(&mut pending, raised),
-        };
-        if !armed && !(sig.0 | sig.1) {
-            continue;
+    let mut i = 0;
+    while i < n {
+        if !armed {
+            match masks.next_signal(i.saturating_sub(shift)) {
+                Some(r) if r + shift < n => i = i.max(r + shift),
+                _ => break,
+            }
         }
+        let sig = if i >= shift {
+            masks.get(i - shift)
+        } else {
+            (false, false)
+        };
         if quiet_from < i {
             obs.bars(quiet_from, st.cash, st.position, &bars.close[quiet_from..i]);
         }
@@ -1134,6 +1232,7 @@ pub fn simulate_with(
         }
         obs.bars(i, st.cash, st.position, &bars.close[i..i + 1]);
         armed = use_stops && (!stops.sl_stop.is_nan() || !stops.tp_stop.is_nan());
+        i += 1;
     }
     if quiet_from < n {
         obs.bars(quiet_from, st.cash, st.position, &bars.close[quiet_from..n]);
@@ -1250,6 +1349,11 @@ pub fn from_signal_fn(
 
 /// Metrics only, without recording any series: what sweeps run.
 pub fn signal_metrics(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize) -> (bool, bool)) -> Result<Metrics> {
+    metrics_of_masks(bars, cfg, &SignalMasks::from_fn(0, bars.len(), signal))
+}
+
+/// [`signal_metrics`] over precomputed signal masks.
+pub fn metrics_of_masks(bars: &Bars<'_>, cfg: &SimConfig, masks: &SignalMasks) -> Result<Metrics> {
     struct Streaming {
         metrics: MetricsBuilder,
         trades: TradeBuilder,
@@ -1269,7 +1373,7 @@ pub fn signal_metrics(bars: &Bars<'_>, cfg: &SimConfig, signal: impl FnMut(usize
         metrics: MetricsBuilder::new(cfg),
         trades: TradeBuilder::default(),
     };
-    simulate_with(bars, cfg, signal, &mut s)?;
+    simulate_masks(bars, cfg, masks, &mut s)?;
     let metrics = &mut s.metrics;
     s.trades.finish(n - 1, bars.close[n - 1], |t| metrics.trade(&t));
     Ok(s.metrics.finish())
@@ -1284,7 +1388,7 @@ pub fn signal_metrics_range(
     cfg: &SimConfig,
     from: usize,
     to: usize,
-    mut signal: impl FnMut(usize) -> (bool, bool),
+    signal: impl FnMut(usize) -> (bool, bool),
 ) -> Result<Metrics> {
     if !(from < to && to <= bars.len()) {
         return Err(BarrowError::bad_param(
@@ -1293,10 +1397,8 @@ pub fn signal_metrics_range(
             format!("must be a non-empty range within the {} bars", bars.len()),
         ));
     }
-    for i in 0..from {
-        signal(i);
-    }
-    signal_metrics(&bars.slice(from, to), cfg, |j| signal(from + j))
+    let masks = SignalMasks::from_fn(from, to, signal);
+    metrics_of_masks(&bars.slice(from, to), cfg, &masks)
 }
 
 #[cfg(test)]
@@ -1434,6 +1536,24 @@ mod tests {
         assert!(fast.trades > 10);
         let dd = full.drawdown.iter().cloned().fold(0.0, f64::min);
         assert_eq!(dd, full.metrics.max_drawdown);
+    }
+
+    #[test]
+    fn signal_masks_find_signals_across_words() {
+        let on = [3usize, 63, 64, 130, 199];
+        let hit = |i: usize| i >= 5 && on.contains(&(i - 5));
+        let m = SignalMasks::from_fn(5, 205, |i| (hit(i) && i % 2 == 0, hit(i) && i % 2 == 1));
+        assert_eq!(m.len(), 200);
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(i) = m.next_signal(from) {
+            found.push(i);
+            from = i + 1;
+        }
+        assert_eq!(found, on);
+        assert_eq!(m.get(64), (false, true));
+        assert_eq!(m.get(3), (true, false));
+        assert_eq!(m.next_signal(200), None);
     }
 
     #[test]

@@ -44,7 +44,7 @@ use crate::error::{BarrowError, Result};
 use crate::series::compute_series;
 
 use super::metrics::Metrics;
-use super::simulate::{signal_metrics, signal_metrics_range, Bars, SimConfig};
+use super::simulate::{metrics_of_masks, signal_metrics, signal_metrics_range, Bars, SignalMasks, SimConfig};
 
 /// A strategy template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -371,6 +371,108 @@ impl Cross {
     }
 }
 
+/// One side of a crossing: a series or a constant level.
+#[derive(Clone, Copy)]
+enum Operand<'a> {
+    Series(&'a [f64]),
+    Level(f64),
+}
+
+impl Operand<'_> {
+    fn fill(&self) -> [f64; 64] {
+        match self {
+            Operand::Series(_) => [0.0; 64],
+            Operand::Level(v) => [*v; 64],
+        }
+    }
+
+    #[inline(always)]
+    fn chunk<'b>(&'b self, filled: &'b [f64; 64], base: usize, len: usize) -> &'b [f64] {
+        match self {
+            Operand::Series(s) => &s[base..base + len],
+            Operand::Level(_) => &filled[..len],
+        }
+    }
+}
+
+/// Bars where `a` crosses above `b` ([`Cross`]'s rule) as bit words, 64
+/// bars at a time: with `gt`, `lt` the comparisons and `below[i]` = "a bar
+/// with a < b since the last NaN", a bar crosses when `gt[i] &
+/// below[i-1]` holds and did not hold on the bar before.
+fn crossed_above_words(n: usize, a: Operand<'_>, b: Operand<'_>) -> Vec<u64> {
+    let mut out = vec![0u64; n.div_ceil(64)];
+    let (mut below, mut was) = (false, false); // below[i-1], (gt & below[i-1])[i-1]
+    let (ca, cb) = (a.fill(), b.fill());
+    for (w, word) in out.iter_mut().enumerate() {
+        let base = w * 64;
+        let len = (n - base).min(64);
+        let (xs, ys) = (a.chunk(&ca, base, len), b.chunk(&cb, base, len));
+        let (mut gt, mut lt, mut valid) = (0u64, 0u64, 0u64);
+        for (k, (&x, &y)) in xs.iter().zip(ys).enumerate() {
+            gt |= ((x > y) as u64) << k;
+            lt |= ((x < y) as u64) << k;
+            valid |= ((!x.is_nan() && !y.is_nan()) as u64) << k;
+        }
+        let full = if len == 64 { !0u64 } else { (1u64 << len) - 1 };
+        // below[i] for each bit: a running "any lt since the last invalid".
+        let below_word = if valid == full {
+            let from_lt = if lt == 0 { 0 } else { !((lt & lt.wrapping_neg()) - 1) };
+            if below {
+                full
+            } else {
+                from_lt & full
+            }
+        } else {
+            let mut m = 0u64;
+            let mut run = below;
+            for k in 0..len {
+                run = (valid >> k) & 1 == 1 && (run || (lt >> k) & 1 == 1);
+                m |= (run as u64) << k;
+            }
+            m
+        };
+        let below_prev = (below_word << 1) | below as u64;
+        let x = gt & below_prev;
+        let x_prev = (x << 1) | was as u64;
+        *word = x & !x_prev & full;
+        below = (below_word >> (len - 1)) & 1 == 1;
+        was = (x >> (len - 1)) & 1 == 1;
+    }
+    out
+}
+
+/// Entry/exit masks of a whole series, word by word (the fast path of a
+/// full-length sweep); `None` for the `signals` template.
+fn template_masks(strategy: Template, c: &Combo, data: &SymbolData, cache: &Cache) -> Option<SignalMasks> {
+    let n = data.close.len();
+    let (en, ex) = match strategy {
+        Template::MaCross => {
+            let (f, s) = (&cache.sma[&(c.a as u64)], &cache.sma[&(c.b as u64)]);
+            let (f, s) = (Operand::Series(f), Operand::Series(s));
+            (crossed_above_words(n, f, s), crossed_above_words(n, s, f))
+        }
+        Template::Rsi => {
+            let x = &cache.rsi[&(c.a as u64)];
+            let (lower, upper) = (c.b, c.c);
+            let x = Operand::Series(x);
+            (
+                crossed_above_words(n, Operand::Level(lower), x),
+                crossed_above_words(n, x, Operand::Level(upper)),
+            )
+        }
+        Template::Bbands => {
+            let (upper, middle) = &cache.bbands[&(c.a as u64, c.b.to_bits())];
+            let close = Operand::Series(&data.close);
+            (
+                crossed_above_words(n, close, Operand::Series(upper)),
+                crossed_above_words(n, Operand::Series(middle), close),
+            )
+        }
+        Template::Signals => return None,
+    };
+    Some(SignalMasks::from_words(en, ex, n))
+}
+
 /// Bar-by-bar entry/exit generator of one (symbol, combination); each
 /// template is its own type so that the simulation loop is compiled per
 /// template with the generator's state in registers.
@@ -460,6 +562,11 @@ fn evaluate(
     window: Option<(usize, usize)>,
 ) -> Result<Metrics> {
     let bars = data.bars();
+    if window.is_none() {
+        if let Some(masks) = template_masks(strategy, c, data, cache) {
+            return metrics_of_masks(&bars, &c.sim, &masks);
+        }
+    }
     match strategy {
         Template::MaCross => run_gen(
             CrossGen {
@@ -971,6 +1078,31 @@ mod tests {
         let b = [2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0];
         let want = [false, false, true, false, true, false, true, false, false, false, true];
         assert_eq!(crossed_above(&a, &b), want);
+    }
+
+    #[test]
+    fn crossing_words_equal_the_state_machine() {
+        let mut x = 12345u64;
+        let mut rnd = move || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % 7
+        };
+        for n in [1, 5, 63, 64, 65, 200, 1000] {
+            // Few distinct values: many ties; some NaNs, also in long runs.
+            let a: Vec<f64> = (0..n)
+                .map(|i| {
+                    if (i / 70) % 3 == 1 && i % 5 == 0 {
+                        f64::NAN
+                    } else {
+                        rnd() as f64
+                    }
+                })
+                .collect();
+            let b: Vec<f64> = (0..n).map(|i| if i < 3 { f64::NAN } else { rnd() as f64 }).collect();
+            let words = crossed_above_words(n, Operand::Series(&a), Operand::Series(&b));
+            let bits: Vec<bool> = (0..n).map(|i| (words[i / 64] >> (i % 64)) & 1 == 1).collect();
+            assert_eq!(bits, crossed_above(&a, &b), "n = {n}");
+        }
     }
 
     #[test]
