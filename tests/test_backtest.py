@@ -280,3 +280,29 @@ def test_walk_forward_windows_and_choices():
         walk_forward(table, "ma_cross", grid, train=400, test=200, metric="luck")
     with pytest.raises(ValueError, match="fewer than one window"):
         walk_forward(table, "ma_cross", grid, train=900, test=200)
+
+
+def test_from_targets_holds_the_target_weight_after_each_order():
+    from barrow.backtest import from_targets
+
+    close = random_walk(300, 8, start=100.0)
+    target = np.full(300, np.nan)
+    target[10], target[100], target[200] = 0.5, -0.25, 0.0
+    r = from_targets(close, target, fees=0.001)
+    assert list(r.orders["idx"]) == [10, 100, 200]
+    weight = r.position * close / r.value
+    assert weight[10] == pytest.approx(0.5 / (1 - 0.5 * 0.001), rel=1e-9)  # the fee left the value
+    assert weight[150] < 0 and r.position[250] == 0.0
+    assert r.metrics["trades"] == 2
+
+
+def test_from_targets_bad_input():
+    from barrow.backtest import from_targets
+
+    close = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="target"):
+        from_targets(close, np.array([0.5, np.inf, 0.0]))
+    with pytest.raises(ValueError, match="kind"):
+        from_targets(close, np.array([0.5, 1.0, 0.0]), kind="weights")
+    with pytest.raises(ValueError, match="stop"):
+        from_targets(close, np.array([0.5, 1.0, 0.0]), sl_stop=0.1)

@@ -14,7 +14,7 @@ import pytest
 vbt = pytest.importorskip("vectorbt")
 pd = pytest.importorskip("pandas")
 
-from barrow.backtest import from_signals  # noqa: E402
+from barrow.backtest import from_signals, from_targets  # noqa: E402
 
 TOL = 1e-9
 
@@ -169,3 +169,52 @@ def test_ma_crossover_sweep_matches_vectorbt_column_by_column():
     assert len(merged) == len(ref) == len(windows) * (len(windows) - 1) // 2
     for name in ("total_return", "max_drawdown", "sharpe", "trades"):
         close_enough(merged[name], merged[f"{name}_vbt"], name)
+
+
+TARGET_CONFIGS = [
+    {"kind": "percent"},
+    {"kind": "percent", "fees": 0.001, "fixed_fees": 0.5, "slippage": 0.001},
+    {"kind": "percent", "direction": "long_only", "fees": 0.002},
+    {"kind": "percent", "direction": "short_only", "fees": 0.001},
+    {"kind": "percent", "execution": "next_open", "fees": 0.001},
+    {"kind": "amount", "fees": 0.001},
+    {"kind": "value", "fees": 0.001, "slippage": 0.002},
+]
+VBT_KINDS = {"percent": "targetpercent", "amount": "targetamount", "value": "targetvalue"}
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("cfg", TARGET_CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()))
+def test_from_targets_matches_vectorbt_from_orders(cfg, seed):
+    o, h, lo, c, _, _ = bars(400, seed)
+    rng = np.random.default_rng(100 + seed)
+    kind = cfg["kind"]
+    scale = {"percent": 1.0, "amount": 0.5, "value": 60.0}[kind]
+    target = np.where(rng.random(400) < 0.15, rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0], 400) * scale, np.nan)
+    if cfg.get("direction") in ("long_only", "short_only"):
+        target = np.abs(target)
+    settings = {k: v for k, v in cfg.items() if k != "kind"}
+    ours = from_targets(c, target, open=o, high=h, low=lo, **cfg)
+    execution = settings.pop("execution", "close")
+    kw = {k: VBT_NAMES[k][v] if k in VBT_NAMES else v for k, v in settings.items()}
+    kw.setdefault("direction", "both")
+    idx = pd.date_range("2020-01-01", periods=len(c), freq="D")
+    size = target
+    if execution == "next_open":
+        size = np.r_[np.nan, target[:-1]]
+        kw["price"] = pd.Series(o, index=idx)
+    pf = vbt.Portfolio.from_orders(
+        pd.Series(c, index=idx), pd.Series(size, index=idx), size_type=VBT_KINDS[kind], freq="1D", **kw
+    )
+    ref = pf.trades.records
+    assert len(ours.trades["pnl"]) == len(ref) > 5
+    for field in TRADE_FIELDS:
+        close_enough(ours.trades[field], ref[field], f"trades.{field}")
+    assert ours.metrics["orders"] == pf.orders.count()
+    close_enough(ours.value, pf.value().to_numpy(), "value")
+    for name, value in [
+        ("total_return", pf.total_return()),
+        ("max_drawdown", pf.max_drawdown()),
+        ("sharpe", pf.sharpe_ratio()),
+    ]:
+        close_enough(ours.metrics[name], value, name)

@@ -28,6 +28,7 @@ __all__ = [
     "SimulationResult",
     "backtest",
     "from_signals",
+    "from_targets",
     "sim_config",
     "sweep",
     "sweep_combinations",
@@ -168,6 +169,42 @@ def from_signals(
         for k, v in (("open", open), ("high", high), ("low", low))
     }
     r = _native.simulate_signals(c, _signal(entries, "entries"), _signal(exits, "exits"), cfg, **opt)
+    return SimulationResult(
+        r["value"], r["cash"], r["position"], r["returns"], r["drawdown"], r["orders"], r["trades"], r["metrics"]
+    )
+
+
+def from_targets(
+    close: Any,
+    target: Any,
+    *,
+    kind: str = "percent",
+    open: Any = None,
+    high: Any = None,
+    low: Any = None,
+    direction: str = "both",
+    **settings: Any,
+) -> SimulationResult:
+    """Simulates position targets, order by order (vectorbt's
+    ``Portfolio.from_orders`` with a target size type).
+
+    ``target[t]`` is the position wanted after bar ``t`` (NaN: no order):
+    with ``kind="percent"`` a fraction of the portfolio value (a weight;
+    negative is short), ``"value"`` a cash value, ``"amount"`` units. Each
+    order moves the position to the target at the close of bar ``t``, or at
+    the open of ``t + 1`` with ``execution="next_open"``; cash limits, fees
+    and slippage as in :func:`from_signals` (whose settings apply, except
+    ``size``/``size_type`` and stops). Same result type."""
+    cfg = json.dumps(sim_config(direction=direction, **settings))
+    c = as_float64(_plain(close), "close", "from_targets")
+    t = as_float64(_plain(target), "target", "from_targets")
+    opt = {
+        k: (None if v is None else as_float64(_plain(v), k, "from_targets"))
+        for k, v in (("open", open), ("high", high), ("low", low))
+    }
+    r = _native.simulate_targets(
+        c, t, _choice("kind", kind, {"percent": "percent", "value": "value", "amount": "amount"}), cfg, **opt
+    )
     return SimulationResult(
         r["value"], r["cash"], r["position"], r["returns"], r["drawdown"], r["orders"], r["trades"], r["metrics"]
     )

@@ -431,6 +431,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(generate, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_function(wrap_pyfunction!(simulation::simulate_signals, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::simulate_targets, m)?)?;
     m.add_function(wrap_pyfunction!(simulation::plan_sweep, m)?)?;
     m.add_function(wrap_pyfunction!(simulation::sweep_table, m)?)?;
     m.add_function(wrap_pyfunction!(simulation::walk_forward_table, m)?)?;

@@ -2,7 +2,9 @@
 //! parameter sweeps and walk-forward optimization (conversion only).
 
 use barrow_core::backtest::metrics::Metrics;
-use barrow_core::backtest::simulate::{from_signals, Bars, Side, SimConfig, TradeDirection};
+use barrow_core::backtest::simulate::{
+    from_signals, from_targets, Bars, Side, SimConfig, SimResult, TargetKind, TradeDirection,
+};
 use barrow_core::backtest::sweep::{
     sweep_batch, sweep_schema, walk_forward_batch, walk_forward_schema, SweepSpec, WalkForwardSpec,
 };
@@ -54,6 +56,39 @@ pub fn simulate_signals<'py>(
     };
     let (en, ex) = (slice(&entries, "entries")?, slice(&exits, "exits")?);
     let r = compute(py, || from_signals(&bars, en, ex, &cfg))?;
+    result_dict(py, r)
+}
+
+/// Simulates position targets (kind: "percent", "value" or "amount");
+/// returns what `simulate_signals` returns.
+#[pyfunction]
+#[pyo3(signature = (close, target, kind, config_json, open=None, high=None, low=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_targets<'py>(
+    py: Python<'py>,
+    close: PyReadonlyArray1<'py, f64>,
+    target: PyReadonlyArray1<'py, f64>,
+    kind: &str,
+    config_json: &str,
+    open: Option<PyReadonlyArray1<'py, f64>>,
+    high: Option<PyReadonlyArray1<'py, f64>>,
+    low: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = SimConfig::from_json(config_json).map_err(to_py_err)?;
+    let kind: TargetKind = serde_json::from_value(serde_json::Value::String(kind.to_string()))
+        .map_err(|_| PyValueError::new_err(format!("kind = {kind:?}: expected 'percent', 'value' or 'amount'")))?;
+    let bars = Bars {
+        open: open.as_ref().map(|a| slice(a, "open")).transpose()?,
+        high: high.as_ref().map(|a| slice(a, "high")).transpose()?,
+        low: low.as_ref().map(|a| slice(a, "low")).transpose()?,
+        close: slice(&close, "close")?,
+    };
+    let t = slice(&target, "target")?;
+    let r = compute(py, || from_targets(&bars, t, kind, &cfg))?;
+    result_dict(py, r)
+}
+
+fn result_dict(py: Python<'_>, r: SimResult) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("value", PyArray1::from_vec(py, r.value))?;
     d.set_item("cash", PyArray1::from_vec(py, r.cash))?;

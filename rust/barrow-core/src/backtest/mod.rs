@@ -15,7 +15,7 @@ mod vectorized;
 
 pub use metrics::Metrics as SimMetrics;
 pub use simulate::{
-    from_signals, Bars, Direction, Execution, Order, SimConfig, SimResult, SizeType, StopEntryPrice, StopExitPrice,
-    Trade,
+    from_signals, from_targets, Bars, Direction, Execution, Order, SimConfig, SimResult, SizeType, StopEntryPrice,
+    StopExitPrice, TargetKind, Trade,
 };
 pub use vectorized::{backtest_positions, BacktestConfig, BacktestResult, Metrics};

@@ -1,5 +1,7 @@
 //! Order-level simulation of one instrument from entry/exit signals, with
-//! vectorbt's `Portfolio.from_signals` rules (vectorbt 1.2, default modes).
+//! vectorbt's `Portfolio.from_signals` rules (vectorbt 1.2, default modes),
+//! and from position targets ([`from_targets`], vectorbt's `from_orders`
+//! with a target size type).
 //!
 //! The simulation walks the bars once. At bar `i` it
 //!
@@ -1320,6 +1322,11 @@ pub fn from_signal_fn(
     cfg: &SimConfig,
     signal: impl FnMut(usize) -> (bool, bool),
 ) -> Result<SimResult> {
+    record(bars, cfg, |rec| simulate_with(bars, cfg, signal, rec))
+}
+
+/// Runs `simulate` with a [`Recorder`] and closes the books.
+fn record(bars: &Bars<'_>, cfg: &SimConfig, simulate: impl FnOnce(&mut Recorder) -> Result<()>) -> Result<SimResult> {
     let n = bars.len();
     let mut rec = Recorder {
         metrics: MetricsBuilder::new(cfg),
@@ -1337,7 +1344,7 @@ pub fn from_signal_fn(
         peak: f64::NEG_INFINITY,
         prev_value: cfg.init_cash,
     };
-    simulate_with(bars, cfg, signal, &mut rec)?;
+    simulate(&mut rec)?;
     let (metrics, trades) = (&mut rec.metrics, &mut rec.result.trades);
     rec.trades.finish(n - 1, bars.close[n - 1], |t| {
         metrics.trade(&t);
@@ -1345,6 +1352,136 @@ pub fn from_signal_fn(
     });
     rec.result.metrics = rec.metrics.finish();
     Ok(rec.result)
+}
+
+/// What a target series means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// Fraction of the portfolio value (a weight: 1 all in, -0.5 half short).
+    #[default]
+    Percent,
+    /// Cash value of the position.
+    Value,
+    /// Units held.
+    Amount,
+}
+
+/// Simulates a series of position targets (vectorbt's `from_orders` with a
+/// target size type): at each bar with a target (NaN = no order), an order
+/// moves the position to the target, valued at the order price; the cash
+/// limits, fees and slippage are those of [`from_signals`]. With
+/// [`Execution::NextOpen`] the target set at bar `i` trades at the open of
+/// bar `i + 1`. `cfg.size` and `cfg.size_type` are not used; stops are not
+/// supported here. With [`Direction::ShortOnly`] targets are read as short
+/// exposures (a target of 0.5 holds a short of half the value).
+pub fn from_targets(bars: &Bars<'_>, targets: &[f64], kind: TargetKind, cfg: &SimConfig) -> Result<SimResult> {
+    cfg.validate()?;
+    bars.validate(cfg)?;
+    if targets.len() != bars.len() {
+        return Err(BarrowError::LengthMismatch(format!(
+            "'target' has {} values but 'close' has {}",
+            targets.len(),
+            bars.len()
+        )));
+    }
+    if let Some(row) = targets.iter().position(|t| t.is_infinite()) {
+        return Err(BarrowError::InvalidValue {
+            column: "target".to_string(),
+            kind: "infinite".to_string(),
+            row,
+            context: " (NaN means no order)".to_string(),
+        });
+    }
+    if cfg.uses_stops() {
+        return Err(BarrowError::bad_param(
+            "sl_stop/tp_stop",
+            "set",
+            "stops apply to signal backtests (from_signals); targets have none",
+        ));
+    }
+    record(bars, cfg, |rec| simulate_targets(bars, targets, kind, cfg, rec))
+}
+
+fn simulate_targets(
+    bars: &Bars<'_>,
+    targets: &[f64],
+    kind: TargetKind,
+    cfg: &SimConfig,
+    obs: &mut impl Observer,
+) -> Result<()> {
+    let mut st = Cash {
+        cash: cfg.init_cash,
+        position: 0.0,
+        debt: 0.0,
+        free_cash: cfg.init_cash,
+    };
+    for i in 0..bars.len() {
+        let target = match cfg.execution {
+            Execution::Close => targets[i],
+            Execution::NextOpen if i > 0 => targets[i - 1],
+            Execution::NextOpen => f64::NAN,
+        };
+        let close = bars.close[i];
+        let price = match (cfg.execution, bars.open) {
+            (Execution::NextOpen, Some(open)) => open[i],
+            _ => close,
+        };
+        // Every bar's order goes through the tolerance snapping, as in
+        // vectorbt, even when it is ignored.
+        let s = Cash {
+            cash: snap(st.cash),
+            position: snap(st.position),
+            debt: snap(st.debt),
+            free_cash: snap(st.free_cash),
+        };
+        let value = snap(st.cash + if st.position != 0.0 { st.position * price } else { 0.0 });
+        st = s;
+        if !target.is_nan() && (kind != TargetKind::Percent || value > 0.0) {
+            let signed = if cfg.direction == Direction::ShortOnly {
+                -target
+            } else {
+                target
+            };
+            let units = match kind {
+                TargetKind::Percent => signed * value / price,
+                TargetKind::Value => signed / price,
+                TargetKind::Amount => signed,
+            };
+            let size = units - s.position;
+            let req = OrderRequest {
+                size,
+                size_type: SizeType::Amount,
+                direction: cfg.direction,
+                price,
+                slippage: cfg.slippage,
+            };
+            let (next, fill) = if size > 0.0 {
+                buy(s, size, &req, cfg, f64::NAN)?
+            } else {
+                sell(s, -size, &req, cfg, f64::NAN)?
+            };
+            st = next;
+            if let Fill::Filled {
+                size,
+                price,
+                fees,
+                side,
+            } = fill
+            {
+                obs.order(&Order {
+                    idx: i,
+                    size,
+                    price,
+                    fees,
+                    side,
+                    stop: false,
+                });
+            }
+        }
+        obs.bars(i, st.cash, st.position, &bars.close[i..i + 1]);
+    }
+    Ok(())
 }
 
 /// Metrics only, without recording any series: what sweeps run.
@@ -1536,6 +1673,47 @@ mod tests {
         assert!(fast.trades > 10);
         let dd = full.drawdown.iter().cloned().fold(0.0, f64::min);
         assert_eq!(dd, full.metrics.max_drawdown);
+    }
+
+    #[test]
+    fn targets_move_the_position_to_the_weight_and_next_open_waits_a_bar() {
+        let close = [10.0, 20.0, 20.0, 40.0];
+        let open = [10.0, 15.0, 30.0, 40.0];
+        let nan = f64::NAN;
+        let t = [1.0, nan, 0.0, nan];
+        let r = from_targets(&Bars::close_only(&close), &t, TargetKind::Percent, &cfg()).unwrap();
+        assert_eq!(r.position, vec![10.0, 10.0, 0.0, 0.0]);
+        assert_eq!(r.value[3], 200.0);
+        let bars = Bars {
+            open: Some(&open),
+            high: None,
+            low: None,
+            close: &close,
+        };
+        let c = SimConfig {
+            execution: Execution::NextOpen,
+            ..cfg()
+        };
+        let r = from_targets(&bars, &t, TargetKind::Percent, &c).unwrap();
+        assert_eq!((r.orders[0].idx, r.orders[0].price), (1, 15.0));
+        assert_eq!((r.orders[1].idx, r.orders[1].price), (3, 40.0));
+        let units = [nan, 3.0, nan, -2.0];
+        // Long only: a negative target only closes the long.
+        let r = from_targets(&Bars::close_only(&close), &units, TargetKind::Amount, &cfg()).unwrap();
+        assert_eq!(r.position, vec![0.0, 3.0, 3.0, 0.0]);
+        let both = SimConfig {
+            direction: Direction::Both,
+            ..cfg()
+        };
+        let r = from_targets(&Bars::close_only(&close), &units, TargetKind::Amount, &both).unwrap();
+        assert_eq!(r.position, vec![0.0, 3.0, 3.0, -2.0]);
+        let err = from_targets(
+            &Bars::close_only(&close),
+            &t,
+            TargetKind::Percent,
+            &SimConfig { sl_stop: 0.1, ..cfg() },
+        );
+        assert!(err.unwrap_err().to_string().contains("stops"));
     }
 
     #[test]
