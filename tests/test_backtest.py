@@ -262,6 +262,8 @@ def test_sweep_accepts_pandas_and_reports_bad_grids():
         sweep(df.drop(columns=["symbol"]), "ma_cross", {"fast": [5], "slow": [20]})
     with pytest.raises(ValueError, match="entries"):
         sweep(df, "signals", {"sl_stop": [0.1]})
+    with pytest.raises(ValueError, match="timestamp goes backwards"):
+        sweep(df.iloc[::-1], "ma_cross", {"fast": [5], "slow": [20]})
 
 
 def test_walk_forward_windows_and_choices():

@@ -258,7 +258,9 @@ def sweep_combinations(strategy: str, grid: Grid) -> Tuple[List[str], List[List[
     return names, rows
 
 
-def _columns(symbol: str, close: str, open: str, high: str, low: str, entries: str, exits: str) -> Dict[str, str]:
+def _columns(
+    symbol: str, close: str, open: str, high: str, low: str, entries: str, exits: str, timestamp: str
+) -> Dict[str, str]:
     return {
         "symbol": symbol,
         "close": close,
@@ -267,6 +269,7 @@ def _columns(symbol: str, close: str, open: str, high: str, low: str, entries: s
         "low": low,
         "entries": entries,
         "exits": exits,
+        "timestamp": timestamp,
     }
 
 
@@ -281,6 +284,7 @@ def sweep_spec(
     low: str = "low",
     entries: str = "entries",
     exits: str = "exits",
+    timestamp: str = "timestamp",
     **settings: Any,
 ) -> Dict[str, Any]:
     """The JSON-ready spec of a sweep (see :func:`sweep`); checked by the
@@ -291,7 +295,7 @@ def sweep_spec(
         "params": names,
         "combos": rows,
         "sim": sim_config(**settings),
-        "columns": _columns(symbol, close, open, high, low, entries, exits),
+        "columns": _columns(symbol, close, open, high, low, entries, exits, timestamp),
     }
     return json.loads(_native.plan_sweep(json.dumps(spec))[0])
 
@@ -343,7 +347,8 @@ def sweep(data: Any, strategy: str, grid: Grid, **options: Any) -> Any:
     ``entries``/``exits`` columns). ``grid``: name -> values (Cartesian
     product) or a list of dicts; it may also vary sl_stop, tp_stop,
     sl_trail, fees, fixed_fees and slippage. Other keywords: column names
-    (symbol, close, open, high, low, entries, exits) and the settings of
+    (symbol, close, open, high, low, entries, exits, and timestamp: when
+    present, each symbol's timestamps must increase) and the settings of
     :func:`from_signals`. Indicators are computed once per distinct
     parameter value and symbol; no signal matrix is built.
     """

@@ -191,7 +191,7 @@ def sweep(
 
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    spec = sweep_spec(strategy, grid, **options)
+    spec = sweep_spec(strategy, grid, timestamp=timestamp, **options)
     columns = _native.plan_sweep(json.dumps(spec))[1]
     combos = spec["combos"]
     chunks = math.ceil(len(combos) / chunk_size)
@@ -237,7 +237,15 @@ def walk_forward(
     from .backtest import walk_forward_spec
 
     spec = walk_forward_spec(
-        strategy, grid, train=train, test=test, step=step, metric=metric, maximize=maximize, **options
+        strategy,
+        grid,
+        train=train,
+        test=test,
+        step=step,
+        metric=metric,
+        maximize=maximize,
+        timestamp=timestamp,
+        **options,
     )
     spec_json = json.dumps(spec)
     columns = _native.plan_sweep(spec_json, True)[1]

@@ -39,7 +39,7 @@ use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{column, f64_values, Symbols};
+use crate::columns::{column, f64_values, time_values, Symbols};
 use crate::error::{BarrowError, Result};
 use crate::series::compute_series;
 
@@ -97,6 +97,9 @@ pub struct SweepColumns {
     pub entries: String,
     /// Exit signals of the `signals` template.
     pub exits: String,
+    /// Timestamps: when the input has this column, each symbol's must be
+    /// strictly increasing.
+    pub timestamp: String,
 }
 
 impl Default for SweepColumns {
@@ -109,6 +112,7 @@ impl Default for SweepColumns {
             low: "low".into(),
             entries: "entries".into(),
             exits: "exits".into(),
+            timestamp: "timestamp".into(),
         }
     }
 }
@@ -808,6 +812,26 @@ pub fn symbols_from_batches(batches: &[RecordBatch], spec: &SweepSpec) -> Result
             }
         };
         let (entries, exits) = (flags(&cols.entries)?, flags(&cols.exits)?);
+        let times = match batch.schema().index_of(&cols.timestamp) {
+            Ok(i) => Some(time_values(&cols.timestamp, batch.column(i))?),
+            Err(_) => None,
+        };
+        if let Some(t) = &times {
+            for row in 1..batch.num_rows() {
+                if symbols.get(row) == symbols.get(row - 1) && t[row] <= t[row - 1] {
+                    return Err(BarrowError::Unsorted {
+                        column: cols.timestamp.clone(),
+                        symbol: symbols.get(row).to_string(),
+                        row,
+                        reason: if t[row] == t[row - 1] {
+                            "duplicate timestamp".to_string()
+                        } else {
+                            "timestamp goes backwards".to_string()
+                        },
+                    });
+                }
+            }
+        }
         let mut row = 0;
         while row < batch.num_rows() {
             let s = symbols.get(row);
