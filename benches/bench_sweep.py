@@ -13,7 +13,8 @@ Needs vectorbt, so run it with the vectorbt environment::
     .venv-vectorbt/bin/python benches/bench_sweep.py [--repeat 3] [--threads N]
 
 (``./run bench`` does). Prints a table and the ratios; ``--json`` adds a
-JSON summary line.
+JSON summary line; ``--spark`` also times ``barrow.spark.sweep`` under
+``local[2]`` (needs pyspark, e.g. ``.venv``: ``--skip-vectorbt --spark``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,36 @@ def run_barrow(repeat: int, out: str) -> dict:
 
     pq.write_table(result.select(["symbol", "fast", "slow", *METRICS]), out)
     return {"first": times[0], "warm": min(times), "rows": result.num_rows, "rss": peak_rss_mb(), "rss_base": base}
+
+
+def run_spark(repeat: int, out: str) -> dict:
+    """The same sweep as a Spark stage under local[2] (one task per (symbol,
+    chunk of 256 combinations)); the JVM start is not timed."""
+    from pyspark.sql import SparkSession
+
+    from barrow.spark import sweep as spark_sweep
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    df = spark.createDataFrame(bars().to_pandas()).cache()
+    df.count()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        rows = spark_sweep(df, "ma_cross", {"fast": WINDOWS, "slow": WINDOWS}, fees=FEES).select(
+            "symbol", "fast", "slow", *METRICS
+        )
+        frame = rows.toPandas()
+        times.append(time.perf_counter() - t)
+    frame.to_parquet(out)
+    spark.stop()
+    return {"first": times[0], "warm": min(times), "rows": len(frame), "rss": peak_rss_mb(), "rss_base": 0.0}
 
 
 def run_vectorbt(repeat: int, out: str) -> dict:
@@ -134,12 +165,14 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3, help="timed runs per engine (vectorbt: after its first call)")
     p.add_argument("--threads", type=int, default=0, help="barrow's rayon threads (0: all cores)")
     p.add_argument("--skip-vectorbt", action="store_true", help="time barrow only")
+    p.add_argument("--spark", action="store_true", help="also time barrow.spark.sweep under local[2]")
     p.add_argument("--json", action="store_true", help="also print a JSON summary line")
-    p.add_argument("--child", choices=["barrow", "vectorbt"], help=argparse.SUPPRESS)
+    p.add_argument("--child", choices=["barrow", "vectorbt", "spark"], help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        info = (run_barrow if args.child == "barrow" else run_vectorbt)(args.repeat, args.out)
+        run = {"barrow": run_barrow, "vectorbt": run_vectorbt, "spark": run_spark}[args.child]
+        info = run(args.repeat, args.out)
         print(json.dumps(info))
         return
 
@@ -148,6 +181,8 @@ def main() -> None:
     print(f"MA-crossover sweep: {combos} combinations x {SYMBOLS} symbols x {BARS} bars = {backtests} backtests")
     print(f"cores: {os.cpu_count()}, barrow threads: {args.threads or 'all'}")
     results = {"barrow": child("barrow", args.repeat, args.threads)}
+    if args.spark:
+        results["spark"] = child("spark", args.repeat, args.threads)
     if not args.skip_vectorbt:
         results["vectorbt"] = child("vectorbt", args.repeat, args.threads)
     print(f"\n{'engine':<10} {'first s':>9} {'warm s':>9} {'backtests/s':>12} {'bar-bt/s':>11} {'peak RSS MB':>12}")
@@ -168,6 +203,10 @@ def main() -> None:
         )
         summary["speedup_warm"] = v["warm"] / b["warm"]
         summary["compare"] = cmp
+    if "spark" in results:
+        cmp = compare(results["spark"]["out"], results["barrow"]["out"])
+        print(f"Spark stage vs local sweep: {cmp['agree']} of {cmp['matched']} backtests agree within 1e-9")
+        summary["spark_compare"] = cmp
     for r in results.values():
         os.unlink(r["out"])
     if args.json:

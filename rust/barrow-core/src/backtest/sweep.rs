@@ -1,13 +1,15 @@
 //! Parameter sweeps and walk-forward optimization of strategy templates
-//! over many symbols, run in parallel without materializing signals.
+//! over many symbols, run in parallel without materializing a signal
+//! matrix.
 //!
 //! A [`SweepSpec`] names a [`Template`], the grid (parameter names and one
 //! row of values per combination) and the simulation settings. For each
 //! symbol the indicators are computed once per distinct parameter value
 //! (an MA window shared by 59 pairs is computed once) with barrow's TA-Lib
 //! kernels; then every (symbol, combination) pair is simulated on a rayon
-//! worker, its entries and exits generated bar by bar from the shared
-//! indicator values, and only its [`Metrics`] are kept.
+//! worker: its entries and exits are derived from the shared indicator
+//! values into two bit masks (2 bits per bar, 64 bars at a time, dropped
+//! after the simulation) and only its [`Metrics`] are kept.
 //!
 //! Templates (signals at bar `i` use data up to bar `i` only):
 //!
@@ -404,10 +406,18 @@ impl Operand<'_> {
 /// with a < b since the last NaN", a bar crosses when `gt[i] &
 /// below[i-1]` holds and did not hold on the bar before.
 fn crossed_above_words(n: usize, a: Operand<'_>, b: Operand<'_>) -> Vec<u64> {
-    let mut out = vec![0u64; n.div_ceil(64)];
-    let (mut below, mut was) = (false, false); // below[i-1], (gt & below[i-1])[i-1]
+    crossing_words(n, a, b, false).0
+}
+
+/// Crossings of `a` above `b` and, with `both`, of `b` above `a`, from one
+/// pass of comparisons.
+fn crossing_words(n: usize, a: Operand<'_>, b: Operand<'_>, both: bool) -> (Vec<u64>, Vec<u64>) {
+    let words = n.div_ceil(64);
+    let mut up = vec![0u64; words];
+    let mut down = if both { vec![0u64; words] } else { Vec::new() };
+    let (mut su, mut sd) = (CrossBits::default(), CrossBits::default());
     let (ca, cb) = (a.fill(), b.fill());
-    for (w, word) in out.iter_mut().enumerate() {
+    for w in 0..words {
         let base = w * 64;
         let len = (n - base).min(64);
         let (xs, ys) = (a.chunk(&ca, base, len), b.chunk(&cb, base, len));
@@ -417,32 +427,50 @@ fn crossed_above_words(n: usize, a: Operand<'_>, b: Operand<'_>) -> Vec<u64> {
             lt |= ((x < y) as u64) << k;
             valid |= ((!x.is_nan() && !y.is_nan()) as u64) << k;
         }
+        up[w] = su.step(gt, lt, valid, len);
+        if both {
+            down[w] = sd.step(lt, gt, valid, len);
+        }
+    }
+    (up, down)
+}
+
+/// State of [`crossing_words`] between words: `below[i-1]` and
+/// `(gt & below[i-1])[i-1]`.
+#[derive(Clone, Copy, Default)]
+struct CrossBits {
+    below: bool,
+    was: bool,
+}
+
+impl CrossBits {
+    #[inline(always)]
+    fn step(&mut self, gt: u64, lt: u64, valid: u64, len: usize) -> u64 {
         let full = if len == 64 { !0u64 } else { (1u64 << len) - 1 };
         // below[i] for each bit: a running "any lt since the last invalid".
         let below_word = if valid == full {
             let from_lt = if lt == 0 { 0 } else { !((lt & lt.wrapping_neg()) - 1) };
-            if below {
+            if self.below {
                 full
             } else {
                 from_lt & full
             }
         } else {
             let mut m = 0u64;
-            let mut run = below;
+            let mut run = self.below;
             for k in 0..len {
                 run = (valid >> k) & 1 == 1 && (run || (lt >> k) & 1 == 1);
                 m |= (run as u64) << k;
             }
             m
         };
-        let below_prev = (below_word << 1) | below as u64;
+        let below_prev = (below_word << 1) | self.below as u64;
         let x = gt & below_prev;
-        let x_prev = (x << 1) | was as u64;
-        *word = x & !x_prev & full;
-        below = (below_word >> (len - 1)) & 1 == 1;
-        was = (x >> (len - 1)) & 1 == 1;
+        let x_prev = (x << 1) | self.was as u64;
+        self.below = (below_word >> (len - 1)) & 1 == 1;
+        self.was = (x >> (len - 1)) & 1 == 1;
+        x & !x_prev & full
     }
-    out
 }
 
 /// Entry/exit masks of a whole series, word by word (the fast path of a
@@ -452,8 +480,7 @@ fn template_masks(strategy: Template, c: &Combo, data: &SymbolData, cache: &Cach
     let (en, ex) = match strategy {
         Template::MaCross => {
             let (f, s) = (&cache.sma[&(c.a as u64)], &cache.sma[&(c.b as u64)]);
-            let (f, s) = (Operand::Series(f), Operand::Series(s));
-            (crossed_above_words(n, f, s), crossed_above_words(n, s, f))
+            crossing_words(n, Operand::Series(f), Operand::Series(s), true)
         }
         Template::Rsi => {
             let x = &cache.rsi[&(c.a as u64)];
@@ -1123,9 +1150,11 @@ mod tests {
                 })
                 .collect();
             let b: Vec<f64> = (0..n).map(|i| if i < 3 { f64::NAN } else { rnd() as f64 }).collect();
-            let words = crossed_above_words(n, Operand::Series(&a), Operand::Series(&b));
-            let bits: Vec<bool> = (0..n).map(|i| (words[i / 64] >> (i % 64)) & 1 == 1).collect();
-            assert_eq!(bits, crossed_above(&a, &b), "n = {n}");
+            let (up, down) = crossing_words(n, Operand::Series(&a), Operand::Series(&b), true);
+            let bits = |w: &[u64]| (0..n).map(|i| (w[i / 64] >> (i % 64)) & 1 == 1).collect::<Vec<bool>>();
+            assert_eq!(bits(&up), crossed_above(&a, &b), "n = {n}");
+            assert_eq!(bits(&down), crossed_above(&b, &a), "n = {n}");
+            assert_eq!(crossed_above_words(n, Operand::Series(&a), Operand::Series(&b)), up);
         }
     }
 
