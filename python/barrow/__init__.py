@@ -6,7 +6,9 @@ Modules:
 - :mod:`barrow.table` — append indicator columns to multi-symbol tables
   from a JSON spec, in one go or batch by batch.
 - :mod:`barrow.tree` — scikit-learn-style decision trees.
-- :mod:`barrow.backtest` — vectorized position backtests.
+- :mod:`barrow.backtest` — order-level backtests from signals (vectorbt's
+  rules), parameter sweeps and walk-forward in Rust, and vectorized
+  position backtests.
 - :mod:`barrow.data` — seeded synthetic OHLCV bars.
 """
 

@@ -42,6 +42,37 @@ def backtest(
 ) -> Dict[str, Any]:
     """Backtests a position series; returns returns, equity and metrics."""
 
+def simulate_signals(
+    close: npt.NDArray[np.float64],
+    entries: npt.NDArray[np.bool_],
+    exits: npt.NDArray[np.bool_],
+    config_json: str,
+    open: Optional[npt.NDArray[np.float64]] = None,
+    high: Optional[npt.NDArray[np.float64]] = None,
+    low: Optional[npt.NDArray[np.float64]] = None,
+) -> Dict[str, Any]:
+    """Order-level simulation from signals; value/cash/position/returns/drawdown arrays, orders, trades, metrics."""
+
+def simulate_targets(
+    close: npt.NDArray[np.float64],
+    target: npt.NDArray[np.float64],
+    kind: str,
+    config_json: str,
+    open: Optional[npt.NDArray[np.float64]] = None,
+    high: Optional[npt.NDArray[np.float64]] = None,
+    low: Optional[npt.NDArray[np.float64]] = None,
+) -> Dict[str, Any]:
+    """Order-level simulation of position targets (percent, value or amount); same dict as simulate_signals."""
+
+def plan_sweep(spec_json: str, walk_forward: bool = False) -> Tuple[str, List[Tuple[str, str]]]:
+    """Validates a sweep or walk-forward spec; returns its normalized JSON and output (name, kind) columns."""
+
+def sweep_table(spec_json: str, table: Any) -> ArrowData:
+    """Runs a sweep over a table: one row per (symbol, combination)."""
+
+def walk_forward_table(spec_json: str, table: Any) -> ArrowData:
+    """Walk-forward optimization over a table: one row per (symbol, window)."""
+
 class Pipeline:
     """Stateful indicator pipeline over batches sorted by (symbol, timestamp)."""
 

@@ -11,10 +11,12 @@ Spark 3.5 (``mapInArrow``, no ``applyInArrow``) and Spark 4.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterator, List, Optional
+import math
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _native
 from .table import Pipeline, SpecLike, output_columns, output_fields, to_json
@@ -26,7 +28,9 @@ __all__ = [
     "model_output_schema",
     "next_bar_up",
     "run_models",
+    "sweep",
     "train_pooled",
+    "walk_forward",
 ]
 
 
@@ -209,3 +213,143 @@ def apply_model(df: Any, model: Any, features: List[str], prefix: str = "") -> A
             yield pa.record_batch(local.predict_batch(batch, features, prefix))
 
     return df.mapInArrow(run, schema)
+
+
+# ---- backtest sweeps and walk-forward ----
+
+_CHUNK = "__barrow_chunk"
+
+
+def _spark_schema(columns: List[Tuple[str, str]]) -> Any:
+    T = _types()
+    kinds = {"string": T.StringType(), "long": T.LongType(), "double": T.DoubleType()}
+    return T.StructType([T.StructField(name, kinds[kind], True) for name, kind in columns])
+
+
+def _key_runs(batch: pa.RecordBatch, keys: List[str]) -> List[Tuple[int, int]]:
+    """(start, end) of the runs of equal key values in a sorted batch."""
+    n = batch.num_rows
+    if n == 0:
+        return []
+    change = None
+    for k in keys:
+        col = batch.column(batch.schema.get_field_index(k))
+        diff = pc.not_equal(col.slice(1), col.slice(0, n - 1))
+        change = diff if change is None else pc.or_(change, diff)
+    starts = [0] + [int(i) + 1 for i in pc.indices_nonzero(change).to_pylist()] if n > 1 else [0]
+    return list(zip(starts, [*starts[1:], n]))
+
+
+def _grouped(batches: Iterator[pa.RecordBatch], keys: List[str]) -> Iterator[pa.Table]:
+    """Regroups a stream sorted by ``keys`` into one table per key value."""
+    pending: List[pa.RecordBatch] = []
+    last: Optional[tuple] = None
+    for batch in batches:
+        for start, end in _key_runs(batch, keys):
+            part = batch.slice(start, end - start)
+            key = tuple(part.column(part.schema.get_field_index(k))[0].as_py() for k in keys)
+            if last is not None and key != last and pending:
+                yield pa.Table.from_batches(pending)
+                pending = []
+            pending.append(part)
+            last = key
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _input_columns(df: Any, spec: Dict[str, Any], timestamp: str) -> List[str]:
+    cols = spec["columns"]
+    need = [cols["symbol"], timestamp, cols["close"]]
+    _check_columns(df, need, "sweep")
+    optional = [cols[k] for k in ("open", "high", "low") if cols[k] in df.columns]
+    signals = [cols["entries"], cols["exits"]] if spec["strategy"] == "signals" else []
+    _check_columns(df, signals, "sweep (signals template)")
+    return need + optional + signals
+
+
+def sweep(
+    df: Any,
+    strategy: str,
+    grid: Any,
+    *,
+    timestamp: str = "timestamp",
+    chunk_size: int = 256,
+    partitions: Optional[int] = None,
+    **options: Any,
+) -> Any:
+    """:func:`barrow.backtest.sweep` over a Spark DataFrame of bars: the work
+    is spread over executors as (symbol, parameter-chunk) tasks of at most
+    ``chunk_size`` combinations through ``mapInArrow``; each task holds one
+    symbol's history. Returns a DataFrame with one row per (symbol,
+    combination): symbol, the parameters, and the metrics."""
+    from .backtest import sweep_spec
+
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    spec = sweep_spec(strategy, grid, timestamp=timestamp, **options)
+    columns = _native.plan_sweep(json.dumps(spec))[1]
+    combos = spec["combos"]
+    chunks = math.ceil(len(combos) / chunk_size)
+    chunk_specs = [json.dumps({**spec, "combos": combos[k * chunk_size : (k + 1) * chunk_size]}) for k in range(chunks)]
+    symbol = spec["columns"]["symbol"]
+    keep = _input_columns(df, spec, timestamp)
+    ids = df.sparkSession.range(chunks).withColumnRenamed("id", _CHUNK)
+    work = df.select(*keep).crossJoin(ids)
+    if partitions is None:
+        partitions = 2 * df.sparkSession.sparkContext.defaultParallelism
+    elif isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+        raise ValueError(f"partitions must be a positive integer, got {partitions!r}")
+    work = work.repartition(partitions, symbol, _CHUNK).sortWithinPartitions(symbol, _CHUNK, timestamp)
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for group in _grouped(batches, [symbol, _CHUNK]):
+            chunk = group.column(_CHUNK)[0].as_py()
+            out = pa.table(_native.sweep_table(chunk_specs[chunk], group.drop_columns([_CHUNK])))
+            yield from out.to_batches()
+
+    return work.mapInArrow(run, _spark_schema(columns))
+
+
+def walk_forward(
+    df: Any,
+    strategy: str,
+    grid: Any,
+    *,
+    train: int,
+    test: int,
+    step: Optional[int] = None,
+    metric: str = "sharpe",
+    maximize: bool = True,
+    timestamp: str = "timestamp",
+    partitions: Optional[int] = None,
+    **options: Any,
+) -> Any:
+    """:func:`barrow.backtest.walk_forward` over a Spark DataFrame: one task
+    per symbol (its combinations run in parallel inside the task). Returns a
+    DataFrame with one row per (symbol, window): bar indices of the window,
+    the chosen parameters, their in-sample metric and their out-of-sample
+    metrics."""
+    from .backtest import walk_forward_spec
+
+    spec = walk_forward_spec(
+        strategy,
+        grid,
+        train=train,
+        test=test,
+        step=step,
+        metric=metric,
+        maximize=maximize,
+        timestamp=timestamp,
+        **options,
+    )
+    spec_json = json.dumps(spec)
+    columns = _native.plan_sweep(spec_json, True)[1]
+    symbol = spec["sweep"]["columns"]["symbol"]
+    keep = _input_columns(df, spec["sweep"], timestamp)
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for group in _grouped(batches, [symbol]):
+            yield from pa.table(_native.walk_forward_table(spec_json, group)).to_batches()
+
+    work = _partitioned(df.select(*keep), symbol, timestamp, partitions)
+    return work.mapInArrow(run, _spark_schema(columns))

@@ -6,6 +6,7 @@
 
 mod arrow;
 mod errors;
+mod simulation;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -518,6 +519,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compute_spec, m)?)?;
     m.add_function(wrap_pyfunction!(generate, m)?)?;
     m.add_function(wrap_pyfunction!(backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::simulate_signals, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::simulate_targets, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::plan_sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::sweep_table, m)?)?;
+    m.add_function(wrap_pyfunction!(simulation::walk_forward_table, m)?)?;
     m.add_class::<Pipeline>()?;
     m.add_class::<ModelStage>()?;
     m.add_class::<Model>()?;
