@@ -326,19 +326,23 @@ impl Forest {
         normalized(&sum)
     }
 
-    /// Averaged leaf values for every row, row-major `n × width`.
+    /// Averaged leaf values for every row, row-major `n × width`. Rows go
+    /// through the forest in blocks, tree by tree, so each tree's nodes stay
+    /// in cache for a whole block.
     pub fn predict_values(&self, x: &[f64], n_features: usize) -> Result<Vec<f64>> {
+        const BLOCK: usize = 512;
         let n = self.trees[0].check_input(x, n_features)?;
         let w = self.width;
         let k = self.trees.len() as f64;
         let mut out = vec![0.0; n * w];
-        out.par_chunks_mut(w)
-            .zip(x.par_chunks(n_features))
-            .with_min_len(256)
-            .for_each(|(o, row)| {
+        out.par_chunks_mut(w * BLOCK)
+            .zip(x.par_chunks(n_features * BLOCK))
+            .for_each(|(o, rows)| {
                 for t in &self.trees {
-                    for (a, b) in o.iter_mut().zip(t.leaf_values(row)) {
-                        *a += b;
+                    for (orow, row) in o.chunks_mut(w).zip(rows.chunks(n_features)) {
+                        for (a, b) in orow.iter_mut().zip(t.leaf_values(row)) {
+                            *a += b;
+                        }
                     }
                 }
                 o.iter_mut().for_each(|v| *v /= k);
