@@ -323,6 +323,61 @@ impl Trendline {
     }
 }
 
+/// Implements `Default`, the FMA-dispatched chunk loop and [`Indicator`]
+/// for a Hilbert-transform indicator of one series: a type with `new()`,
+/// `step(x)` returning one value (`1`) or a pair of values (`2`), and a
+/// fixed lookback.
+///
+/// [`Indicator`]: crate::indicators::Indicator
+macro_rules! hilbert_indicator {
+    ($ty:ident, $lookback:expr, 1) => {
+        impl $crate::indicators::fp::Kernel for $ty {
+            #[inline(always)]
+            fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+                for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
+                    *o = self.step(x);
+                }
+            }
+        }
+        $crate::indicators::cycle::hilbert::hilbert_indicator!(@common $ty, $lookback, 1);
+    };
+    ($ty:ident, $lookback:expr, 2) => {
+        impl $crate::indicators::fp::Kernel for $ty {
+            #[inline(always)]
+            fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+                let (a, b) = outputs.split_at_mut(1);
+                for ((first, second), &x) in a[0].iter_mut().zip(b[0].iter_mut()).zip(inputs[0]) {
+                    (*first, *second) = self.step(x);
+                }
+            }
+        }
+        $crate::indicators::cycle::hilbert::hilbert_indicator!(@common $ty, $lookback, 2);
+    };
+    (@common $ty:ident, $lookback:expr, $n_out:literal) => {
+        impl Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl $crate::indicators::Indicator for $ty {
+            fn lookback(&self) -> usize {
+                $lookback
+            }
+
+            fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+                $crate::indicators::check_shapes(inputs, outputs, 1, $n_out);
+                $crate::indicators::fp::run_kernel(self, inputs, outputs);
+            }
+
+            fn reset(&mut self) {
+                *self = Self::new();
+            }
+        }
+    };
+}
+pub(crate) use hilbert_indicator;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,6 @@
 
 use super::hilbert::{HilbertCore, START_SHORT};
 use super::HT_SHORT_LOOKBACK;
-use crate::indicators::fp;
-use crate::indicators::{check_shapes, Indicator};
 
 /// Streaming HT_DCPERIOD.
 #[derive(Clone, Debug)]
@@ -33,35 +31,7 @@ impl HtDcPeriod {
     }
 }
 
-impl Default for HtDcPeriod {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fp::Kernel for HtDcPeriod {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(x);
-        }
-    }
-}
-
-impl Indicator for HtDcPeriod {
-    fn lookback(&self) -> usize {
-        HT_SHORT_LOOKBACK
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 1);
-        fp::run_kernel(self, inputs, outputs);
-    }
-
-    fn reset(&mut self) {
-        *self = Self::new();
-    }
-}
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtDcPeriod, HT_SHORT_LOOKBACK, 1);
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,6 @@
 
 use super::hilbert::{CyclePhase, HilbertCore, START_LONG};
 use super::HT_LONG_LOOKBACK;
-use crate::indicators::fp;
-use crate::indicators::{check_shapes, Indicator};
 
 /// Streaming HT_DCPHASE.
 #[derive(Clone, Debug)]
@@ -40,35 +38,7 @@ impl HtDcPhase {
     }
 }
 
-impl Default for HtDcPhase {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fp::Kernel for HtDcPhase {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(x);
-        }
-    }
-}
-
-impl Indicator for HtDcPhase {
-    fn lookback(&self) -> usize {
-        HT_LONG_LOOKBACK
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 1);
-        fp::run_kernel(self, inputs, outputs);
-    }
-
-    fn reset(&mut self) {
-        *self = Self::new();
-    }
-}
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtDcPhase, HT_LONG_LOOKBACK, 1);
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,6 @@
 
 use super::hilbert::{HilbertCore, START_SHORT};
 use super::HT_SHORT_LOOKBACK;
-use crate::indicators::fp;
-use crate::indicators::{check_shapes, Indicator};
 
 /// Streaming HT_PHASOR (outputs inphase, quadrature).
 #[derive(Clone, Debug)]
@@ -34,36 +32,7 @@ impl HtPhasor {
     }
 }
 
-impl Default for HtPhasor {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fp::Kernel for HtPhasor {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let (a, b) = outputs.split_at_mut(1);
-        for ((i, q), &x) in a[0].iter_mut().zip(b[0].iter_mut()).zip(inputs[0]) {
-            (*i, *q) = self.step(x);
-        }
-    }
-}
-
-impl Indicator for HtPhasor {
-    fn lookback(&self) -> usize {
-        HT_SHORT_LOOKBACK
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 2);
-        fp::run_kernel(self, inputs, outputs);
-    }
-
-    fn reset(&mut self) {
-        *self = Self::new();
-    }
-}
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtPhasor, HT_SHORT_LOOKBACK, 2);
 
 #[cfg(test)]
 mod tests {

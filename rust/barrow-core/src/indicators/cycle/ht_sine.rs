@@ -5,8 +5,6 @@
 
 use super::hilbert::{CyclePhase, HilbertCore, DEG2RAD, START_LONG};
 use super::HT_LONG_LOOKBACK;
-use crate::indicators::fp;
-use crate::indicators::{check_shapes, Indicator};
 
 /// Streaming HT_SINE (outputs sine, leadsine).
 #[derive(Clone, Debug)]
@@ -40,36 +38,7 @@ impl HtSine {
     }
 }
 
-impl Default for HtSine {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fp::Kernel for HtSine {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let (a, b) = outputs.split_at_mut(1);
-        for ((s, l), &x) in a[0].iter_mut().zip(b[0].iter_mut()).zip(inputs[0]) {
-            (*s, *l) = self.step(x);
-        }
-    }
-}
-
-impl Indicator for HtSine {
-    fn lookback(&self) -> usize {
-        HT_LONG_LOOKBACK
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 2);
-        fp::run_kernel(self, inputs, outputs);
-    }
-
-    fn reset(&mut self) {
-        *self = Self::new();
-    }
-}
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtSine, HT_LONG_LOOKBACK, 2);
 
 #[cfg(test)]
 mod tests {

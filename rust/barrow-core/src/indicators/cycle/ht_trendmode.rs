@@ -9,8 +9,6 @@
 
 use super::hilbert::{CyclePhase, HilbertCore, Trendline, DEG2RAD, START_LONG};
 use super::HT_LONG_LOOKBACK;
-use crate::indicators::fp;
-use crate::indicators::{check_shapes, Indicator};
 
 /// Streaming HT_TRENDMODE.
 #[derive(Clone, Debug)]
@@ -79,35 +77,7 @@ impl HtTrendMode {
     }
 }
 
-impl Default for HtTrendMode {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fp::Kernel for HtTrendMode {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(x);
-        }
-    }
-}
-
-impl Indicator for HtTrendMode {
-    fn lookback(&self) -> usize {
-        HT_LONG_LOOKBACK
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 1);
-        fp::run_kernel(self, inputs, outputs);
-    }
-
-    fn reset(&mut self) {
-        *self = Self::new();
-    }
-}
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtTrendMode, HT_LONG_LOOKBACK, 1);
 
 #[cfg(test)]
 mod tests {

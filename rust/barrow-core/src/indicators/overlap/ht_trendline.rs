@@ -7,8 +7,6 @@
 
 use super::super::cycle::hilbert::{HilbertCore, Trendline, START_LONG};
 use super::super::cycle::HT_LONG_LOOKBACK;
-use super::super::fp;
-use super::super::{check_shapes, Indicator};
 
 /// Streaming HT_TRENDLINE.
 #[derive(Clone, Debug)]
@@ -42,35 +40,7 @@ impl HtTrendline {
     }
 }
 
-impl Default for HtTrendline {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fp::Kernel for HtTrendline {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(x);
-        }
-    }
-}
-
-impl Indicator for HtTrendline {
-    fn lookback(&self) -> usize {
-        HT_LONG_LOOKBACK
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 1);
-        fp::run_kernel(self, inputs, outputs);
-    }
-
-    fn reset(&mut self) {
-        *self = Self::new();
-    }
-}
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtTrendline, HT_LONG_LOOKBACK, 1);
 
 #[cfg(test)]
 mod tests {
