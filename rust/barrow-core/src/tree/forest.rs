@@ -227,8 +227,9 @@ impl Forest {
             oob_score: None,
             oob_prediction: Vec::new(),
         };
-        let masks: Vec<Vec<bool>> = fitted.iter().filter_map(|(_, m)| m.clone()).collect();
-        forest.trees = fitted.into_iter().map(|(t, _)| t).collect();
+        let (trees, masks): (Vec<Tree>, Vec<Option<Vec<bool>>>) = fitted.into_iter().unzip();
+        let masks: Vec<Vec<bool>> = masks.into_iter().flatten().collect();
+        forest.trees = trees;
         if params.oob_score {
             forest.compute_oob(x, target, &masks)?;
         }
