@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::arrow::ArrowData;
-use arrow_array::{ArrayRef, Float64Array};
+use arrow_array::{ArrayRef, Float64Array, Int32Array};
 use barrow_core::backtest::{backtest_positions, BacktestConfig, Metrics};
 use barrow_core::data::synthetic::{generate_ohlcv, SyntheticConfig};
 use barrow_core::model::{ModelConfig, ModelStage as CoreModelStage};
@@ -46,32 +46,31 @@ fn indicator_numpy<'py>(
     let n = slices.first().map_or(0, |s| s.len());
     // numpy allocates the outputs (its allocator asks for huge pages, which
     // makes first writes to large arrays much cheaper than a fresh Vec).
-    let arrays: Vec<Bound<'py, PyArray1<f64>>> = info
-        .outputs
-        .iter()
-        .map(|_| unsafe { PyArray1::<f64>::new(py, n, false) })
+    let arrays: Vec<Bound<'py, PyAny>> = (0..info.outputs.len())
+        .map(|k| {
+            if info.integer_output(k) {
+                unsafe { PyArray1::<i32>::new(py, n, false) }.into_any()
+            } else {
+                unsafe { PyArray1::<f64>::new(py, n, false) }.into_any()
+            }
+        })
         .collect();
     {
         // SAFETY: the arrays were just created here and are not shared; no
         // Python code runs while the views are alive.
-        let mut views: Vec<&mut [f64]> = arrays
+        let mut views: Vec<series::OutColumn> = arrays
             .iter()
-            .map(|a| unsafe { a.as_slice_mut() }.expect("new arrays are contiguous"))
+            .map(|a| match a.cast::<PyArray1<i32>>() {
+                Ok(ints) => series::OutColumn::I32(unsafe { ints.as_slice_mut() }.expect("new arrays are contiguous")),
+                Err(_) => {
+                    let floats = a.cast::<PyArray1<f64>>().expect("outputs are float64 or int32");
+                    series::OutColumn::F64(unsafe { floats.as_slice_mut() }.expect("new arrays are contiguous"))
+                }
+            })
             .collect();
-        compute(py, || series::compute_series_into(name, &params, &slices, &mut views))?;
+        compute(py, || series::compute_series_typed(name, &params, &slices, &mut views))?;
     }
-    Ok(arrays
-        .into_iter()
-        .enumerate()
-        .map(|(k, a)| {
-            if info.integer_output(k) {
-                let ints = columns::integer_array(a.readonly().as_slice().expect("new arrays are contiguous"));
-                PyArray1::from_slice(py, ints.values()).into_any()
-            } else {
-                a.into_any()
-            }
-        })
-        .collect())
+    Ok(arrays)
 }
 
 /// Computes indicator `name` over Arrow columns (nulls read as NaN);
@@ -101,20 +100,46 @@ fn indicator_arrow(
             .map(|(k, c)| columns::f64_nulls_as_nan(info.inputs.get(k).copied().unwrap_or("input"), c))
             .collect::<barrow_core::Result<Vec<Vec<f64>>>>()?;
         let views: Vec<&[f64]> = values.iter().map(Vec::as_slice).collect();
-        series::compute_series(name, &params, &views)
+        let n = views.first().map_or(0, |v| v.len());
+        let (mut floats, mut ints): (Vec<Vec<f64>>, Vec<Vec<i32>>) = (0..info.outputs.len())
+            .map(|k| {
+                if info.integer_output(k) {
+                    (Vec::new(), vec![0; n])
+                } else {
+                    (vec![0.0; n], Vec::new())
+                }
+            })
+            .unzip();
+        let mut outs: Vec<series::OutColumn> = floats
+            .iter_mut()
+            .zip(ints.iter_mut())
+            .enumerate()
+            .map(|(k, (f, i))| {
+                if info.integer_output(k) {
+                    series::OutColumn::I32(i)
+                } else {
+                    series::OutColumn::F64(f)
+                }
+            })
+            .collect();
+        series::compute_series_typed(name, &params, &views, &mut outs)?;
+        Ok(floats
+            .into_iter()
+            .zip(ints)
+            .enumerate()
+            .map(|(k, (f, i))| -> ArrayRef {
+                if info.integer_output(k) {
+                    Arc::new(Int32Array::from(i))
+                } else {
+                    Arc::new(Float64Array::from(f))
+                }
+            })
+            .collect::<Vec<ArrayRef>>())
     })?;
     Ok(outs
         .into_iter()
         .zip(info.outputs)
-        .enumerate()
-        .map(|(k, (v, out))| {
-            let array: ArrayRef = if info.integer_output(k) {
-                Arc::new(columns::integer_array(&v))
-            } else {
-                Arc::new(Float64Array::from(v))
-            };
-            ArrowData::from_array(out, array)
-        })
+        .map(|(array, out)| ArrowData::from_array(out, array))
         .collect())
 }
 

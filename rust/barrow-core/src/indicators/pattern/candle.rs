@@ -169,9 +169,9 @@ pub(crate) fn gap_down(a: &Bar, b: &Bar) -> bool {
     a.h < b.l
 }
 
-/// Most bars a pattern looks back (TA-Lib's largest lookback is 14), plus
-/// the bar being judged and warm-up room.
-const RING: usize = 32;
+/// Bars kept from one chunk to the next: more than any offset a rule or a
+/// running total reads (TA-Lib's largest pattern lookback is 14).
+const HIST: usize = 32;
 /// Most running totals one pattern keeps.
 const MAX_TOTALS: usize = 8;
 
@@ -187,10 +187,31 @@ pub(crate) struct Memo {
     pub low: f64,
 }
 
-/// The bars and averages a pattern rule sees at bar `t`.
+/// Open, high, low and close columns of equal length.
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    o: &'a [f64],
+    h: &'a [f64],
+    l: &'a [f64],
+    c: &'a [f64],
+}
+
+impl Columns<'_> {
+    #[inline(always)]
+    fn bar(&self, i: usize) -> Bar {
+        Bar {
+            o: self.o[i],
+            h: self.h[i],
+            l: self.l[i],
+            c: self.c[i],
+        }
+    }
+}
+
+/// The bars and averages a pattern rule sees at bar `i`.
 pub(crate) struct Ctx<'a> {
-    ring: &'a [Bar; RING],
-    pos: usize,
+    cols: Columns<'a>,
+    i: usize,
     totals: &'a [f64; MAX_TOTALS],
     slots: &'static [(Setting, usize)],
     /// The pattern's `penetration` parameter (0 if it has none).
@@ -201,7 +222,7 @@ impl Ctx<'_> {
     /// The bar `k` bars back (0 = current).
     #[inline(always)]
     pub fn bar(&self, k: usize) -> Bar {
-        self.ring[(self.pos + RING - k) % RING]
+        self.cols.bar(self.i - k)
     }
 
     /// TA-Lib's `TA_CANDLEAVERAGE` of `setting` for the candle `k` bars
@@ -287,83 +308,132 @@ impl Pattern {
     }
 }
 
+/// Runs a pattern over one chunk: `(state, [open, high, low, close], out)`.
+pub type ChunkFn = fn(&mut Candles, [&[f64]; 4], &mut [f64]);
+
 /// Streaming recogniser for one [`Pattern`]; inputs (open, high, low,
 /// close), one output with TA-Lib's integer codes as exact `f64`.
+///
+/// Rules read bars straight from the chunk's columns; only the first
+/// [`HIST`] bars of a chunk read through a short buffer that prepends the
+/// bars kept from earlier chunks.
 #[derive(Clone, Debug)]
 pub struct Candles {
     pattern: &'static Pattern,
     pen: f64,
-    ring: [Bar; RING],
-    pos: usize,
+    /// The last `HIST` bars seen, oldest first, as open/high/low/close
+    /// columns (zeros before the first bar).
+    hist: [[f64; HIST]; 4],
     seen: u64,
     totals: [f64; MAX_TOTALS],
     memo: Memo,
+    chunk: ChunkFn,
 }
 
 impl Candles {
     /// A recogniser for `pattern`; `penetration` is used by the patterns
     /// that take one and must be >= 0.
     pub fn new(pattern: &'static Pattern, penetration: f64) -> Result<Self> {
+        Self::with_chunk(pattern, penetration, |s, cols, out| s.run_chunk(s.pattern, cols, out))
+    }
+
+    /// As [`Candles::new`], with `chunk` running the chunks. Passing a
+    /// function that calls [`Candles::run_chunk`] with the pattern constant
+    /// compiles the rule and its averages into one loop for that pattern.
+    pub fn with_chunk(pattern: &'static Pattern, penetration: f64, chunk: ChunkFn) -> Result<Self> {
         if penetration.is_nan() || penetration < 0.0 {
             return Err(BarrowError::bad_param("penetration", penetration, "must be >= 0"));
         }
         debug_assert!(pattern.slots.len() <= MAX_TOTALS);
-        debug_assert!(pattern.lookback + pattern.warm < RING);
+        debug_assert!(pattern.lookback + pattern.warm < HIST);
         Ok(Self {
             pattern,
             pen: penetration,
-            ring: [Bar::default(); RING],
-            pos: RING - 1,
+            hist: [[0.0; HIST]; 4],
             seen: 0,
             totals: [0.0; MAX_TOTALS],
             memo: Memo::default(),
+            chunk,
         })
     }
 
+    /// Consumes one chunk of `pattern` (the recogniser's own pattern).
     #[inline(always)]
-    fn back(&self, k: usize) -> Bar {
-        self.ring[(self.pos + RING - k) % RING]
-    }
-
-    /// Consumes one bar and returns the pattern code (NaN during lookback).
-    #[inline]
-    pub(crate) fn step(&mut self, bar: Bar) -> f64 {
-        let p = self.pattern;
-        self.pos = (self.pos + 1) % RING;
-        self.ring[self.pos] = bar;
-        let t = self.seen;
-        self.seen += 1;
-        let lookback = p.lookback as u64;
-        if t + (p.warm as u64) < lookback {
-            return f64::NAN;
+    pub fn run_chunk(&mut self, pattern: &'static Pattern, cols: [&[f64]; 4], out: &mut [f64]) {
+        let n = out.len();
+        let head = n.min(HIST);
+        // The chunk's first bars read earlier bars through `buf`: the kept
+        // history followed by those first bars.
+        let mut buf = [[0.0; 2 * HIST]; 4];
+        for (b, (h, x)) in buf.iter_mut().zip(self.hist.iter().zip(cols)) {
+            b[..HIST].copy_from_slice(h);
+            b[HIST..HIST + head].copy_from_slice(&x[..head]);
         }
-        if t + (p.warm as u64) == lookback {
-            // First bar the rule sees: sum each window from zero, oldest first.
-            for (slot, &(s, k)) in p.slots.iter().enumerate() {
-                let (kind, period, _) = s.spec();
-                let mut total = 0.0;
-                for j in (k + 1..=k + period).rev() {
-                    total += self.back(j).range(kind);
-                }
-                self.totals[slot] = total;
+        let stitched = Columns {
+            o: &buf[0][..HIST + head],
+            h: &buf[1][..HIST + head],
+            l: &buf[2][..HIST + head],
+            c: &buf[3][..HIST + head],
+        };
+        self.run_span(pattern, stitched, HIST, &mut out[..head]);
+        if n > head {
+            let [o, h, l, c] = cols;
+            let direct = Columns {
+                o: &o[..n],
+                h: &h[..n],
+                l: &l[..n],
+                c: &c[..n],
+            };
+            self.run_span(pattern, direct, head, &mut out[head..]);
+        }
+        for (k, (h, x)) in self.hist.iter_mut().zip(cols).enumerate() {
+            if n >= HIST {
+                h.copy_from_slice(&x[n - HIST..]);
+            } else {
+                h.copy_from_slice(&buf[k][n..n + HIST]);
             }
         }
-        let ctx = Ctx {
-            ring: &self.ring,
-            pos: self.pos,
-            totals: &self.totals,
-            slots: p.slots,
-            pen: self.pen,
-        };
-        let code = (p.rule)(&ctx, &mut self.memo);
-        for (slot, &(s, k)) in p.slots.iter().enumerate() {
-            let (kind, period, _) = s.spec();
-            self.totals[slot] += self.back(k).range(kind) - self.back(k + period).range(kind);
-        }
-        if t < lookback {
-            f64::NAN
-        } else {
-            code as f64
+    }
+
+    /// Runs the rule on bars `from..from + out.len()` of `cols`, each of
+    /// which has at least `HIST` bars before it in `cols` or in the kept
+    /// history that `cols` starts with.
+    #[inline(always)]
+    fn run_span(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [f64]) {
+        let lookback = p.lookback as u64;
+        let warm = p.warm as u64;
+        for (j, slot_out) in out.iter_mut().enumerate() {
+            let i = from + j;
+            let t = self.seen;
+            self.seen += 1;
+            if t + warm < lookback {
+                *slot_out = f64::NAN;
+                continue;
+            }
+            if t + warm == lookback {
+                // First bar the rule sees: sum each window from zero, oldest first.
+                for (slot, &(s, k)) in p.slots.iter().enumerate() {
+                    let (kind, period, _) = s.spec();
+                    let mut total = 0.0;
+                    for back in (k + 1..=k + period).rev() {
+                        total += cols.bar(i - back).range(kind);
+                    }
+                    self.totals[slot] = total;
+                }
+            }
+            let ctx = Ctx {
+                cols,
+                i,
+                totals: &self.totals,
+                slots: p.slots,
+                pen: self.pen,
+            };
+            let code = (p.rule)(&ctx, &mut self.memo);
+            for (slot, &(s, k)) in p.slots.iter().enumerate() {
+                let (kind, period, _) = s.spec();
+                self.totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
+            }
+            *slot_out = if t < lookback { f64::NAN } else { code as f64 };
         }
     }
 }
@@ -375,18 +445,11 @@ impl Indicator for Candles {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
-        let (o, h, l, c) = (inputs[0], inputs[1], inputs[2], inputs[3]);
-        for (i, out) in outputs[0].iter_mut().enumerate() {
-            *out = self.step(Bar {
-                o: o[i],
-                h: h[i],
-                l: l[i],
-                c: c[i],
-            });
-        }
+        let cols = [inputs[0], inputs[1], inputs[2], inputs[3]];
+        (self.chunk)(self, cols, outputs[0]);
     }
 
     fn reset(&mut self) {
-        *self = Self::new(self.pattern, self.pen).expect("valid penetration");
+        *self = Self::with_chunk(self.pattern, self.pen, self.chunk).expect("valid penetration");
     }
 }

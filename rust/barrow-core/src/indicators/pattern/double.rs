@@ -1,6 +1,6 @@
 //! Two-candle patterns: the current bar against the one before it.
 
-use super::candle::{body_gap_down, body_gap_up, gap_down, gap_up, when, Bar, Ctx, Pattern, Setting::*};
+use super::candle::{body_gap_down, body_gap_up, gap_down, gap_up, when, Bar, Ctx, Memo, Pattern, Setting::*};
 use crate::indicators::fp::madd;
 
 /// CDLENGULFING: the current real body engulfs the prior one of opposite
@@ -10,19 +10,22 @@ pub const CDLENGULFING: Pattern = Pattern::new(
     "Engulfing: body engulfs the prior opposite-colour body; ±100, ±80 when one end matches.",
     2,
     &[],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        let bull = a.color() == 1 && b.color() == -1 && ((a.c >= b.o && a.o < b.c) || (a.c > b.o && a.o <= b.c));
-        let bear = a.color() == -1 && b.color() == 1 && ((a.o >= b.c && a.c < b.o) || (a.o > b.c && a.c <= b.o));
-        if !(bull || bear) {
-            0
-        } else if a.o != b.c && a.c != b.o {
-            a.color() * 100
-        } else {
-            a.color() * 80
-        }
-    },
+    cdlengulfing,
 );
+
+#[inline(always)]
+fn cdlengulfing(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    let bull = a.color() == 1 && b.color() == -1 && ((a.c >= b.o && a.o < b.c) || (a.c > b.o && a.o <= b.c));
+    let bear = a.color() == -1 && b.color() == 1 && ((a.o >= b.c && a.c < b.o) || (a.o > b.c && a.c <= b.o));
+    if !(bull || bear) {
+        0
+    } else if a.o != b.c && a.c != b.o {
+        a.color() * 100
+    } else {
+        a.color() * 80
+    }
+}
 
 /// CDLHARAMI: a long body followed by a short one inside it; sign opposite
 /// to the first candle, ±80 when one end of the bodies matches.
@@ -31,14 +34,17 @@ pub const CDLHARAMI: Pattern = Pattern::new(
     "Harami: long body then a short body inside it; ±100, ±80 when one end matches.",
     1,
     &[(BodyLong, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyShort, 0)) {
-            return 0;
-        }
-        harami_code(&a, &b)
-    },
+    cdlharami,
 );
+
+#[inline(always)]
+fn cdlharami(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyShort, 0)) {
+        return 0;
+    }
+    harami_code(&a, &b)
+}
 
 /// Harami and harami cross share the containment test.
 fn harami_code(a: &Bar, b: &Bar) -> i32 {
@@ -59,14 +65,17 @@ pub const CDLHARAMICROSS: Pattern = Pattern::new(
     "Harami cross: long body then a doji inside it; ±100, ±80 when one end matches.",
     1,
     &[(BodyLong, 1), (BodyDoji, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyDoji, 0)) {
-            return 0;
-        }
-        harami_code(&a, &b)
-    },
+    cdlharamicross,
 );
+
+#[inline(always)]
+fn cdlharamicross(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyDoji, 0)) {
+        return 0;
+    }
+    harami_code(&a, &b)
+}
 
 /// CDLDOJISTAR: a long body, then a doji whose body gaps away in the
 /// direction of the first candle; sign opposite to the first candle.
@@ -75,16 +84,19 @@ pub const CDLDOJISTAR: Pattern = Pattern::new(
     "Doji star: long body, then a doji gapping in its direction.",
     1,
     &[(BodyLong, 1), (BodyDoji, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            b.body() > x.avg(BodyLong, 1)
-                && a.body() <= x.avg(BodyDoji, 0)
-                && ((b.color() == 1 && body_gap_up(&a, &b)) || (b.color() == -1 && body_gap_down(&a, &b))),
-            -b.color() * 100,
-        )
-    },
+    cdldojistar,
 );
+
+#[inline(always)]
+fn cdldojistar(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        b.body() > x.avg(BodyLong, 1)
+            && a.body() <= x.avg(BodyDoji, 0)
+            && ((b.color() == 1 && body_gap_up(&a, &b)) || (b.color() == -1 && body_gap_down(&a, &b))),
+        -b.color() * 100,
+    )
+}
 
 /// CDLPIERCING: long black, then a long white opening below its low and
 /// closing above its body's midpoint (TA-Lib: one fma) but below its open.
@@ -93,20 +105,23 @@ pub const CDLPIERCING: Pattern = Pattern::new(
     "Piercing: long black, long white opening below its low, closing above its midpoint.",
     1,
     &[(BodyLong, 1), (BodyLong, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            b.color() == -1
-                && b.body() > x.avg(BodyLong, 1)
-                && a.color() == 1
-                && a.body() > x.avg(BodyLong, 0)
-                && a.o < b.l
-                && a.c < b.o
-                && a.c > madd(b.body(), 0.5, b.c),
-            100,
-        )
-    },
+    cdlpiercing,
 );
+
+#[inline(always)]
+fn cdlpiercing(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        b.color() == -1
+            && b.body() > x.avg(BodyLong, 1)
+            && a.color() == 1
+            && a.body() > x.avg(BodyLong, 0)
+            && a.o < b.l
+            && a.c < b.o
+            && a.c > madd(b.body(), 0.5, b.c),
+        100,
+    )
+}
 
 /// CDLDARKCLOUDCOVER: long white, then a black opening above its high and
 /// closing `penetration` deep into its body.
@@ -115,19 +130,22 @@ pub const CDLDARKCLOUDCOVER: Pattern = Pattern::new(
     "Dark cloud cover: long white, black opening above its high, closing penetration into its body.",
     1,
     &[(BodyLong, 1)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            b.color() == 1
-                && b.body() > x.avg(BodyLong, 1)
-                && a.color() == -1
-                && a.o > b.h
-                && a.c > b.o
-                && a.c < b.c - b.body() * x.pen,
-            -100,
-        )
-    },
+    cdldarkcloudcover,
 );
+
+#[inline(always)]
+fn cdldarkcloudcover(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        b.color() == 1
+            && b.body() > x.avg(BodyLong, 1)
+            && a.color() == -1
+            && a.o > b.h
+            && a.c > b.o
+            && a.c < b.c - b.body() * x.pen,
+        -100,
+    )
+}
 
 /// `v` within the Equal average of the prior bar around `target`.
 fn equal(x: &Ctx, v: f64, target: f64) -> bool {
@@ -141,17 +159,17 @@ pub const CDLCOUNTERATTACK: Pattern = Pattern::new(
     "Counterattack: two long opposite-colour candles with equal closes.",
     1,
     &[(Equal, 1), (BodyLong, 1), (BodyLong, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            b.color() == -a.color()
-                && b.body() > x.avg(BodyLong, 1)
-                && a.body() > x.avg(BodyLong, 0)
-                && equal(x, a.c, b.c),
-            a.color() * 100,
-        )
-    },
+    cdlcounterattack,
 );
+
+#[inline(always)]
+fn cdlcounterattack(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        b.color() == -a.color() && b.body() > x.avg(BodyLong, 1) && a.body() > x.avg(BodyLong, 0) && equal(x, a.c, b.c),
+        a.color() * 100,
+    )
+}
 
 /// CDLHOMINGPIGEON: long black, then a short black body inside it.
 pub const CDLHOMINGPIGEON: Pattern = Pattern::new(
@@ -159,19 +177,22 @@ pub const CDLHOMINGPIGEON: Pattern = Pattern::new(
     "Homing pigeon: long black, then a short black body inside it.",
     1,
     &[(BodyLong, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            b.color() == -1
-                && a.color() == -1
-                && b.body() > x.avg(BodyLong, 1)
-                && a.body() <= x.avg(BodyShort, 0)
-                && a.o < b.o
-                && a.c > b.c,
-            100,
-        )
-    },
+    cdlhomingpigeon,
 );
+
+#[inline(always)]
+fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        b.color() == -1
+            && a.color() == -1
+            && b.body() > x.avg(BodyLong, 1)
+            && a.body() <= x.avg(BodyShort, 0)
+            && a.o < b.o
+            && a.c > b.c,
+        100,
+    )
+}
 
 /// Long black, then a white opening below its low: the start of the neck
 /// patterns and thrusting.
@@ -186,14 +207,17 @@ pub const CDLINNECK: Pattern = Pattern::new(
     "In-neck: long black, white opening below its low, closing at or just into its body.",
     1,
     &[(Equal, 1), (BodyLong, 1)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            neck_setup(x, &a, &b) && a.c <= b.c + x.avg(Equal, 1) && a.c >= b.c,
-            -100,
-        )
-    },
+    cdlinneck,
 );
+
+#[inline(always)]
+fn cdlinneck(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        neck_setup(x, &a, &b) && a.c <= b.c + x.avg(Equal, 1) && a.c >= b.c,
+        -100,
+    )
+}
 
 /// CDLONNECK: long black, then a white opening below its low and closing
 /// at its low.
@@ -202,11 +226,14 @@ pub const CDLONNECK: Pattern = Pattern::new(
     "On-neck: long black, white opening below its low, closing equal to that low.",
     1,
     &[(Equal, 1), (BodyLong, 1)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(neck_setup(x, &a, &b) && equal(x, a.c, b.l), -100)
-    },
+    cdlonneck,
 );
+
+#[inline(always)]
+fn cdlonneck(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(neck_setup(x, &a, &b) && equal(x, a.c, b.l), -100)
+}
 
 /// CDLTHRUSTING: long black, then a white opening below its low and closing
 /// into its body but not above the midpoint (TA-Lib: one fma).
@@ -215,14 +242,17 @@ pub const CDLTHRUSTING: Pattern = Pattern::new(
     "Thrusting: long black, white opening below its low, closing into its body below the midpoint.",
     1,
     &[(Equal, 1), (BodyLong, 1)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(
-            neck_setup(x, &a, &b) && a.c > b.c + x.avg(Equal, 1) && a.c <= madd(b.body(), 0.5, b.c),
-            -100,
-        )
-    },
+    cdlthrusting,
 );
+
+#[inline(always)]
+fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(
+        neck_setup(x, &a, &b) && a.c > b.c + x.avg(Equal, 1) && a.c <= madd(b.body(), 0.5, b.c),
+        -100,
+    )
+}
 
 /// Two opposite marubozu with a gap between them (kicking patterns).
 fn kicking(x: &Ctx, a: &Bar, b: &Bar) -> bool {
@@ -243,11 +273,14 @@ pub const CDLKICKING: Pattern = Pattern::new(
     "Kicking: marubozu then an opposite marubozu across a gap; sign of the second.",
     1,
     &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(kicking(x, &a, &b), a.color() * 100)
-    },
+    cdlkicking,
 );
+
+#[inline(always)]
+fn cdlkicking(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(kicking(x, &a, &b), a.color() * 100)
+}
 
 /// CDLKICKINGBYLENGTH: kicking, signed by the longer of the two marubozu.
 pub const CDLKICKINGBYLENGTH: Pattern = Pattern::new(
@@ -255,12 +288,15 @@ pub const CDLKICKINGBYLENGTH: Pattern = Pattern::new(
     "Kicking by length: kicking, sign of the longer marubozu.",
     1,
     &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        let longer = if a.body() > b.body() { a } else { b };
-        when(kicking(x, &a, &b), longer.color() * 100)
-    },
+    cdlkickingbylength,
 );
+
+#[inline(always)]
+fn cdlkickingbylength(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    let longer = if a.body() > b.body() { a } else { b };
+    when(kicking(x, &a, &b), longer.color() * 100)
+}
 
 /// CDLMATCHINGLOW: two black candles with equal closes.
 pub const CDLMATCHINGLOW: Pattern = Pattern::new(
@@ -268,11 +304,14 @@ pub const CDLMATCHINGLOW: Pattern = Pattern::new(
     "Matching low: two black candles with equal closes.",
     1,
     &[(Equal, 1)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        when(b.color() == -1 && a.color() == -1 && equal(x, a.c, b.c), 100)
-    },
+    cdlmatchinglow,
 );
+
+#[inline(always)]
+fn cdlmatchinglow(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    when(b.color() == -1 && a.color() == -1 && equal(x, a.c, b.c), 100)
+}
 
 /// CDLSEPARATINGLINES: opposite candles with the same open, the second a
 /// belt hold.
@@ -281,15 +320,18 @@ pub const CDLSEPARATINGLINES: Pattern = Pattern::new(
     "Separating lines: opposite candles with equal opens, the second a belt hold.",
     1,
     &[(ShadowVeryShort, 0), (BodyLong, 0), (Equal, 1)],
-    |x, _| {
-        let (a, b) = (x.bar(0), x.bar(1));
-        let vs = x.avg(ShadowVeryShort, 0);
-        when(
-            b.color() == -a.color()
-                && equal(x, a.o, b.o)
-                && a.body() > x.avg(BodyLong, 0)
-                && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
-            a.color() * 100,
-        )
-    },
+    cdlseparatinglines,
 );
+
+#[inline(always)]
+fn cdlseparatinglines(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b) = (x.bar(0), x.bar(1));
+    let vs = x.avg(ShadowVeryShort, 0);
+    when(
+        b.color() == -a.color()
+            && equal(x, a.o, b.o)
+            && a.body() > x.avg(BodyLong, 0)
+            && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
+        a.color() * 100,
+    )
+}

@@ -14,7 +14,7 @@ mod multi;
 mod single;
 mod triple;
 
-pub use candle::{Candles, Pattern};
+pub use candle::{Candles, ChunkFn, Pattern};
 pub use double::*;
 pub use multi::*;
 pub use single::*;

@@ -11,22 +11,25 @@ pub const CDLMORNINGSTAR: Pattern = Pattern::new(
     "Morning star: long black, short body gapping down, white closing penetration into the first body.",
     2,
     &[(BodyLong, 2), (BodyShort, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        if a.color() == -1
-            && c.color() == 1
-            && body_gap_down(&b, &a)
-            && c.c > madd(a.body(), x.pen, a.c)
-            && a.body() > x.avg(BodyLong, 2)
-            && b.body() <= x.avg(BodyShort, 1)
-            && c.body() > x.avg(BodyShort, 0)
-        {
-            100
-        } else {
-            0
-        }
-    },
+    cdlmorningstar,
 );
+
+#[inline(always)]
+fn cdlmorningstar(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    if a.color() == -1
+        && c.color() == 1
+        && body_gap_down(&b, &a)
+        && c.c > madd(a.body(), x.pen, a.c)
+        && a.body() > x.avg(BodyLong, 2)
+        && b.body() <= x.avg(BodyShort, 1)
+        && c.body() > x.avg(BodyShort, 0)
+    {
+        100
+    } else {
+        0
+    }
+}
 
 /// CDLEVENINGSTAR: long white, short star gapping up, black closing below
 /// `close[-2] - penetration * body[-2]`.
@@ -35,22 +38,25 @@ pub const CDLEVENINGSTAR: Pattern = Pattern::new(
     "Evening star: long white, short body gapping up, black closing penetration into the first body.",
     2,
     &[(BodyLong, 2), (BodyShort, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        if a.color() == 1
-            && c.color() == -1
-            && body_gap_up(&b, &a)
-            && c.c < a.c - a.body() * x.pen
-            && a.body() > x.avg(BodyLong, 2)
-            && b.body() <= x.avg(BodyShort, 1)
-            && c.body() > x.avg(BodyShort, 0)
-        {
-            -100
-        } else {
-            0
-        }
-    },
+    cdleveningstar,
 );
+
+#[inline(always)]
+fn cdleveningstar(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    if a.color() == 1
+        && c.color() == -1
+        && body_gap_up(&b, &a)
+        && c.c < a.c - a.body() * x.pen
+        && a.body() > x.avg(BodyLong, 2)
+        && b.body() <= x.avg(BodyShort, 1)
+        && c.body() > x.avg(BodyShort, 0)
+    {
+        -100
+    } else {
+        0
+    }
+}
 
 /// CDL3WHITESOLDIERS: three white candles with higher closes, each opening
 /// within or near the prior body, very short upper shadows, none far
@@ -69,30 +75,33 @@ pub const CDL3WHITESOLDIERS: Pattern = Pattern::new(
         (Far, 1),
         (BodyShort, 0),
     ],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        if a.white()
-            && a.upper() < x.avg(ShadowVeryShort, 2)
-            && b.white()
-            && b.upper() < x.avg(ShadowVeryShort, 1)
-            && c.white()
-            && c.upper() < x.avg(ShadowVeryShort, 0)
-            && c.c > b.c
-            && b.c > a.c
-            && b.o > a.o
-            && b.o <= a.c + x.avg(Near, 2)
-            && c.o > b.o
-            && c.o <= b.c + x.avg(Near, 1)
-            && b.body() > a.body() - x.avg(Far, 2)
-            && c.body() > b.body() - x.avg(Far, 1)
-            && c.body() > x.avg(BodyShort, 0)
-        {
-            100
-        } else {
-            0
-        }
-    },
+    cdl3whitesoldiers,
 );
+
+#[inline(always)]
+fn cdl3whitesoldiers(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    if a.white()
+        && a.upper() < x.avg(ShadowVeryShort, 2)
+        && b.white()
+        && b.upper() < x.avg(ShadowVeryShort, 1)
+        && c.white()
+        && c.upper() < x.avg(ShadowVeryShort, 0)
+        && c.c > b.c
+        && b.c > a.c
+        && b.o > a.o
+        && b.o <= a.c + x.avg(Near, 2)
+        && c.o > b.o
+        && c.o <= b.c + x.avg(Near, 1)
+        && b.body() > a.body() - x.avg(Far, 2)
+        && c.body() > b.body() - x.avg(Far, 1)
+        && c.body() > x.avg(BodyShort, 0)
+    {
+        100
+    } else {
+        0
+    }
+}
 
 /// CDL3BLACKCROWS: a white candle, then three declining black candles each
 /// opening within the prior body, with very short lower shadows.
@@ -101,29 +110,32 @@ pub const CDL3BLACKCROWS: Pattern = Pattern::new(
     "Three black crows: after a white candle, three declining black candles with tiny lower shadows.",
     3,
     &[(ShadowVeryShort, 2), (ShadowVeryShort, 1), (ShadowVeryShort, 0)],
-    |x, _| {
-        let (w, a, b, c) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
-        if w.color() == 1
-            && a.color() == -1
-            && b.color() == -1
-            && c.color() == -1
-            && b.o < a.o
-            && b.o > a.c
-            && c.o < b.o
-            && c.o > b.c
-            && w.h > a.c
-            && a.c > b.c
-            && b.c > c.c
-            && a.lower() < x.avg(ShadowVeryShort, 2)
-            && b.lower() < x.avg(ShadowVeryShort, 1)
-            && c.lower() < x.avg(ShadowVeryShort, 0)
-        {
-            -100
-        } else {
-            0
-        }
-    },
+    cdl3blackcrows,
 );
+
+#[inline(always)]
+fn cdl3blackcrows(x: &Ctx, _: &mut Memo) -> i32 {
+    let (w, a, b, c) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
+    if w.color() == 1
+        && a.color() == -1
+        && b.color() == -1
+        && c.color() == -1
+        && b.o < a.o
+        && b.o > a.c
+        && c.o < b.o
+        && c.o > b.c
+        && w.h > a.c
+        && a.c > b.c
+        && b.c > c.c
+        && a.lower() < x.avg(ShadowVeryShort, 2)
+        && b.lower() < x.avg(ShadowVeryShort, 1)
+        && c.lower() < x.avg(ShadowVeryShort, 0)
+    {
+        -100
+    } else {
+        0
+    }
+}
 
 /// CDLMORNINGDOJISTAR: morning star whose star is a doji.
 pub const CDLMORNINGDOJISTAR: Pattern = Pattern::new(
@@ -131,20 +143,23 @@ pub const CDLMORNINGDOJISTAR: Pattern = Pattern::new(
     "Morning doji star: long black, doji gapping down, white closing penetration into the first body.",
     2,
     &[(BodyLong, 2), (BodyDoji, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == -1
-                && c.color() == 1
-                && body_gap_down(&b, &a)
-                && c.c > madd(a.body(), x.pen, a.c)
-                && a.body() > x.avg(BodyLong, 2)
-                && b.body() <= x.avg(BodyDoji, 1)
-                && c.body() > x.avg(BodyShort, 0),
-            100,
-        )
-    },
+    cdlmorningdojistar,
 );
+
+#[inline(always)]
+fn cdlmorningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == -1
+            && c.color() == 1
+            && body_gap_down(&b, &a)
+            && c.c > madd(a.body(), x.pen, a.c)
+            && a.body() > x.avg(BodyLong, 2)
+            && b.body() <= x.avg(BodyDoji, 1)
+            && c.body() > x.avg(BodyShort, 0),
+        100,
+    )
+}
 
 /// CDLEVENINGDOJISTAR: evening star whose star is a doji.
 pub const CDLEVENINGDOJISTAR: Pattern = Pattern::new(
@@ -152,20 +167,23 @@ pub const CDLEVENINGDOJISTAR: Pattern = Pattern::new(
     "Evening doji star: long white, doji gapping up, black closing penetration into the first body.",
     2,
     &[(BodyLong, 2), (BodyDoji, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == 1
-                && c.color() == -1
-                && body_gap_up(&b, &a)
-                && c.c < a.c - a.body() * x.pen
-                && a.body() > x.avg(BodyLong, 2)
-                && b.body() <= x.avg(BodyDoji, 1)
-                && c.body() > x.avg(BodyShort, 0),
-            -100,
-        )
-    },
+    cdleveningdojistar,
 );
+
+#[inline(always)]
+fn cdleveningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == 1
+            && c.color() == -1
+            && body_gap_up(&b, &a)
+            && c.c < a.c - a.body() * x.pen
+            && a.body() > x.avg(BodyLong, 2)
+            && b.body() <= x.avg(BodyDoji, 1)
+            && c.body() > x.avg(BodyShort, 0),
+        -100,
+    )
+}
 
 /// CDLABANDONEDBABY: long body, doji gapping away (shadows apart), then an
 /// opposite body gapping back and closing `penetration` into the first.
@@ -174,26 +192,29 @@ pub const CDLABANDONEDBABY: Pattern = Pattern::new(
     "Abandoned baby: long body, doji isolated by gaps, opposite body closing penetration into the first.",
     2,
     &[(BodyLong, 2), (BodyDoji, 1), (BodyShort, 0)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.body() > x.avg(BodyLong, 2)
-                && b.body() <= x.avg(BodyDoji, 1)
-                && c.body() > x.avg(BodyShort, 0)
-                && ((a.color() == 1
-                    && c.color() == -1
-                    && c.c < a.c - a.body() * x.pen
-                    && gap_up(&b, &a)
-                    && gap_down(&c, &b))
-                    || (a.color() == -1
-                        && c.color() == 1
-                        && c.c > madd(a.body(), x.pen, a.c)
-                        && gap_down(&b, &a)
-                        && gap_up(&c, &b))),
-            c.color() * 100,
-        )
-    },
+    cdlabandonedbaby,
 );
+
+#[inline(always)]
+fn cdlabandonedbaby(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.body() > x.avg(BodyLong, 2)
+            && b.body() <= x.avg(BodyDoji, 1)
+            && c.body() > x.avg(BodyShort, 0)
+            && ((a.color() == 1
+                && c.color() == -1
+                && c.c < a.c - a.body() * x.pen
+                && gap_up(&b, &a)
+                && gap_down(&c, &b))
+                || (a.color() == -1
+                    && c.color() == 1
+                    && c.c > madd(a.body(), x.pen, a.c)
+                    && gap_down(&b, &a)
+                    && gap_up(&c, &b))),
+        c.color() * 100,
+    )
+}
 
 /// CDL2CROWS: long white, black gapping up, black opening in the second
 /// body and closing in the first.
@@ -202,22 +223,25 @@ pub const CDL2CROWS: Pattern = Pattern::new(
     "Two crows: long white, black gapping up, black closing within the white body.",
     2,
     &[(BodyLong, 2)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == 1
-                && a.body() > x.avg(BodyLong, 2)
-                && b.color() == -1
-                && body_gap_up(&b, &a)
-                && c.color() == -1
-                && c.o < b.o
-                && c.o > b.c
-                && c.c > a.o
-                && c.c < a.c,
-            -100,
-        )
-    },
+    cdl2crows,
 );
+
+#[inline(always)]
+fn cdl2crows(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == 1
+            && a.body() > x.avg(BodyLong, 2)
+            && b.color() == -1
+            && body_gap_up(&b, &a)
+            && c.color() == -1
+            && c.o < b.o
+            && c.o > b.c
+            && c.c > a.o
+            && c.c < a.c,
+        -100,
+    )
+}
 
 /// CDLUPSIDEGAP2CROWS: long white, short black gapping up, black engulfing
 /// it but closing above the white close.
@@ -226,22 +250,25 @@ pub const CDLUPSIDEGAP2CROWS: Pattern = Pattern::new(
     "Upside gap two crows: long white, short black gapping up, black engulfing it above the white close.",
     2,
     &[(BodyLong, 2), (BodyShort, 1)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == 1
-                && a.body() > x.avg(BodyLong, 2)
-                && b.color() == -1
-                && b.body() <= x.avg(BodyShort, 1)
-                && body_gap_up(&b, &a)
-                && c.color() == -1
-                && c.o > b.o
-                && c.c < b.c
-                && c.c > a.c,
-            -100,
-        )
-    },
+    cdlupsidegap2crows,
 );
+
+#[inline(always)]
+fn cdlupsidegap2crows(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == 1
+            && a.body() > x.avg(BodyLong, 2)
+            && b.color() == -1
+            && b.body() <= x.avg(BodyShort, 1)
+            && body_gap_up(&b, &a)
+            && c.color() == -1
+            && c.o > b.o
+            && c.c < b.c
+            && c.c > a.c,
+        -100,
+    )
+}
 
 /// CDL3INSIDE: harami (long body, short body inside it) confirmed by a
 /// third candle closing beyond the first open.
@@ -250,19 +277,21 @@ pub const CDL3INSIDE: Pattern = Pattern::new(
     "Three inside up/down: harami, then a candle closing beyond the first open.",
     2,
     &[(BodyLong, 2), (BodyShort, 1)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            b.c.max(b.o) < a.c.max(a.o)
-                && b.c.min(b.o) > a.c.min(a.o)
-                && ((a.color() == 1 && c.color() == -1 && c.c < a.o)
-                    || (a.color() == -1 && c.color() == 1 && c.c > a.o))
-                && a.body() > x.avg(BodyLong, 2)
-                && b.body() <= x.avg(BodyShort, 1),
-            -a.color() * 100,
-        )
-    },
+    cdl3inside,
 );
+
+#[inline(always)]
+fn cdl3inside(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        b.c.max(b.o) < a.c.max(a.o)
+            && b.c.min(b.o) > a.c.min(a.o)
+            && ((a.color() == 1 && c.color() == -1 && c.c < a.o) || (a.color() == -1 && c.color() == 1 && c.c > a.o))
+            && a.body() > x.avg(BodyLong, 2)
+            && b.body() <= x.avg(BodyShort, 1),
+        -a.color() * 100,
+    )
+}
 
 /// CDL3OUTSIDE: engulfing confirmed by a third candle closing further.
 pub const CDL3OUTSIDE: Pattern = Pattern::new(
@@ -270,15 +299,18 @@ pub const CDL3OUTSIDE: Pattern = Pattern::new(
     "Three outside up/down: engulfing, then a candle closing beyond the engulfing close.",
     3,
     &[],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            (b.color() == 1 && a.color() == -1 && b.c > a.o && b.o < a.c && c.c > b.c)
-                || (b.color() == -1 && a.color() == 1 && b.o > a.c && b.c < a.o && c.c < b.c),
-            b.color() * 100,
-        )
-    },
+    cdl3outside,
 );
+
+#[inline(always)]
+fn cdl3outside(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        (b.color() == 1 && a.color() == -1 && b.c > a.o && b.o < a.c && c.c > b.c)
+            || (b.color() == -1 && a.color() == 1 && b.o > a.c && b.c < a.o && c.c < b.c),
+        b.color() * 100,
+    )
+}
 
 /// CDL3STARSINSOUTH: long black with a long lower shadow, a smaller black
 /// trading lower but holding the low, then a small black marubozu inside.
@@ -292,29 +324,32 @@ pub const CDL3STARSINSOUTH: Pattern = Pattern::new(
         (ShadowVeryShort, 0),
         (BodyShort, 0),
     ],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == -1
-                && b.color() == -1
-                && c.color() == -1
-                && a.body() > x.avg(BodyLong, 2)
-                && a.lower() > x.avg(ShadowLong, 2)
-                && b.body() < a.body()
-                && b.o > a.c
-                && b.o <= a.h
-                && b.l < a.c
-                && b.l >= a.l
-                && b.lower() > x.avg(ShadowVeryShort, 1)
-                && c.body() < x.avg(BodyShort, 0)
-                && c.lower() < x.avg(ShadowVeryShort, 0)
-                && c.upper() < x.avg(ShadowVeryShort, 0)
-                && c.l > b.l
-                && c.h < b.h,
-            100,
-        )
-    },
+    cdl3starsinsouth,
 );
+
+#[inline(always)]
+fn cdl3starsinsouth(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == -1
+            && b.color() == -1
+            && c.color() == -1
+            && a.body() > x.avg(BodyLong, 2)
+            && a.lower() > x.avg(ShadowLong, 2)
+            && b.body() < a.body()
+            && b.o > a.c
+            && b.o <= a.h
+            && b.l < a.c
+            && b.l >= a.l
+            && b.lower() > x.avg(ShadowVeryShort, 1)
+            && c.body() < x.avg(BodyShort, 0)
+            && c.lower() < x.avg(ShadowVeryShort, 0)
+            && c.upper() < x.avg(ShadowVeryShort, 0)
+            && c.l > b.l
+            && c.h < b.h,
+        100,
+    )
+}
 
 /// CDLADVANCEBLOCK: three rising white candles losing strength (shrinking
 /// bodies and/or long upper shadows).
@@ -332,31 +367,32 @@ pub const CDLADVANCEBLOCK: Pattern = Pattern::new(
         (Far, 1),
         (BodyLong, 2),
     ],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        let (ab, bb, cb) = (a.body(), b.body(), c.body());
-        when(
-            a.color() == 1
-                && b.color() == 1
-                && c.color() == 1
-                && c.c > b.c
-                && b.c > a.c
-                && b.o > a.o
-                && b.o <= a.c + x.avg(Near, 2)
-                && c.o > b.o
-                && c.o <= b.c + x.avg(Near, 1)
-                && ab > x.avg(BodyLong, 2)
-                && a.upper() < x.avg(ShadowShort, 2)
-                && ((bb < ab - x.avg(Far, 2) && cb < bb + x.avg(Near, 1))
-                    || cb < bb - x.avg(Far, 1)
-                    || (cb < bb
-                        && bb < ab
-                        && (c.upper() > x.avg(ShadowShort, 0) || b.upper() > x.avg(ShadowShort, 1)))
-                    || (cb < bb && c.upper() > x.avg(ShadowLong, 0))),
-            -100,
-        )
-    },
+    cdladvanceblock,
 );
+
+#[inline(always)]
+fn cdladvanceblock(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    let (ab, bb, cb) = (a.body(), b.body(), c.body());
+    when(
+        a.color() == 1
+            && b.color() == 1
+            && c.color() == 1
+            && c.c > b.c
+            && b.c > a.c
+            && b.o > a.o
+            && b.o <= a.c + x.avg(Near, 2)
+            && c.o > b.o
+            && c.o <= b.c + x.avg(Near, 1)
+            && ab > x.avg(BodyLong, 2)
+            && a.upper() < x.avg(ShadowShort, 2)
+            && ((bb < ab - x.avg(Far, 2) && cb < bb + x.avg(Near, 1))
+                || cb < bb - x.avg(Far, 1)
+                || (cb < bb && bb < ab && (c.upper() > x.avg(ShadowShort, 0) || b.upper() > x.avg(ShadowShort, 1)))
+                || (cb < bb && c.upper() > x.avg(ShadowLong, 0))),
+        -100,
+    )
+}
 
 /// CDLGAPSIDESIDEWHITE: two similar white candles side by side after a gap
 /// (up: +100, down: -100).
@@ -365,21 +401,24 @@ pub const CDLGAPSIDESIDEWHITE: Pattern = Pattern::new(
     "Up/down-gap side-by-side white lines: two similar white candles with equal opens after a gap.",
     2,
     &[(Near, 1), (Equal, 1)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        let (near, eq) = (x.avg(Near, 1), x.avg(Equal, 1));
-        when(
-            ((body_gap_up(&b, &a) && body_gap_up(&c, &a)) || (body_gap_down(&b, &a) && body_gap_down(&c, &a)))
-                && b.color() == 1
-                && c.color() == 1
-                && c.body() >= b.body() - near
-                && c.body() <= b.body() + near
-                && c.o >= b.o - eq
-                && c.o <= b.o + eq,
-            if body_gap_up(&b, &a) { 100 } else { -100 },
-        )
-    },
+    cdlgapsidesidewhite,
 );
+
+#[inline(always)]
+fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    let (near, eq) = (x.avg(Near, 1), x.avg(Equal, 1));
+    when(
+        ((body_gap_up(&b, &a) && body_gap_up(&c, &a)) || (body_gap_down(&b, &a) && body_gap_down(&c, &a)))
+            && b.color() == 1
+            && c.color() == 1
+            && c.body() >= b.body() - near
+            && c.body() <= b.body() + near
+            && c.o >= b.o - eq
+            && c.o <= b.o + eq,
+        if body_gap_up(&b, &a) { 100 } else { -100 },
+    )
+}
 
 /// CDLIDENTICAL3CROWS: three declining black candles, each opening at the
 /// prior close, with very short lower shadows.
@@ -394,25 +433,28 @@ pub const CDLIDENTICAL3CROWS: Pattern = Pattern::new(
         (Equal, 2),
         (Equal, 1),
     ],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == -1
-                && a.lower() < x.avg(ShadowVeryShort, 2)
-                && b.color() == -1
-                && b.lower() < x.avg(ShadowVeryShort, 1)
-                && c.color() == -1
-                && c.lower() < x.avg(ShadowVeryShort, 0)
-                && a.c > b.c
-                && b.c > c.c
-                && b.o <= a.c + x.avg(Equal, 2)
-                && b.o >= a.c - x.avg(Equal, 2)
-                && c.o <= b.c + x.avg(Equal, 1)
-                && c.o >= b.c - x.avg(Equal, 1),
-            -100,
-        )
-    },
+    cdlidentical3crows,
 );
+
+#[inline(always)]
+fn cdlidentical3crows(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == -1
+            && a.lower() < x.avg(ShadowVeryShort, 2)
+            && b.color() == -1
+            && b.lower() < x.avg(ShadowVeryShort, 1)
+            && c.color() == -1
+            && c.lower() < x.avg(ShadowVeryShort, 0)
+            && a.c > b.c
+            && b.c > c.c
+            && b.o <= a.c + x.avg(Equal, 2)
+            && b.o >= a.c - x.avg(Equal, 2)
+            && c.o <= b.c + x.avg(Equal, 1)
+            && c.o >= b.c - x.avg(Equal, 1),
+        -100,
+    )
+}
 
 /// CDLSTALLEDPATTERN: two long white candles, then a small white riding on
 /// the second's shoulder.
@@ -428,25 +470,28 @@ pub const CDLSTALLEDPATTERN: Pattern = Pattern::new(
         (Near, 2),
         (Near, 1),
     ],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == 1
-                && b.color() == 1
-                && c.color() == 1
-                && c.c > b.c
-                && b.c > a.c
-                && a.body() > x.avg(BodyLong, 2)
-                && b.body() > x.avg(BodyLong, 1)
-                && b.upper() < x.avg(ShadowVeryShort, 1)
-                && b.o > a.o
-                && b.o <= a.c + x.avg(Near, 2)
-                && c.body() < x.avg(BodyShort, 0)
-                && c.o >= b.c - c.body() - x.avg(Near, 1),
-            -100,
-        )
-    },
+    cdlstalledpattern,
 );
+
+#[inline(always)]
+fn cdlstalledpattern(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == 1
+            && b.color() == 1
+            && c.color() == 1
+            && c.c > b.c
+            && b.c > a.c
+            && a.body() > x.avg(BodyLong, 2)
+            && b.body() > x.avg(BodyLong, 1)
+            && b.upper() < x.avg(ShadowVeryShort, 1)
+            && b.o > a.o
+            && b.o <= a.c + x.avg(Near, 2)
+            && c.body() < x.avg(BodyShort, 0)
+            && c.o >= b.c - c.body() - x.avg(Near, 1),
+        -100,
+    )
+}
 
 /// CDLSTICKSANDWICH: black, white trading above the black close, black
 /// closing where the first did.
@@ -455,15 +500,18 @@ pub const CDLSTICKSANDWICH: Pattern = Pattern::new(
     "Stick sandwich: black, white above its close, black closing equal to the first.",
     2,
     &[(Equal, 2)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        let eq = x.avg(Equal, 2);
-        when(
-            a.color() == -1 && b.color() == 1 && c.color() == -1 && b.l > a.c && c.c <= a.c + eq && c.c >= a.c - eq,
-            100,
-        )
-    },
+    cdlsticksandwich,
 );
+
+#[inline(always)]
+fn cdlsticksandwich(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    let eq = x.avg(Equal, 2);
+    when(
+        a.color() == -1 && b.color() == 1 && c.color() == -1 && b.l > a.c && c.c <= a.c + eq && c.c >= a.c - eq,
+        100,
+    )
+}
 
 /// CDLTASUKIGAP: a gap, a candle in its direction, then an opposite candle
 /// of similar size closing inside the gap.
@@ -472,31 +520,34 @@ pub const CDLTASUKIGAP: Pattern = Pattern::new(
     "Tasuki gap: gap, a candle in its direction, an opposite similar candle closing inside the gap.",
     2,
     &[(Near, 1)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        let near = x.avg(Near, 1);
-        let similar = (b.body() - c.body()).abs() < near;
-        when(
-            (body_gap_up(&b, &a)
-                && b.color() == 1
-                && c.color() == -1
-                && c.o < b.c
-                && c.o > b.o
-                && c.c < b.o
-                && c.c > a.c.max(a.o)
-                && similar)
-                || (body_gap_down(&b, &a)
-                    && b.color() == -1
-                    && c.color() == 1
-                    && c.o < b.o
-                    && c.o > b.c
-                    && c.c > b.o
-                    && c.c < a.c.min(a.o)
-                    && similar),
-            b.color() * 100,
-        )
-    },
+    cdltasukigap,
 );
+
+#[inline(always)]
+fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    let near = x.avg(Near, 1);
+    let similar = (b.body() - c.body()).abs() < near;
+    when(
+        (body_gap_up(&b, &a)
+            && b.color() == 1
+            && c.color() == -1
+            && c.o < b.c
+            && c.o > b.o
+            && c.c < b.o
+            && c.c > a.c.max(a.o)
+            && similar)
+            || (body_gap_down(&b, &a)
+                && b.color() == -1
+                && c.color() == 1
+                && c.o < b.o
+                && c.o > b.c
+                && c.c > b.o
+                && c.c < a.c.min(a.o)
+                && similar),
+        b.color() * 100,
+    )
+}
 
 /// CDLTRISTAR: three dojis, the middle one gapping away from the first
 /// (all judged against the first doji's average).
@@ -505,22 +556,25 @@ pub const CDLTRISTAR: Pattern = Pattern::new(
     "Tristar: three dojis, the middle one a star.",
     2,
     &[(BodyDoji, 2)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        let doji = x.avg(BodyDoji, 2);
-        if !(a.body() <= doji && b.body() <= doji && c.body() <= doji) {
-            return 0;
-        }
-        let mut code = 0;
-        if body_gap_up(&b, &a) && c.o.max(c.c) < b.o.max(b.c) {
-            code = -100;
-        }
-        if body_gap_down(&b, &a) && c.o.min(c.c) > b.o.min(b.c) {
-            code = 100;
-        }
-        code
-    },
+    cdltristar,
 );
+
+#[inline(always)]
+fn cdltristar(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    let doji = x.avg(BodyDoji, 2);
+    if !(a.body() <= doji && b.body() <= doji && c.body() <= doji) {
+        return 0;
+    }
+    let mut code = 0;
+    if body_gap_up(&b, &a) && c.o.max(c.c) < b.o.max(b.c) {
+        code = -100;
+    }
+    if body_gap_down(&b, &a) && c.o.min(c.c) > b.o.min(b.c) {
+        code = 100;
+    }
+    code
+}
 
 /// CDLUNIQUE3RIVER: long black, black harami with a lower low, small white
 /// opening above that low.
@@ -529,22 +583,25 @@ pub const CDLUNIQUE3RIVER: Pattern = Pattern::new(
     "Unique three river: long black, black harami with a lower low, small white above that low.",
     2,
     &[(BodyLong, 2), (BodyShort, 0)],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == -1
-                && b.color() == -1
-                && c.color() == 1
-                && b.c > a.c
-                && b.o <= a.o
-                && b.l < a.l
-                && c.o > b.l
-                && a.body() > x.avg(BodyLong, 2)
-                && c.body() < x.avg(BodyShort, 0),
-            100,
-        )
-    },
+    cdlunique3river,
 );
+
+#[inline(always)]
+fn cdlunique3river(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == -1
+            && b.color() == -1
+            && c.color() == 1
+            && b.c > a.c
+            && b.o <= a.o
+            && b.l < a.l
+            && c.o > b.l
+            && a.body() > x.avg(BodyLong, 2)
+            && c.body() < x.avg(BodyShort, 0),
+        100,
+    )
+}
 
 /// CDLXSIDEGAP3METHODS: two same-colour candles with a body gap, then an
 /// opposite candle closing the gap.
@@ -553,20 +610,23 @@ pub const CDLXSIDEGAP3METHODS: Pattern = Pattern::new(
     "Upside/downside gap three methods: two candles gapping, an opposite one closing the gap.",
     2,
     &[],
-    |x, _| {
-        let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-        when(
-            a.color() == b.color()
-                && b.color() == -c.color()
-                && c.o < b.c.max(b.o)
-                && c.o > b.c.min(b.o)
-                && c.c < a.c.max(a.o)
-                && c.c > a.c.min(a.o)
-                && ((a.color() == 1 && body_gap_up(&b, &a)) || (a.color() == -1 && body_gap_down(&b, &a))),
-            a.color() * 100,
-        )
-    },
+    cdlxsidegap3methods,
 );
+
+#[inline(always)]
+fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
+    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    when(
+        a.color() == b.color()
+            && b.color() == -c.color()
+            && c.o < b.c.max(b.o)
+            && c.o > b.c.min(b.o)
+            && c.c < a.c.max(a.o)
+            && c.c > a.c.min(a.o)
+            && ((a.color() == 1 && body_gap_up(&b, &a)) || (a.color() == -1 && body_gap_down(&b, &a))),
+        a.color() * 100,
+    )
+}
 
 /// The hikkake rules: a setup found by `setup` at this bar (its direction),
 /// or the confirmation of the last setup within three bars (±200).
@@ -608,13 +668,16 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
     "Hikkake: inside bar, false breakout (±100), confirmation within 3 bars (±200).",
     5,
     &[],
-    |x, m| {
-        let (b, c) = (x.bar(1), x.bar(2));
-        let setup = if b.h < c.h && b.l > c.l { breakout(x) } else { None };
-        hikkake(x, m, setup)
-    },
+    cdlhikkake,
 )
 .with_warm(3);
+
+#[inline(always)]
+fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
+    let (b, c) = (x.bar(1), x.bar(2));
+    let setup = if b.h < c.h && b.l > c.l { breakout(x) } else { None };
+    hikkake(x, m, setup)
+}
 
 /// CDLHIKKAKEMOD: hikkake after two nested inside bars, the first closing
 /// near its low (bullish) or high (bearish).
@@ -623,19 +686,22 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
     "Modified hikkake: two nested inside bars (the first closing near its extreme), breakout, confirmation.",
     5,
     &[(Near, 2)],
-    |x, m| {
-        let (b, c, d) = (x.bar(1), x.bar(2), x.bar(3));
-        let near = x.avg(Near, 2);
-        let setup = if c.h < d.h && c.l > d.l && b.h < c.h && b.l > c.l {
-            match breakout(x) {
-                Some(100) if c.c <= c.l + near => Some(100),
-                Some(-100) if c.c >= c.h - near => Some(-100),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        hikkake(x, m, setup)
-    },
+    cdlhikkakemod,
 )
 .with_warm(3);
+
+#[inline(always)]
+fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
+    let (b, c, d) = (x.bar(1), x.bar(2), x.bar(3));
+    let near = x.avg(Near, 2);
+    let setup = if c.h < d.h && c.l > d.l && b.h < c.h && b.l > c.l {
+        match breakout(x) {
+            Some(100) if c.c <= c.l + near => Some(100),
+            Some(-100) if c.c >= c.h - near => Some(-100),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    hikkake(x, m, setup)
+}
