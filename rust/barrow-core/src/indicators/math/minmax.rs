@@ -47,10 +47,6 @@ impl WindowExtremes {
             skipped: 0,
         })
     }
-
-    fn position(&self, e: &Extremes) -> f64 {
-        e.best_index().map_or(0.0, |i| (i + self.skipped) as f64)
-    }
 }
 
 impl Indicator for WindowExtremes {
@@ -65,25 +61,36 @@ impl Indicator for WindowExtremes {
             K::MaxIndex | K::MinIndex => 1,
         };
         check_shapes(inputs, outputs, 1, n_out);
-        for (i, &x) in inputs[0].iter().enumerate() {
-            match self.kind {
-                K::MinMax => {
-                    outputs[0][i] = self.min.step(x);
-                    outputs[1][i] = self.max.step(x);
+        let x = inputs[0];
+        let skipped = self.skipped;
+        let at = |e: &Extremes| e.best_index().map_or(0.0, |i| (i + skipped) as f64);
+        match self.kind {
+            K::MinMax => {
+                let (lo, rest) = outputs.split_at_mut(1);
+                for ((l, h), &v) in lo[0].iter_mut().zip(rest[0].iter_mut()).zip(x) {
+                    *l = self.min.step_as::<false>(v);
+                    *h = self.max.step_as::<true>(v);
                 }
-                K::MinMaxIndex => {
-                    self.min.step(x);
-                    self.max.step(x);
-                    outputs[0][i] = self.position(&self.min);
-                    outputs[1][i] = self.position(&self.max);
+            }
+            K::MinMaxIndex => {
+                let (lo, rest) = outputs.split_at_mut(1);
+                for ((l, h), &v) in lo[0].iter_mut().zip(rest[0].iter_mut()).zip(x) {
+                    self.min.step_as::<false>(v);
+                    self.max.step_as::<true>(v);
+                    *l = at(&self.min);
+                    *h = at(&self.max);
                 }
-                K::MaxIndex => {
-                    self.max.step(x);
-                    outputs[0][i] = self.position(&self.max);
+            }
+            K::MaxIndex => {
+                for (o, &v) in outputs[0].iter_mut().zip(x) {
+                    self.max.step_as::<true>(v);
+                    *o = at(&self.max);
                 }
-                K::MinIndex => {
-                    self.min.step(x);
-                    outputs[0][i] = self.position(&self.min);
+            }
+            K::MinIndex => {
+                for (o, &v) in outputs[0].iter_mut().zip(x) {
+                    self.min.step_as::<false>(v);
+                    *o = at(&self.min);
                 }
             }
         }

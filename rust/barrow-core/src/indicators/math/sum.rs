@@ -52,6 +52,39 @@ impl Sum {
     }
 }
 
+impl Sum {
+    /// Consumes a chunk, writing `scale(sum)` to `out` (same length). Where
+    /// the trailing value lies inside the chunk the total stays in a local
+    /// and the ring is skipped; the ring is refilled at the chunk's end. The
+    /// operations and their order are those of [`Sum::step`].
+    #[inline(always)]
+    pub(crate) fn run_chunk(&mut self, x: &[f64], out: &mut [f64], scale: impl Fn(f64) -> f64) {
+        let n = x.len().min(out.len());
+        let p = self.period;
+        if p == 1 || n < p {
+            for (o, &v) in out[..n].iter_mut().zip(x) {
+                *o = scale(self.step(v));
+            }
+            return;
+        }
+        // Bars whose trailing value is still in the ring (or before the first output).
+        let head = p - 1;
+        for (o, &v) in out[..head].iter_mut().zip(x) {
+            *o = scale(self.step(v));
+        }
+        // After those `p - 1` steps every later bar has an output.
+        let mut total = self.total;
+        for ((o, &v), &old) in out[head..n].iter_mut().zip(&x[head..n]).zip(&x[..n - head]) {
+            total += v;
+            *o = scale(total);
+            total -= old;
+        }
+        self.total = total;
+        self.seen += n - head;
+        self.window.load(&x[n - head..n]);
+    }
+}
+
 impl Indicator for Sum {
     fn lookback(&self) -> usize {
         self.period - 1
@@ -59,9 +92,7 @@ impl Indicator for Sum {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
-        }
+        self.run_chunk(inputs[0], outputs[0], |s| s);
     }
 
     fn reset(&mut self) {

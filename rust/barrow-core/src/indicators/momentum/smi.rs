@@ -45,8 +45,8 @@ impl Smi {
         let [period, fast, slow, signal] = self.periods;
         let t = self.seen;
         self.seen += 1;
-        let hh = self.highest.step(high);
-        let ll = self.lowest.step(low);
+        let hh = self.highest.step_as::<true>(high);
+        let ll = self.lowest.step_as::<false>(low);
         if t + 1 < period {
             return NONE;
         }

@@ -32,8 +32,8 @@ impl RawK {
     /// %K once the window is full, else `None`.
     #[inline(always)]
     fn step(&mut self, high: f64, low: f64, close: f64) -> Option<f64> {
-        let ll = self.lows.step(low);
-        let hh = self.highs.step(high);
+        let ll = self.lows.step_as::<false>(low);
+        let hh = self.highs.step_as::<true>(high);
         if self.lows.seen() < self.period {
             return None;
         }

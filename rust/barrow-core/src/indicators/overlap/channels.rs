@@ -44,8 +44,8 @@ impl Indicator for Donchian {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 3);
         for i in 0..inputs[0].len() {
-            let up = self.upper.step(inputs[0][i]);
-            let lo = self.lower.step(inputs[1][i]);
+            let up = self.upper.step_as::<true>(inputs[0][i]);
+            let lo = self.lower.step_as::<false>(inputs[1][i]);
             outputs[0][i] = up;
             outputs[1][i] = (up + lo) / 2.0;
             outputs[2][i] = lo;

@@ -59,6 +59,17 @@ impl Extremes {
     /// Consumes one value and returns the extreme (NaN during the lookback).
     #[inline(always)]
     pub fn step(&mut self, a: f64) -> f64 {
+        match self.kind {
+            ExtremeKind::Max => self.step_as::<true>(a),
+            ExtremeKind::Min => self.step_as::<false>(a),
+        }
+    }
+
+    /// [`Extremes::step`] for a kind known at compile time (`MAX` true for
+    /// [`ExtremeKind::Max`]), so the window rescan is a plain loop.
+    #[inline(always)]
+    pub(crate) fn step_as<const MAX: bool>(&mut self, a: f64) -> f64 {
+        debug_assert_eq!(MAX, self.kind == ExtremeKind::Max);
         let today = self.seen;
         self.seen += 1;
         self.values.put(today, a);
@@ -66,29 +77,32 @@ impl Extremes {
             return f64::NAN;
         }
         let trailing = today + 1 - self.period;
-        let beats = |x: f64, best: f64, strict: bool| match (self.kind, strict) {
-            (ExtremeKind::Max, true) => x > best,
-            (ExtremeKind::Max, false) => x >= best,
-            (ExtremeKind::Min, true) => x < best,
-            (ExtremeKind::Min, false) => x <= best,
-        };
         if self.best_index.is_none_or(|i| i < trailing) {
             let mut idx = trailing;
             let mut best = self.values.get(trailing);
             for i in trailing + 1..=today {
                 let x = self.values.get(i);
-                if beats(x, best, true) {
+                if if MAX { x > best } else { x < best } {
                     idx = i;
                     best = x;
                 }
             }
             self.best = best;
             self.best_index = Some(idx);
-        } else if beats(a, self.best, false) {
+        } else if if MAX { a >= self.best } else { a <= self.best } {
             self.best = a;
             self.best_index = Some(today);
         }
         self.best
+    }
+
+    /// Consumes a chunk into `out` (same length).
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        match self.kind {
+            ExtremeKind::Max => out.iter_mut().zip(x).for_each(|(o, &a)| *o = self.step_as::<true>(a)),
+            ExtremeKind::Min => out.iter_mut().zip(x).for_each(|(o, &a)| *o = self.step_as::<false>(a)),
+        }
     }
 }
 
@@ -99,9 +113,7 @@ impl Indicator for Extremes {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &a) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(a);
-        }
+        self.update_chunk(inputs[0], outputs[0]);
     }
 
     fn reset(&mut self) {

@@ -5,6 +5,7 @@
 //! calling function's own default type, 12 ZLEMA, 13 Wilder's RMA.
 
 use super::{Ema, Hma, Kama, Mama, Rma, Sma, Trima, Wma, Zlema, T3};
+use crate::indicators::fp;
 use crate::error::{BarrowError, Result};
 
 /// TA-Lib's moving-average types (`matype`).
@@ -131,6 +132,46 @@ impl MultiEma {
         self.emas.iter_mut().for_each(crate::indicators::Indicator::reset);
         self.seen = 0;
     }
+
+    /// Consumes a chunk into `out` (same length). Once every stage is
+    /// seeded the stages run in one loop on local values, with the same
+    /// operations as [`MultiEma::step`].
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len().min(out.len());
+        let mut i = 0;
+        while i < n && !self.emas.iter().all(|e| e.seeded().is_some()) {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        if i == n || self.period == 1 {
+            for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+                *o = self.step(v);
+            }
+            return;
+        }
+        let (mut e0, k) = self.emas[0].seeded().expect("seeded");
+        let (mut e1, _) = self.emas[1].seeded().expect("seeded");
+        if let [_, _, third] = &self.emas[..] {
+            let (mut e2, _) = third.seeded().expect("seeded");
+            for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
+                e0 = fp::madd(v - e0, k, e0);
+                e1 = fp::madd(e0 - e1, k, e1);
+                e2 = fp::madd(e1 - e2, k, e2);
+                *o = (e0 * 3.0 - e1 * 3.0) + e2;
+            }
+            self.emas[2].advance(e2, n - i);
+        } else {
+            for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
+                e0 = fp::madd(v - e0, k, e0);
+                e1 = fp::madd(e0 - e1, k, e1);
+                *o = (e0 + e0) - e1;
+            }
+        }
+        self.emas[0].advance(e0, n - i);
+        self.emas[1].advance(e1, n - i);
+        self.seen += n - i;
+    }
 }
 
 /// Applies the same expression to whichever average an [`Ma`] holds.
@@ -253,6 +294,23 @@ impl Ma {
         each_ma!(self, m => m.step(v))
     }
 
+    /// Consumes a chunk into `out` (same length): one loop per average
+    /// type, so the type is matched once per chunk rather than per value.
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        match self {
+            Ma::Multi(m) => return m.update_chunk(x, out),
+            Ma::Sma(m) => return m.update_chunk(x, out),
+            Ma::Ema(m) => return m.update_chunk(x, out),
+            _ => {}
+        }
+        each_ma!(self, m => {
+            for (o, &v) in out.iter_mut().zip(x) {
+                *o = m.step(v);
+            }
+        })
+    }
+
     /// Lookback.
     pub fn lookback(&self) -> usize {
         use crate::indicators::Indicator;
@@ -291,9 +349,7 @@ struct MaKernel<'a>(&'a mut Ma);
 impl super::super::fp::Kernel for MaKernel<'_> {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.0.step(v);
-        }
+        self.0.update_chunk(inputs[0], outputs[0]);
     }
 }
 

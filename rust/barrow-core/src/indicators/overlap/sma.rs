@@ -34,10 +34,10 @@ impl Sma {
     }
 
     /// Consumes a chunk into `out` (same length).
+    #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
-        for (o, &v) in out.iter_mut().zip(x) {
-            *o = self.step(v);
-        }
+        let p = self.period as f64;
+        self.sum.run_chunk(x, out, |s| s / p);
     }
 }
 
