@@ -106,6 +106,30 @@ def test_nan_gaps_follow_talib(name):
         assert_same(a, b, what=f"{name} with NaN gaps output {k}")
 
 
+@pytest.mark.parametrize(
+    "name", ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "MIDPOINT", "MIDPRICE", "WILLR"]
+)
+def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
+    # Whole-number prices tie often, and NaNs fall anywhere in the windows:
+    # both decide which extreme a window reports.
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        n = int(rng.integers(5, 300))
+        x = np.round(np.cumsum(rng.normal(size=n)) + 100.0)
+        x[rng.random(n) < 0.05] = np.nan
+        period = int(rng.integers(2, 40))
+        if name == "WILLR":
+            args = (x + 1.0, x - 1.0, x)
+        elif name == "MIDPRICE":
+            args = (x + 1.0, x - 1.0)
+        else:
+            args = (x,)
+        ours = _as_tuple(getattr(bt, name)(*args, timeperiod=period))
+        ref = _as_tuple(getattr(talib, name)(*args, timeperiod=period))
+        for k, (a, b) in enumerate(zip(ours, ref)):
+            assert_same(a, b, what=f"{name}({period}) over {n} bars output {k}")
+
+
 def test_all_nan_input():
     x = np.full(50, np.nan)
     assert_same(bt.SMA(x, 5), talib.SMA(x, 5), what="all-NaN SMA")

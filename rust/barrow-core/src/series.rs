@@ -188,7 +188,13 @@ mod tests {
             })
             .collect();
         let open: Vec<f64> = (0..n)
-            .map(|i| if i == 0 { 100.0 } else { close[i - 1] + ((i * 7) % 5) as f64 - 2.0 })
+            .map(|i| {
+                if i == 0 {
+                    100.0
+                } else {
+                    close[i - 1] + ((i * 7) % 5) as f64 - 2.0
+                }
+            })
             .collect();
         let high: Vec<f64> = open.iter().zip(&close).map(|(a, b)| a.max(*b) + 0.5).collect();
         let low: Vec<f64> = open.iter().zip(&close).map(|(a, b)| a.min(*b) - 0.5).collect();

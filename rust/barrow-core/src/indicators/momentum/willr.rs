@@ -16,6 +16,7 @@ pub struct Willr {
     block: BlockExtremes,
 }
 
+#[inline(always)]
 fn value(hh: f64, ll: f64, close: f64) -> f64 {
     let range = hh - ll;
     if (hh.abs() + ll.abs()) * 1e-14 >= range.abs() {
@@ -38,12 +39,18 @@ impl Willr {
     }
 
     /// Consumes one bar.
-    #[inline]
+    /// Consumes one bar.
     pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
-        match self.block.push(high, low) {
-            Some((hh, ll)) => value(hh, ll, close),
-            None => f64::NAN,
-        }
+        let mut out = [0.0];
+        self.update_chunk(&[high], &[low], &[close], &mut out);
+        out[0]
+    }
+
+    #[inline(always)]
+    fn update_chunk(&mut self, high: &[f64], low: &[f64], close: &[f64], out: &mut [f64]) {
+        self.block.run::<true, true>(high, low, |i, v| {
+            out[i] = v.map_or(f64::NAN, |(hh, ll)| value(hh, ll, close[i]))
+        });
     }
 }
 
@@ -54,9 +61,7 @@ impl Indicator for Willr {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
-        }
+        self.update_chunk(inputs[0], inputs[1], inputs[2], outputs[0]);
     }
 
     fn reset(&mut self) {

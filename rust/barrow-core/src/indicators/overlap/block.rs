@@ -58,42 +58,147 @@ impl BlockExtremes {
     }
 
     /// Consumes one bar; `(highest high, lowest low)` once `p` bars are in.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn push(&mut self, high: f64, low: f64) -> Option<(f64, f64)> {
-        let i = self.seen;
-        self.seen += 1;
+        let mut got = None;
+        self.run::<true, true>(&[high], &[low], |_, v| got = v);
+        got
+    }
+
+    /// Consumes a chunk of highs and lows (equal lengths), calling
+    /// `emit(i, Some((highest high, lowest low)))` for bar `i` of the chunk,
+    /// or `emit(i, None)` during the lookback. Only the sides asked for
+    /// (`HI`, `LO`) are computed; the other is returned as NaN. Windows
+    /// inside the chunk are read from it directly; the history keeps the
+    /// last `p` bars for windows that start in an earlier chunk.
+    #[inline(always)]
+    pub(crate) fn run<const HI: bool, const LO: bool>(
+        &mut self,
+        highs: &[f64],
+        lows: &[f64],
+        mut emit: impl FnMut(usize, Option<(f64, f64)>),
+    ) {
+        let n = highs.len();
+        let lows = &lows[..n];
         let p = self.period;
-        self.highs.put(i, high);
-        self.lows.put(i, low);
-        if i + 1 < p {
-            return None;
-        }
-        let k = self.k;
-        self.k = if k + 1 == p { 0 } else { k + 1 };
-        if k == 0 {
-            let (mut ah, mut al) = (high, low);
-            self.suffix_high[p - 1] = ah;
-            self.suffix_low[p - 1] = al;
-            for j in (0..p - 1).rev() {
-                let idx = i + 1 - p + j;
-                ah = mx(self.highs.get(idx), ah);
-                al = mn(self.lows.get(idx), al);
-                self.suffix_high[j] = ah;
-                self.suffix_low[j] = al;
+        let first = self.seen;
+        let mut k = self.k;
+        let (mut prefix_high, mut prefix_low) = (self.prefix_high, self.prefix_low);
+        let (suffix_high, suffix_low) = (&mut self.suffix_high[..p], &mut self.suffix_low[..p]);
+        let pick = |h: f64, l: f64| (if HI { h } else { f64::NAN }, if LO { l } else { f64::NAN });
+        let mut i = 0;
+        while i < n {
+            if k == 0 && i + 1 >= p && i + p <= n {
+                // A whole block whose windows lie in this chunk: its suffix
+                // pass, then its prefix pass, as plain loops over the chunk.
+                let window = i + 1 - p..i + 1;
+                if HI {
+                    let xs = &highs[window.clone()];
+                    let mut a = xs[p - 1];
+                    suffix_high[p - 1] = a;
+                    for (s, &x) in suffix_high[..p - 1].iter_mut().zip(&xs[..p - 1]).rev() {
+                        a = mx(x, a);
+                        *s = a;
+                    }
+                }
+                if LO {
+                    let xs = &lows[window];
+                    let mut a = xs[p - 1];
+                    suffix_low[p - 1] = a;
+                    for (s, &x) in suffix_low[..p - 1].iter_mut().zip(&xs[..p - 1]).rev() {
+                        a = mn(x, a);
+                        *s = a;
+                    }
+                }
+                emit(i, Some(pick(suffix_high[0], suffix_low[0])));
+                (prefix_high, prefix_low) = (highs[i + 1], lows[i + 1]);
+                emit(
+                    i + 1,
+                    Some(pick(mx(prefix_high, suffix_high[1]), mn(prefix_low, suffix_low[1]))),
+                );
+                for at in 2..p {
+                    if HI {
+                        prefix_high = mx(highs[i + at], prefix_high);
+                    }
+                    if LO {
+                        prefix_low = mn(lows[i + at], prefix_low);
+                    }
+                    emit(
+                        i + at,
+                        Some(pick(mx(prefix_high, suffix_high[at]), mn(prefix_low, suffix_low[at]))),
+                    );
+                }
+                i += p;
+                continue;
             }
-            return Some((self.suffix_high[0], self.suffix_low[0]));
+            // One bar at a time: the lookback, blocks that start in an
+            // earlier chunk or end in a later one.
+            let t = i;
+            i += 1;
+            if first + t + 1 < p {
+                emit(t, None);
+                continue;
+            }
+            let (high, low) = (highs[t], lows[t]);
+            let at = k;
+            k = if k + 1 == p { 0 } else { k + 1 };
+            if at == 0 {
+                // Suffix extremes of the window, newest to oldest; bars
+                // before this chunk come from the history.
+                let (mut ah, mut al) = (high, low);
+                suffix_high[p - 1] = ah;
+                suffix_low[p - 1] = al;
+                let from_chunk = (p - 1).min(t);
+                for j in (p - 1 - from_chunk..p - 1).rev() {
+                    let x = t + 1 + j - p;
+                    if HI {
+                        ah = mx(highs[x], ah);
+                        suffix_high[j] = ah;
+                    }
+                    if LO {
+                        al = mn(lows[x], al);
+                        suffix_low[j] = al;
+                    }
+                }
+                for j in (0..p - 1 - from_chunk).rev() {
+                    let g = first + t + 1 + j - p;
+                    if HI {
+                        ah = mx(self.highs.get(g), ah);
+                        suffix_high[j] = ah;
+                    }
+                    if LO {
+                        al = mn(self.lows.get(g), al);
+                        suffix_low[j] = al;
+                    }
+                }
+                emit(t, Some(pick(suffix_high[0], suffix_low[0])));
+                continue;
+            }
+            if at == 1 {
+                prefix_high = high;
+                prefix_low = low;
+            } else {
+                if HI {
+                    prefix_high = mx(high, prefix_high);
+                }
+                if LO {
+                    prefix_low = mn(low, prefix_low);
+                }
+            }
+            emit(
+                t,
+                Some(pick(mx(prefix_high, suffix_high[at]), mn(prefix_low, suffix_low[at]))),
+            );
         }
-        if k == 1 {
-            self.prefix_high = high;
-            self.prefix_low = low;
-        } else {
-            self.prefix_high = mx(high, self.prefix_high);
-            self.prefix_low = mn(low, self.prefix_low);
+        self.k = k;
+        (self.prefix_high, self.prefix_low) = (prefix_high, prefix_low);
+        // Keep the last `p` bars for the windows of later chunks.
+        let keep = n.min(p);
+        for i in n - keep..n {
+            self.highs.put(first + i, highs[i]);
+            self.lows.put(first + i, lows[i]);
         }
-        Some((
-            mx(self.prefix_high, self.suffix_high[k]),
-            mn(self.prefix_low, self.suffix_low[k]),
-        ))
+        self.seen += n;
     }
 }
 
@@ -131,19 +236,59 @@ impl crate::indicators::Indicator for BlockExtreme {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         crate::indicators::check_shapes(inputs, outputs, 1, 1);
-        let max = self.kind == super::ExtremeKind::Max;
-        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = match self.block.push(x, x) {
-                Some((hh, ll)) => {
-                    if max {
-                        hh
-                    } else {
-                        ll
-                    }
-                }
-                None => f64::NAN,
-            };
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        if self.kind == super::ExtremeKind::Max {
+            self.block
+                .run::<true, false>(x, x, |i, v| out[i] = v.map_or(f64::NAN, |(hh, _)| hh));
+        } else {
+            self.block
+                .run::<false, true>(x, x, |i, v| out[i] = v.map_or(f64::NAN, |(_, ll)| ll));
         }
+    }
+
+    fn reset(&mut self) {
+        self.block = BlockExtremes::new(self.period);
+    }
+}
+
+/// MINMAX: the lowest and the highest of the last `p` values, by blocks.
+/// Lookback `p - 1`.
+#[derive(Clone, Debug)]
+pub struct BlockMinMax {
+    period: usize,
+    block: BlockExtremes,
+}
+
+impl BlockMinMax {
+    /// Extremes over `period >= 2` values.
+    pub fn new(period: usize) -> crate::error::Result<Self> {
+        if period < 2 {
+            return Err(crate::error::BarrowError::bad_param(
+                "timeperiod",
+                period,
+                "must be >= 2",
+            ));
+        }
+        Ok(Self {
+            period,
+            block: BlockExtremes::new(period),
+        })
+    }
+}
+
+impl crate::indicators::Indicator for BlockMinMax {
+    fn lookback(&self) -> usize {
+        self.period - 1
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        crate::indicators::check_shapes(inputs, outputs, 1, 2);
+        let x = inputs[0];
+        let (lo, hi) = outputs.split_at_mut(1);
+        let (lo, hi) = (&mut *lo[0], &mut *hi[0]);
+        self.block.run::<true, true>(x, x, |i, v| {
+            (lo[i], hi[i]) = v.map_or((f64::NAN, f64::NAN), |(hh, ll)| (ll, hh));
+        });
     }
 
     fn reset(&mut self) {
@@ -186,13 +331,9 @@ impl crate::indicators::Indicator for MidRange {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let n_in = if self.two_inputs { 2 } else { 1 };
         crate::indicators::check_shapes(inputs, outputs, n_in, 1);
-        let (hi, lo) = (inputs[0], inputs[n_in - 1]);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = match self.block.push(hi[i], lo[i]) {
-                Some((hh, ll)) => (hh + ll) / 2.0,
-                None => f64::NAN,
-            };
-        }
+        let (hi, lo, out) = (inputs[0], inputs[n_in - 1], &mut *outputs[0]);
+        self.block
+            .run::<true, true>(hi, lo, |i, v| out[i] = v.map_or(f64::NAN, |(hh, ll)| (hh + ll) / 2.0));
     }
 
     fn reset(&mut self) {

@@ -5,8 +5,8 @@
 //! calling function's own default type, 12 ZLEMA, 13 Wilder's RMA.
 
 use super::{Ema, Hma, Kama, Mama, Rma, Sma, Trima, Wma, Zlema, T3};
-use crate::indicators::fp;
 use crate::error::{BarrowError, Result};
+use crate::indicators::fp;
 
 /// TA-Lib's moving-average types (`matype`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,7 +24,7 @@ mod zlema;
 
 pub use bbands::Bbands;
 pub(crate) use block::BlockExtremes;
-pub use block::{BlockExtreme, MidRange};
+pub use block::{BlockExtreme, BlockMinMax, MidRange};
 pub use channels::{AccBands, Donchian, Keltner};
 pub use ema::Ema;
 pub use extremes::{ExtremeKind, Extremes};

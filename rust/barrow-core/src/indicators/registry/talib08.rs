@@ -102,7 +102,7 @@ pub(super) static ENTRIES: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("timeperiod", 30.0, 2.0)],
         outputs: &["min", "max"],
-        build: |p| Ok(Box::new(WindowExtremes::new(WindowExtremesKind::MinMax, p[0] as usize)?)),
+        build: |p| Ok(Box::new(crate::indicators::overlap::BlockMinMax::new(p[0] as usize)?)),
     },
     FunctionInfo {
         name: "MINMAXINDEX",
