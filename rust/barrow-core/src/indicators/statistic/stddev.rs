@@ -69,15 +69,22 @@ impl Deviation {
         let (var, rebuilt) = self.variance.step(v, old, || window.iter());
         self.window = window;
         self.window.swap(v);
-        let var = match rebuilt {
-            Some(mean_sq) if var < mean_sq * FLOOR || var.is_nan() => 0.0,
-            _ => var,
-        };
-        if self.sqrt {
-            var.sqrt() * self.nbdev
-        } else {
-            var
-        }
+        finish(var, rebuilt, self.sqrt, self.nbdev)
+    }
+}
+
+/// The output for a variance: 0 below the floor after a rebuild, then the
+/// square root times `nbdev` for STDDEV.
+#[inline(always)]
+fn finish(var: f64, rebuilt: Option<f64>, sqrt: bool, nbdev: f64) -> f64 {
+    let var = match rebuilt {
+        Some(mean_sq) if var < mean_sq * FLOOR || var.is_nan() => 0.0,
+        _ => var,
+    };
+    if sqrt {
+        var.sqrt() * nbdev
+    } else {
+        var
     }
 }
 
@@ -88,9 +95,21 @@ impl Indicator for Deviation {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let n = x.len();
+        let head = if self.period == 1 { n } else { (self.period - 1).min(n) };
+        for (o, &v) in out[..head].iter_mut().zip(x) {
             *o = self.step(v);
         }
+        if head == n {
+            return;
+        }
+        // The remaining windows lie in this chunk: run on the slice.
+        let (sqrt, nbdev) = (self.sqrt, self.nbdev);
+        self.variance
+            .run_slice(x, head, |i, var, rebuilt| out[i] = finish(var, rebuilt, sqrt, nbdev));
+        self.seen += n - head;
+        self.window.load(&x[n - head..]);
     }
 
     fn reset(&mut self) {

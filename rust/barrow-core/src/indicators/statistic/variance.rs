@@ -77,6 +77,42 @@ impl ShiftedVariance {
         self.rebuild(v, old, window)
     }
 
+    /// [`ShiftedVariance::step`] for values `x[from..]` whose windows lie
+    /// in `x` (`from >= period - 1`), with the sums in locals: calls
+    /// `emit(i, var, rebuilt)` for each, with the same operations as `step`.
+    #[inline(always)]
+    pub(crate) fn run_slice(&mut self, x: &[f64], from: usize, mut emit: impl FnMut(usize, f64, Option<f64>)) {
+        let p = self.period;
+        debug_assert!(p >= 2 && from + 1 >= p);
+        let rcp = self.rcp;
+        let (mut shift, mut s1, mut s2, mut countdown) = (self.shift, self.s1, self.s2, self.countdown);
+        for i in from..x.len() {
+            let (v, old) = (x[i], x[i + 1 - p]);
+            let d = v - shift;
+            s1 += d;
+            s2 += d * d;
+            let m = rcp * s1;
+            let var = rcp * s2 - m * m;
+            let d_old = old - shift;
+            let q = d_old * d_old;
+            s2 -= q;
+            let rebuild = (rcp * s2) * REL > var || q > s2 * ABS || {
+                countdown -= 1;
+                countdown == 0
+            };
+            if !rebuild {
+                s1 -= d_old;
+                emit(i, var, None);
+                continue;
+            }
+            (self.shift, self.s1, self.s2, self.countdown) = (shift, s1, s2, countdown);
+            let (var, mean_sq) = self.rebuild(v, old, || x[i + 1 - p..i].iter().copied());
+            (shift, s1, s2, countdown) = (self.shift, self.s1, self.s2, self.countdown);
+            emit(i, var, mean_sq);
+        }
+        (self.shift, self.s1, self.s2, self.countdown) = (shift, s1, s2, countdown);
+    }
+
     #[cold]
     #[inline(never)]
     fn rebuild<I: Iterator<Item = f64>>(&mut self, v: f64, old: f64, window: impl Fn() -> I) -> (f64, Option<f64>) {
