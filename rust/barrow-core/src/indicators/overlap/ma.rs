@@ -302,6 +302,7 @@ impl Ma {
             Ma::Multi(m) => return m.update_chunk(x, out),
             Ma::Sma(m) => return m.update_chunk(x, out),
             Ma::Ema(m) => return m.update_chunk(x, out),
+            Ma::Wma(m) => return m.update_chunk(x, out),
             _ => {}
         }
         each_ma!(self, m => {

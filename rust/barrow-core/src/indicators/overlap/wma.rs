@@ -84,4 +84,48 @@ impl Wma {
     pub fn reset(&mut self) {
         *self = Self::new(self.period).expect("valid period");
     }
+
+    /// Consumes a chunk into `out` (same length). Bars whose window and
+    /// trailing value lie in the chunk run on the slice with the sums in
+    /// locals, with the same operations as [`Wma::step`].
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len().min(out.len());
+        let p = self.period;
+        let head = if p == 1 { n } else { p.min(n) };
+        for (o, &v) in out[..head].iter_mut().zip(x) {
+            *o = self.step(v);
+        }
+        if head == n {
+            return;
+        }
+        let pf = p as f64;
+        let divider = self.divider;
+        let (mut psum, mut wsum, mut until) = (self.psum, self.wsum, self.until_rebuild);
+        for i in head..n {
+            let v = x[i];
+            until -= 1;
+            let ws = if until == 0 {
+                until = 8 * p;
+                let (mut sum, mut ws) = (0.0, 0.0);
+                for (k, &w) in x[i + 1 - p..=i].iter().enumerate() {
+                    sum += w;
+                    ws += (k + 1) as f64 * w;
+                }
+                psum = sum;
+                ws
+            } else {
+                psum = (psum + v) - x[i - p];
+                v * pf + wsum
+            };
+            wsum = ws - psum;
+            out[i] = ws / divider;
+        }
+        (self.psum, self.wsum, self.until_rebuild) = (psum, wsum, until);
+        self.trail = x[n - p];
+        for i in n - p..n {
+            self.window.put(self.seen + i - head, x[i]);
+        }
+        self.seen += n - head;
+    }
 }
