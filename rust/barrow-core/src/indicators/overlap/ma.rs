@@ -303,6 +303,8 @@ impl Ma {
             Ma::Sma(m) => return m.update_chunk(x, out),
             Ma::Ema(m) => return m.update_chunk(x, out),
             Ma::Wma(m) => return m.update_chunk(x, out),
+            Ma::Trima(m) => return m.update_chunk(x, out),
+            Ma::Zlema(m) => return m.update_chunk(x, out),
             _ => {}
         }
         each_ma!(self, m => {

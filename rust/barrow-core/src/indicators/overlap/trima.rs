@@ -105,4 +105,52 @@ impl Trima {
     pub fn reset(&mut self) {
         *self = Self::new(self.period).expect("valid period");
     }
+
+    /// Consumes a chunk into `out` (same length). Bars whose trailing and
+    /// middle values lie in the chunk run on the slice with the sums in
+    /// locals, with the same operations as [`Trima::step`].
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len().min(out.len());
+        let (p, h) = (self.period, self.half);
+        let head = if p == 1 { n } else { p.min(n) };
+        for (o, &v) in out[..head].iter_mut().zip(x) {
+            *o = self.step(v);
+        }
+        if head == n {
+            return;
+        }
+        let factor = self.factor;
+        let (mut num, mut nsub, mut nadd) = (self.num, self.nsub, self.nadd);
+        if p % 2 == 0 {
+            for i in head..n {
+                let (v, trail, mid) = (x[i], x[i - p], x[i - p + h]);
+                num -= nsub;
+                nsub -= trail;
+                nadd -= mid;
+                nsub += mid;
+                num += nadd;
+                nadd += v;
+                num += v;
+                out[i] = factor * num;
+            }
+        } else {
+            for i in head..n {
+                let (v, trail, mid) = (x[i], x[i - p], x[i - p + 1 + h]);
+                num -= nsub;
+                nsub -= trail;
+                num += nadd;
+                nsub += mid;
+                nadd -= mid;
+                num += v;
+                nadd += v;
+                out[i] = factor * num;
+            }
+        }
+        (self.num, self.nsub, self.nadd) = (num, nsub, nadd);
+        for i in n - p..n {
+            self.window.put(self.seen + i - head, x[i]);
+        }
+        self.seen += n - head;
+    }
 }

@@ -4,7 +4,7 @@
 //! series `d[t] = 2 x[t] - x[t - lag]` with `lag = (p - 1) / 2`, which
 //! starts at bar `lag`. Lookback `lag + p - 1`; period 1 copies the input.
 
-use super::super::ring::Ring;
+use super::super::{fp, ring::Ring};
 use super::Ema;
 use crate::error::{BarrowError, Result};
 use crate::indicators::Indicator;
@@ -64,6 +64,32 @@ impl Zlema {
         self.seen = 0;
         self.past.clear();
         self.ema.reset();
+    }
+
+    /// Consumes a chunk into `out` (same length). Once the EMA is seeded and
+    /// the lagged value lies in the chunk, the loop runs on the slice with
+    /// the average in a local, with the same operations as [`Zlema::step`].
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len().min(out.len());
+        let lag = self.lag;
+        let mut i = 0;
+        while i < n && (i < lag || self.ema.seeded().is_none()) {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        if i == n {
+            return;
+        }
+        let (mut e, k) = self.ema.seeded().expect("seeded");
+        for j in i..n {
+            let d = 2.0 * x[j] - x[j - lag];
+            e = fp::madd(d - e, k, e);
+            out[j] = e;
+        }
+        self.ema.advance(e, n - i);
+        self.seen += n - i;
+        self.past.load(&x[n - lag..n]);
     }
 }
 
