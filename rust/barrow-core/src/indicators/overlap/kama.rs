@@ -26,6 +26,7 @@ pub struct Kama {
     window: History,
 }
 
+#[inline(always)]
 fn efficiency(path: f64, change: f64) -> f64 {
     let ratio = |change: f64, path: f64| {
         let r = (change / path).abs();
@@ -137,5 +138,54 @@ impl Kama {
     /// Forgets everything.
     pub fn reset(&mut self) {
         *self = Self::new(self.period).expect("valid period");
+    }
+
+    /// Consumes a chunk into `out` (same length). Bars whose window lies in
+    /// the chunk run on the slice with the state in locals, with the same
+    /// operations as [`Kama::step`].
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len().min(out.len());
+        let p = self.period;
+        let head = if p == 1 { n } else { (p + 1).min(n) };
+        for (o, &v) in out[..head].iter_mut().zip(x) {
+            *o = self.step(v);
+        }
+        if head == n {
+            return;
+        }
+        let (mut path, mut flat, mut kama) = (self.path, self.flat, self.kama);
+        for i in head..n {
+            let (v, prev, new_trail, trail) = (x[i], x[i - 1], x[i - p], x[i - p - 1]);
+            let d = v - prev;
+            let mut reset = false;
+            if d == 0.0 {
+                flat += 1;
+                if flat >= p {
+                    flat = p;
+                    reset = true;
+                }
+            } else {
+                flat = 0;
+            }
+            let er = if reset {
+                path = 0.0;
+                1.0
+            } else {
+                path -= (trail - new_trail).abs();
+                path += d.abs();
+                efficiency(path, v - new_trail)
+            };
+            let sc = fp::madd(er, C_DIFF, C_SLOW);
+            let sc = sc * sc;
+            kama = fp::madd(sc, v - kama, kama);
+            out[i] = kama;
+        }
+        (self.path, self.flat, self.kama) = (path, flat, kama);
+        self.trail = x[n - 1 - p];
+        for i in n - p - 1..n {
+            self.window.put(self.seen + i - head, x[i]);
+        }
+        self.seen += n - head;
     }
 }

@@ -305,6 +305,8 @@ impl Ma {
             Ma::Wma(m) => return m.update_chunk(x, out),
             Ma::Trima(m) => return m.update_chunk(x, out),
             Ma::Zlema(m) => return m.update_chunk(x, out),
+            Ma::Kama(m) => return m.update_chunk(x, out),
+            Ma::T3(m) => return m.update_chunk(x, out),
             _ => {}
         }
         each_ma!(self, m => {

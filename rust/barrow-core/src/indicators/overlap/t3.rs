@@ -101,4 +101,40 @@ impl T3 {
         self.stages = [Stage::default(); 6];
         self.seen = 0;
     }
+
+    /// Consumes a chunk into `out` (same length). Once all six stages are
+    /// seeded they run in one loop on local values, with the same
+    /// operations as [`T3::step`].
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len().min(out.len());
+        let p = self.period;
+        let mut i = 0;
+        while i < n && (p == 1 || self.stages[5].count < p) {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        if i == n {
+            return;
+        }
+        let (k, k1) = (self.k, self.k1);
+        let [c1, c2, c3, c4] = self.c;
+        let mut e = self.stages.map(|s| s.value);
+        for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
+            e[0] = fp::madd(e[0], k1, k * v);
+            e[1] = fp::madd(e[1], k1, k * e[0]);
+            e[2] = fp::madd(e[2], k1, k * e[1]);
+            e[3] = fp::madd(e[3], k1, k * e[2]);
+            e[4] = fp::madd(e[4], k1, k * e[3]);
+            e[5] = fp::madd(e[5], k1, k * e[4]);
+            let r = c2 * e[4];
+            let r = fp::madd(c1, e[5], r);
+            let r = fp::madd(c3, e[3], r);
+            *o = fp::madd(c4, e[2], r);
+        }
+        for (stage, value) in self.stages.iter_mut().zip(e) {
+            stage.value = value;
+        }
+        self.seen += n - i;
+    }
 }
