@@ -68,6 +68,32 @@ impl Hma {
         self.outer.reset();
         self.seen = 0;
     }
+
+    /// Consumes a chunk into `out` (same length). Once all three WMAs take
+    /// every value, they run block by block through their own chunk loops.
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        const BLOCK: usize = 2048;
+        let n = x.len().min(out.len());
+        let mut i = 0;
+        while i < n && (self.period == 1 || self.seen < self.period) {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        let (mut full, mut half) = ([0.0; BLOCK], [0.0; BLOCK]);
+        while i < n {
+            let m = BLOCK.min(n - i);
+            let (full, half) = (&mut full[..m], &mut half[..m]);
+            self.full.update_chunk(&x[i..i + m], full);
+            self.half.update_chunk(&x[i..i + m], half);
+            for (h, &f) in half.iter_mut().zip(&*full) {
+                *h = 2.0 * *h - f;
+            }
+            self.outer.update_chunk(half, &mut out[i..i + m]);
+            self.seen += m;
+            i += m;
+        }
+    }
 }
 
 #[cfg(test)]
