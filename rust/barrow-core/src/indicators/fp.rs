@@ -38,3 +38,22 @@ pub(crate) fn run_kernel<K: Kernel>(k: &mut K, inputs: &[&[f64]], outputs: &mut 
 fn run_with_fma<K: Kernel>(k: &mut K, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
     k.kernel(inputs, outputs)
 }
+
+/// Runs `f` with the FMA instruction set when the CPU has it, like
+/// [`run_kernel`] for code that is not a [`Kernel`]. Each closure is its
+/// own type, so its body is compiled into its own FMA copy.
+#[inline(always)]
+pub(crate) fn with_fma<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports FMA, checked just above.
+        return unsafe { call_with_fma(f) };
+    }
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+fn call_with_fma<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}

@@ -47,28 +47,33 @@ impl Fractal {
         if self.seen <= self.left + self.right {
             return (f64::NAN, f64::NAN);
         }
-        // Oldest first: the oldest bar seeds the others' extremes (it is
-        // never the pivot, as leftbars >= 1).
-        let pivot = self.left;
-        let (mut pivot_high, mut pivot_low) = (0.0, 0.0);
-        let (mut other_high, mut other_low) = (0.0, 0.0);
-        for (k, (h, l)) in self.highs.iter().zip(self.lows.iter()).enumerate() {
-            if k == pivot {
-                (pivot_high, pivot_low) = (h, l);
-            } else if k == 0 {
-                (other_high, other_low) = (h, l);
-            } else {
-                if h > other_high {
-                    other_high = h;
-                }
-                if l < other_low {
-                    other_low = l;
-                }
+        judge(self.left, self.highs.iter().zip(self.lows.iter()))
+    }
+}
+
+/// The flags for a window of (high, low) bars, oldest first: the oldest
+/// bar seeds the others' extremes (it is never the pivot, as
+/// `leftbars >= 1`).
+#[inline(always)]
+fn judge(pivot: usize, bars: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
+    let (mut pivot_high, mut pivot_low) = (0.0, 0.0);
+    let (mut other_high, mut other_low) = (0.0, 0.0);
+    for (k, (h, l)) in bars.enumerate() {
+        if k == pivot {
+            (pivot_high, pivot_low) = (h, l);
+        } else if k == 0 {
+            (other_high, other_low) = (h, l);
+        } else {
+            if h > other_high {
+                other_high = h;
+            }
+            if l < other_low {
+                other_low = l;
             }
         }
-        let flag = |hit: bool| if hit { 100.0 } else { 0.0 };
-        (flag(pivot_high > other_high), flag(pivot_low < other_low))
     }
+    let flag = |hit: bool| if hit { 100.0 } else { 0.0 };
+    (flag(pivot_high > other_high), flag(pivot_low < other_low))
 }
 
 impl Indicator for Fractal {
@@ -78,10 +83,27 @@ impl Indicator for Fractal {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 2);
+        let (hi, lo) = (inputs[0], inputs[1]);
         let (highs, lows) = outputs.split_at_mut(1);
-        for (i, (a, b)) in highs[0].iter_mut().zip(lows[0].iter_mut()).enumerate() {
-            (*a, *b) = self.step(inputs[0][i], inputs[1][i]);
+        let (highs, lows) = (&mut *highs[0], &mut *lows[0]);
+        let n = hi.len();
+        let w = self.left + self.right + 1;
+        let head = (w - 1).min(n);
+        for i in 0..head {
+            (highs[i], lows[i]) = self.step(hi[i], lo[i]);
         }
+        if head == n {
+            return;
+        }
+        // Windows inside the chunk are judged on the slices.
+        for i in head..n {
+            let window = i + 1 - w..i + 1;
+            let bars = hi[window.clone()].iter().copied().zip(lo[window].iter().copied());
+            (highs[i], lows[i]) = judge(self.left, bars);
+        }
+        self.seen += n - head;
+        self.highs.load(&hi[n - w..]);
+        self.lows.load(&lo[n - w..]);
     }
 
     fn reset(&mut self) {

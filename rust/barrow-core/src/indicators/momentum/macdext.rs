@@ -145,9 +145,30 @@ impl StochRsi {
 impl fp::Kernel for StochRsi {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        // Block by block: the RSI of the block, then the stochastic of it.
+        const BLOCK: usize = 2048;
         let [k, d] = outputs else { unreachable!() };
-        for (i, &v) in inputs[0].iter().enumerate() {
-            (k[i], d[i]) = self.step(v);
+        let x = inputs[0];
+        let mut rsi = [0.0; BLOCK];
+        let mut start = 0;
+        while start < x.len() {
+            let end = (start + BLOCK).min(x.len());
+            let r = &mut rsi[..end - start];
+            for (r, &v) in r.iter_mut().zip(&x[start..end]) {
+                *r = self.rsi.step(v);
+            }
+            // The stochastic starts at the RSI's first value.
+            let skip = self.period.saturating_sub(self.seen).min(end - start);
+            k[start..start + skip].fill(f64::NAN);
+            d[start..start + skip].fill(f64::NAN);
+            let r = &r[skip..];
+            fp::Kernel::kernel(
+                &mut self.stoch,
+                &[r, r, r],
+                &mut [&mut k[start + skip..end], &mut d[start + skip..end]],
+            );
+            self.seen += end - start;
+            start = end;
         }
     }
 }

@@ -111,11 +111,57 @@ impl Stochastic {
 }
 
 impl fp::Kernel for Stochastic {
+    /// Block by block: raw %K for the block, then each average over the
+    /// block through its own chunk loop; the same values, in the same
+    /// order, as [`Stochastic::step`].
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        const BLOCK: usize = 2048;
         let [a, b] = outputs else { unreachable!() };
-        for i in 0..a.len() {
-            (a[i], b[i]) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        let (high, low, close) = (inputs[0], inputs[1], inputs[2]);
+        let n = a.len();
+        let (mut raw, mut first) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut start = 0;
+        while start < n {
+            let end = (start + BLOCK).min(n);
+            // Bars before raw %K's first value give NaN and feed nothing.
+            let mut skip = 0;
+            let mut m = 0;
+            for i in start..end {
+                match self.raw.step(high[i], low[i], close[i]) {
+                    Some(k) => {
+                        raw[m] = k;
+                        m += 1;
+                    }
+                    None => skip += 1,
+                }
+            }
+            let (a, b) = (&mut a[start..end], &mut b[start..end]);
+            a[..skip].fill(f64::NAN);
+            b[..skip].fill(f64::NAN);
+            let (raw, first) = (&raw[..m], &mut first[..m]);
+            self.first.update_chunk(raw, first);
+            match &mut self.second {
+                None => {
+                    a[skip..].copy_from_slice(raw);
+                    b[skip..].copy_from_slice(first);
+                }
+                Some(second) => {
+                    // The second average starts at the first average's first value.
+                    let wait = self.first.lookback().saturating_sub(self.first_seen).min(m);
+                    a[skip..skip + wait].fill(f64::NAN);
+                    b[skip..skip + wait].fill(f64::NAN);
+                    a[skip + wait..].copy_from_slice(&first[wait..]);
+                    second.update_chunk(&first[wait..], &mut b[skip + wait..]);
+                }
+            }
+            self.first_seen += m;
+            // Both outputs are NaN until the whole lookback has passed.
+            let valid_from = self.lookback.saturating_sub(self.seen).min(end - start);
+            a[..valid_from].fill(f64::NAN);
+            b[..valid_from].fill(f64::NAN);
+            self.seen += end - start;
+            start = end;
         }
     }
 }

@@ -116,18 +116,51 @@ impl LinRegCore {
     #[cold]
     #[inline(never)]
     fn recompute(&mut self) {
-        let (mut sy, mut sxy, mut sa) = (0.0, 0.0, 0.0);
-        let mut age = (self.period - 1) as f64;
-        for x in self.window.iter() {
-            sy += x;
-            sa += x.abs();
-            sxy += x * age;
-            age -= 1.0;
-        }
-        self.sum_y = sy;
-        self.sum_xy = sxy;
-        self.sum_abs = sa;
+        (self.sum_y, self.sum_xy, self.sum_abs) = window_sums(self.period, self.window.iter());
         self.countdown = 32 * self.period;
+    }
+
+    /// Consumes a chunk, calling `emit(i, line)` for each bar `i` (`None`
+    /// during the lookback). Bars whose window lies in the chunk run on the
+    /// slice with the sums in locals, with the same operations as
+    /// [`LinRegCore::step`].
+    #[inline(always)]
+    pub(crate) fn run_chunk(&mut self, x: &[f64], mut emit: impl FnMut(usize, Option<Line>)) {
+        let n = x.len();
+        let period = self.period;
+        let head = period.min(n);
+        for (i, &v) in x[..head].iter().enumerate() {
+            emit(i, self.step(v));
+        }
+        if head == n {
+            return;
+        }
+        let (p, sum_x, divisor) = (self.p, self.sum_x, self.divisor);
+        let (mut sum_y, mut sum_xy, mut sum_abs, mut countdown) = (self.sum_y, self.sum_xy, self.sum_abs, self.countdown);
+        for i in head..n {
+            let (v, old) = (x[i], x[i - period]);
+            countdown -= 1;
+            if countdown == 0 {
+                (sum_y, sum_xy, sum_abs) = recompute_slice(period, &x[i + 1 - period..=i]);
+                countdown = 32 * period;
+            } else {
+                let p_old = p * old;
+                sum_abs = v.abs() + (sum_abs - old.abs());
+                if p_old.abs() > sum_abs * 100.0 {
+                    (sum_y, sum_xy, sum_abs) = recompute_slice(period, &x[i + 1 - period..=i]);
+                    countdown = 32 * period;
+                } else {
+                    sum_xy = (sum_xy + sum_y) - p_old;
+                    sum_y = (sum_y - old) + v;
+                }
+            }
+            let m = (p * sum_xy - sum_x * sum_y) / divisor;
+            let b = (sum_y - sum_x * m) / p;
+            emit(i, Some(Line { m, b }));
+        }
+        (self.sum_y, self.sum_xy, self.sum_abs, self.countdown) = (sum_y, sum_xy, sum_abs, countdown);
+        self.seen += n - head;
+        self.window.load(&x[n - period..]);
     }
 
     pub(crate) fn reset(&mut self) {
@@ -138,6 +171,26 @@ impl LinRegCore {
         self.countdown = 0;
         self.window.clear();
     }
+}
+
+/// `(Σy, Σ age·y, Σ|y|)` over a window, oldest value first (age `p - 1`).
+#[inline(always)]
+fn window_sums(period: usize, values: impl Iterator<Item = f64>) -> (f64, f64, f64) {
+    let (mut sy, mut sxy, mut sa) = (0.0, 0.0, 0.0);
+    let mut age = (period - 1) as f64;
+    for x in values {
+        sy += x;
+        sa += x.abs();
+        sxy += x * age;
+        age -= 1.0;
+    }
+    (sy, sxy, sa)
+}
+
+#[cold]
+#[inline(never)]
+fn recompute_slice(period: usize, window: &[f64]) -> (f64, f64, f64) {
+    window_sums(period, window.iter().copied())
 }
 
 /// Streaming LINEARREG family and TSF.
@@ -175,8 +228,22 @@ impl LinearReg {
 impl fp::Kernel for LinearReg {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let last = (self.core.period - 1) as f64;
+        let p = self.core.p;
+        // One loop per kind, each with the output formula of `step`.
+        macro_rules! run {
+            ($line:pat => $value:expr) => {
+                self.core
+                    .run_chunk(x, |i, line| out[i] = line.map_or(f64::NAN, |$line| $value))
+            };
+        }
+        match self.kind {
+            LinRegKind::Line => run!(Line { m, b } => fp::madd(m, last, b)),
+            LinRegKind::Slope => run!(Line { m, .. } => m),
+            LinRegKind::Intercept => run!(Line { b, .. } => b),
+            LinRegKind::Angle => run!(Line { m, .. } => m.atan() * (180.0 / std::f64::consts::PI)),
+            LinRegKind::Forecast => run!(Line { m, b } => fp::madd(m, p, b)),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use super::super::overlap::Ema;
 use super::super::ring::Ring;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Chaikin volatility; inputs are (high, low).
@@ -39,7 +39,7 @@ impl Cvi {
     }
 
     /// Consumes one bar.
-    #[inline]
+    #[inline(always)]
     pub fn step(&mut self, high: f64, low: f64) -> f64 {
         let e = self.ema.step(high - low);
         self.seen += 1;
@@ -64,9 +64,11 @@ impl Indicator for Cvi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
-        }
+        fp::with_fma(|| {
+            for (i, o) in outputs[0].iter_mut().enumerate() {
+                *o = self.step(inputs[0][i], inputs[1][i]);
+            }
+        });
     }
 
     fn reset(&mut self) {

@@ -7,7 +7,7 @@
 
 use super::super::math::Sum;
 use super::super::overlap::Ema;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming mass index; inputs are (high, low).
@@ -40,7 +40,7 @@ impl Massi {
     }
 
     /// Consumes one bar.
-    #[inline]
+    #[inline(always)]
     pub fn step(&mut self, high: f64, low: f64) -> f64 {
         let e1 = self.ema1.step(high - low);
         self.seen += 1;
@@ -63,9 +63,11 @@ impl Indicator for Massi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
-        }
+        fp::with_fma(|| {
+            for (i, o) in outputs[0].iter_mut().enumerate() {
+                *o = self.step(inputs[0][i], inputs[1][i]);
+            }
+        });
     }
 
     fn reset(&mut self) {
