@@ -136,7 +136,8 @@ impl LinRegCore {
             return;
         }
         let (p, sum_x, divisor) = (self.p, self.sum_x, self.divisor);
-        let (mut sum_y, mut sum_xy, mut sum_abs, mut countdown) = (self.sum_y, self.sum_xy, self.sum_abs, self.countdown);
+        let (mut sum_y, mut sum_xy, mut sum_abs, mut countdown) =
+            (self.sum_y, self.sum_xy, self.sum_abs, self.countdown);
         for i in head..n {
             let (v, old) = (x[i], x[i - period]);
             countdown -= 1;

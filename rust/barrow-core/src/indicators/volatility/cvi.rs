@@ -64,11 +64,14 @@ impl Indicator for Cvi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        fp::with_fma(|| {
-            for (i, o) in outputs[0].iter_mut().enumerate() {
-                *o = self.step(inputs[0][i], inputs[1][i]);
-            }
-        });
+        fp::with_fma(
+            #[inline(always)]
+            || {
+                for (i, o) in outputs[0].iter_mut().enumerate() {
+                    *o = self.step(inputs[0][i], inputs[1][i]);
+                }
+            },
+        );
     }
 
     fn reset(&mut self) {
