@@ -33,6 +33,13 @@ impl Ring {
     }
 
     /// The values in push order, oldest first.
+    /// The storage and the position of the oldest value, for loops that
+    /// keep the position in a local.
+    #[inline(always)]
+    pub(crate) fn parts(&mut self) -> (&mut [f64], &mut usize) {
+        (&mut self.buf, &mut self.pos)
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
         self.buf[self.pos..].iter().chain(&self.buf[..self.pos]).copied()
     }

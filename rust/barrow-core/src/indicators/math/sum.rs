@@ -85,6 +85,41 @@ impl Sum {
     }
 }
 
+impl Sum {
+    /// Whether every further value gives an output (the lookback is over).
+    #[inline(always)]
+    pub(crate) fn warmed_up(&self) -> bool {
+        self.period > 1 && self.seen + 1 >= self.period
+    }
+
+    /// For kernels that fuse the running sum into their own loop, once
+    /// [`Sum::warmed_up`]: for `i` in `0..n`, adds `next(i)` and passes the
+    /// sum to `emit(i, sum)`, with the total and the ring position in locals
+    /// and the operations of [`Sum::step`].
+    #[inline(always)]
+    pub(crate) fn run_fused(&mut self, n: usize, mut next: impl FnMut(usize) -> f64, mut emit: impl FnMut(usize, f64)) {
+        debug_assert!(self.warmed_up());
+        let mut total = self.total;
+        let (buf, at) = self.window.parts();
+        let len = buf.len();
+        let mut pos = *at;
+        for i in 0..n {
+            let v = next(i);
+            total += v;
+            emit(i, total);
+            let old = std::mem::replace(&mut buf[pos], v);
+            pos += 1;
+            if pos == len {
+                pos = 0;
+            }
+            total -= old;
+        }
+        *at = pos;
+        self.total = total;
+        self.seen += n;
+    }
+}
+
 impl Indicator for Sum {
     fn lookback(&self) -> usize {
         self.period - 1

@@ -7,7 +7,7 @@
 
 use super::super::math::Sum;
 use super::super::overlap::Ema;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming mass index; inputs are (high, low).
@@ -63,33 +63,41 @@ impl Indicator for Massi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        // Block by block: both EMAs through their chunk loops, the ratios,
-        // then the running sum; the operations of `step`, in its order.
-        const BLOCK: usize = 2048;
         let (high, low, out) = (inputs[0], inputs[1], &mut *outputs[0]);
-        let (mut e1, mut e2) = ([0.0; BLOCK], [0.0; BLOCK]);
-        let mut start = 0;
-        while start < high.len() {
-            let end = (start + BLOCK).min(high.len());
-            let m = end - start;
-            let (e1, e2) = (&mut e1[..m], &mut e2[..m]);
-            for ((d, &h), &l) in e2.iter_mut().zip(&high[start..end]).zip(&low[start..end]) {
-                *d = h - l;
-            }
-            self.ema1.update_chunk(e2, e1);
-            // The second EMA starts at bar `fast - 1`, the sum at `2 fast - 2`.
-            let skip1 = (self.fast - 1).saturating_sub(self.seen).min(m);
-            let skip2 = (2 * self.fast - 2).saturating_sub(self.seen).min(m);
-            self.ema2.update_chunk(&e1[skip1..], &mut e2[skip1..]);
-            for (r, &a) in e2[skip2..].iter_mut().zip(&e1[skip2..]) {
-                *r = if *r == 0.0 { 1.0 } else { a / *r };
-            }
-            let out = &mut out[start..end];
-            out[..skip2].fill(f64::NAN);
-            self.sum.run_chunk(&e2[skip2..], &mut out[skip2..], |s| s);
-            self.seen += m;
-            start = end;
-        }
+        fp::with_fma(
+            #[inline(always)]
+            || {
+                let n = high.len();
+                let mut i = 0;
+                while i < n && !(self.sum.warmed_up() && self.ema2.seeded().is_some()) {
+                    out[i] = self.step(high[i], low[i]);
+                    i += 1;
+                }
+                if i == n {
+                    return;
+                }
+                // Both EMAs and the sum in one loop on locals, as `step` computes them.
+                let (mut a, ka) = self.ema1.seeded().expect("seeded");
+                let (mut b, kb) = self.ema2.seeded().expect("seeded");
+                let (h, l, o) = (&high[i..], &low[i..n], &mut out[i..n]);
+                self.sum.run_fused(
+                    n - i,
+                    |j| {
+                        a = fp::madd((h[j] - l[j]) - a, ka, a);
+                        b = fp::madd(a - b, kb, b);
+                        if b == 0.0 {
+                            1.0
+                        } else {
+                            a / b
+                        }
+                    },
+                    |j, s| o[j] = s,
+                );
+                self.ema1.advance(a, n - i);
+                self.ema2.advance(b, n - i);
+                self.seen += n - i;
+            },
+        );
     }
 
     fn reset(&mut self) {
