@@ -114,12 +114,12 @@ impl Directional {
 
     /// Per-bar values for period 1 (no smoothing).
     #[inline(always)]
-    fn unsmoothed(&self, plus: f64, minus: f64, high: f64, low: f64) -> f64 {
-        let dm = match self.kind {
+    fn unsmoothed(&self, kind: DirectionalKind, plus: f64, minus: f64, high: f64, low: f64) -> f64 {
+        let dm = match kind {
             DirectionalKind::PlusDm | DirectionalKind::PlusDi => plus,
             _ => minus,
         };
-        match self.kind {
+        match kind {
             DirectionalKind::PlusDm | DirectionalKind::MinusDm => dm,
             _ if dm == 0.0 => 0.0,
             _ => {
@@ -134,8 +134,16 @@ impl Directional {
     }
 
     /// Consumes one bar (`close` is ignored by PLUS_DM and MINUS_DM).
+    /// Consumes one bar (`close` is ignored by PLUS_DM and MINUS_DM).
     #[inline]
     pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
+        self.step_with(self.kind, high, low, close)
+    }
+
+    /// [`Directional::step`] for `kind`, which callers pass as a constant
+    /// so that the code for the other kinds folds away.
+    #[inline(always)]
+    fn step_with(&mut self, kind: DirectionalKind, high: f64, low: f64, close: f64) -> f64 {
         let t = self.seen;
         self.seen += 1;
         if t == 0 {
@@ -149,11 +157,11 @@ impl Directional {
         self.prev_low = low;
         let p = self.period;
         if p == 1 {
-            let out = self.unsmoothed(plus, minus, high, low);
+            let out = self.unsmoothed(kind, plus, minus, high, low);
             self.prev_close = close;
             return out;
         }
-        let tr = if self.kind.uses_close() {
+        let tr = if kind.uses_close() {
             true_range(high, low, self.prev_close)
         } else {
             0.0
@@ -169,7 +177,7 @@ impl Directional {
             self.minus_dm = self.minus_dm - self.minus_dm / pf + minus;
             self.tr = self.tr - self.tr / pf + tr;
         }
-        match self.kind {
+        match kind {
             DirectionalKind::PlusDm if t + 1 >= p => return self.plus_dm,
             DirectionalKind::MinusDm if t + 1 >= p => return self.minus_dm,
             DirectionalKind::PlusDm | DirectionalKind::MinusDm => return f64::NAN,
@@ -178,7 +186,7 @@ impl Directional {
         }
         // TA-Lib 0.8 tests the smoothed true range for being positive.
         let di = (self.tr > 0.0).then(|| (100.0 * (self.minus_dm / self.tr), 100.0 * (self.plus_dm / self.tr)));
-        match self.kind {
+        match kind {
             DirectionalKind::PlusDi => return di.map_or(0.0, |d| d.1),
             DirectionalKind::MinusDi => return di.map_or(0.0, |d| d.0),
             _ => {}
@@ -188,7 +196,7 @@ impl Directional {
             // Not within 1e-14 of zero (a NaN sum counts as non-zero).
             (!(sum > -1e-14 && sum < 1e-14)).then(|| 100.0 * ((m - p).abs() / sum))
         });
-        if self.kind == DirectionalKind::Dx {
+        if kind == DirectionalKind::Dx {
             self.dx = dx.unwrap_or(self.dx);
             return self.dx;
         }
@@ -205,7 +213,7 @@ impl Directional {
             }
             self.adx
         };
-        if self.kind == DirectionalKind::Adx {
+        if kind == DirectionalKind::Adx {
             return adx;
         }
         let old = self.past_adx.swap(adx);
@@ -214,6 +222,21 @@ impl Directional {
         } else {
             (adx + old) / 2.0
         }
+    }
+
+    /// Runs a chunk with the state in a local (so the running values stay
+    /// in registers) and `kind` a constant.
+    #[inline(always)]
+    fn run(&mut self, kind: DirectionalKind, high: &[f64], low: &[f64], close: Option<&[f64]>, out: &mut [f64]) {
+        let placeholder = Self {
+            past_adx: Ring::new(0),
+            ..*self
+        };
+        let mut st = std::mem::replace(self, placeholder);
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = st.step_with(kind, high[i], low[i], close.map_or(0.0, |c| c[i]));
+        }
+        *self = st;
     }
 }
 
@@ -229,16 +252,18 @@ impl Indicator for Directional {
     }
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        if self.kind.uses_close() {
-            check_shapes(inputs, outputs, 3, 1);
-            for (i, o) in outputs[0].iter_mut().enumerate() {
-                *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
-            }
-        } else {
-            check_shapes(inputs, outputs, 2, 1);
-            for (i, o) in outputs[0].iter_mut().enumerate() {
-                *o = self.step(inputs[0][i], inputs[1][i], 0.0);
-            }
+        use DirectionalKind::*;
+        let n_in = if self.kind.uses_close() { 3 } else { 2 };
+        check_shapes(inputs, outputs, n_in, 1);
+        let (high, low, close, out) = (inputs[0], inputs[1], inputs.get(2).copied(), &mut *outputs[0]);
+        match self.kind {
+            PlusDm => self.run(PlusDm, high, low, None, out),
+            MinusDm => self.run(MinusDm, high, low, None, out),
+            PlusDi => self.run(PlusDi, high, low, close, out),
+            MinusDi => self.run(MinusDi, high, low, close, out),
+            Dx => self.run(Dx, high, low, close, out),
+            Adx => self.run(Adx, high, low, close, out),
+            Adxr => self.run(Adxr, high, low, close, out),
         }
     }
 
