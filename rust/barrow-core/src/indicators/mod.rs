@@ -64,6 +64,19 @@ pub trait Indicator: Send + Sync {
     fn skip_rows(&mut self, _n: usize) {}
 }
 
+/// Runs `f` on `state` moved into a local, then moves it back. A kernel's
+/// running values then stay in registers through its loop, where fields
+/// behind `&mut self` are stored and reloaded around every write the
+/// compiler cannot prove distinct from them (ring buffers, outputs).
+/// `stand_in` is left in `state` meanwhile; it should not allocate.
+#[inline(always)]
+pub(crate) fn in_local<T, R>(state: &mut T, stand_in: T, f: impl FnOnce(&mut T) -> R) -> R {
+    let mut local = std::mem::replace(state, stand_in);
+    let out = f(&mut local);
+    *state = local;
+    out
+}
+
 /// Checks the slice shapes promised by [`Indicator::update`].
 #[inline]
 pub(crate) fn check_shapes(inputs: &[&[f64]], outputs: &[&mut [f64]], n_in: usize, n_out: usize) -> usize {

@@ -61,9 +61,38 @@ impl Tsi {
 impl fp::Kernel for Tsi {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let n = x.len();
+        let mut i = 0;
+        while i < n && self.second.1.seeded().is_none() {
+            out[i] = self.step(x[i]);
+            i += 1;
         }
+        if i == n {
+            return;
+        }
+        // All four EMAs seeded: one loop on locals, as `step` computes them.
+        let (mut a, ka) = self.first.0.seeded().expect("seeded");
+        let (mut b, kb) = self.first.1.seeded().expect("seeded");
+        let (mut c, kc) = self.second.0.seeded().expect("seeded");
+        let (mut d, kd) = self.second.1.seeded().expect("seeded");
+        let mut prev = self.prev;
+        for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+            let change = v - prev;
+            prev = v;
+            a = fp::madd(change - a, ka, a);
+            b = fp::madd(change.abs() - b, kb, b);
+            c = fp::madd(a - c, kc, c);
+            d = fp::madd(b - d, kd, d);
+            *o = if d > 0.0 { 100.0 * c / d } else { 0.0 };
+        }
+        let m = n - i;
+        self.first.0.advance(a, m);
+        self.first.1.advance(b, m);
+        self.second.0.advance(c, m);
+        self.second.1.advance(d, m);
+        self.prev = prev;
+        self.seen += m;
     }
 }
 

@@ -12,7 +12,7 @@
 
 use super::super::overlap::{Ema, Sma};
 use super::super::ring::Ring;
-use super::super::{check_shapes, fp, Indicator};
+use super::super::{check_shapes, fp, in_local, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Chaikin money flow; inputs are (high, low, close, volume).
@@ -77,9 +77,21 @@ impl Indicator for Cmf {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
-        }
+        let stand_in = Self {
+            flows: Ring::new(0),
+            volumes: Ring::new(0),
+            ..*self
+        };
+        in_local(
+            self,
+            stand_in,
+            #[inline(always)]
+            |st| {
+                for (i, o) in outputs[0].iter_mut().enumerate() {
+                    *o = st.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+                }
+            },
+        );
     }
 
     fn reset(&mut self) {
@@ -111,14 +123,21 @@ struct EfiKernel<'a>(&'a mut Efi);
 impl fp::Kernel for EfiKernel<'_> {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let e = &mut *self.0;
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            let c = inputs[0][i];
-            *o = match e.prev.replace(c) {
-                Some(pc) => e.ema.step((c - pc) * inputs[1][i]),
-                None => f64::NAN,
-            };
-        }
+        let stand_in = self.0.clone();
+        in_local(
+            self.0,
+            stand_in,
+            #[inline(always)]
+            |e| {
+                for (i, o) in outputs[0].iter_mut().enumerate() {
+                    let c = inputs[0][i];
+                    *o = match e.prev.replace(c) {
+                        Some(pc) => e.ema.step((c - pc) * inputs[1][i]),
+                        None => f64::NAN,
+                    };
+                }
+            },
+        );
     }
 }
 
