@@ -94,29 +94,64 @@ impl Sum {
 
     /// For kernels that fuse the running sum into their own loop, once
     /// [`Sum::warmed_up`]: for `i` in `0..n`, adds `next(i)` and passes the
-    /// sum to `emit(i, sum)`, with the total and the ring position in locals
-    /// and the operations of [`Sum::step`].
+    /// sum to `emit(i, sum)`, with the operations of [`Sum::step`].
     #[inline(always)]
     pub(crate) fn run_fused(&mut self, n: usize, mut next: impl FnMut(usize) -> f64, mut emit: impl FnMut(usize, f64)) {
-        debug_assert!(self.warmed_up());
-        let mut total = self.total;
-        let (buf, at) = self.window.parts();
-        let len = buf.len();
-        let mut pos = *at;
+        let mut cursor = self.cursor();
         for i in 0..n {
             let v = next(i);
-            total += v;
-            emit(i, total);
-            let old = std::mem::replace(&mut buf[pos], v);
-            pos += 1;
-            if pos == len {
-                pos = 0;
-            }
-            total -= old;
+            emit(i, cursor.push(v));
         }
-        *at = pos;
-        self.total = total;
-        self.seen += n;
+        cursor.finish();
+    }
+
+    /// A cursor with the total and the ring position in locals, for loops
+    /// that push to several sums; valid once [`Sum::warmed_up`].
+    #[inline(always)]
+    pub(crate) fn cursor(&mut self) -> SumCursor<'_> {
+        debug_assert!(self.warmed_up());
+        let (total, pos) = (self.total, *self.window.parts().1);
+        SumCursor {
+            total,
+            pos,
+            pushed: 0,
+            sum: self,
+        }
+    }
+}
+
+/// See [`Sum::cursor`].
+pub(crate) struct SumCursor<'a> {
+    total: f64,
+    pos: usize,
+    pushed: usize,
+    sum: &'a mut Sum,
+}
+
+impl SumCursor<'_> {
+    /// Adds `v` and returns the sum of the window ending with it, with the
+    /// operations of [`Sum::step`].
+    #[inline(always)]
+    pub(crate) fn push(&mut self, v: f64) -> f64 {
+        self.total += v;
+        let out = self.total;
+        let (buf, _) = self.sum.window.parts();
+        let old = std::mem::replace(&mut buf[self.pos], v);
+        self.pos += 1;
+        if self.pos == buf.len() {
+            self.pos = 0;
+        }
+        self.total -= old;
+        self.pushed += 1;
+        out
+    }
+
+    /// Stores the state back in the sum.
+    #[inline(always)]
+    pub(crate) fn finish(self) {
+        self.sum.total = self.total;
+        *self.sum.window.parts().1 = self.pos;
+        self.sum.seen += self.pushed;
     }
 }
 

@@ -62,6 +62,12 @@ impl Ao {
         })
     }
 
+    /// Whether both sums give an output for every further bar.
+    #[inline(always)]
+    fn warmed_up(&self) -> bool {
+        self.seen >= self.lookback && self.fast.sum.warmed_up() && self.slow.sum.warmed_up()
+    }
+
     /// Consumes one bar (NaN during the lookback).
     #[inline]
     pub fn step(&mut self, high: f64, low: f64) -> f64 {
@@ -84,9 +90,21 @@ impl Indicator for Ao {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (high, low, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        let mut i = 0;
+        while i < high.len() && !self.warmed_up() {
+            out[i] = self.step(high[i], low[i]);
+            i += 1;
         }
+        let (fp, sp) = (self.fast.period, self.slow.period);
+        let (mut fast, mut slow) = (self.fast.sum.cursor(), self.slow.sum.cursor());
+        for j in i..high.len() {
+            let median = (high[j] + low[j]) * 0.5;
+            out[j] = fast.push(median) / fp - slow.push(median) / sp;
+        }
+        fast.finish();
+        slow.finish();
+        self.seen += high.len() - i;
     }
 
     fn reset(&mut self) {
@@ -130,9 +148,25 @@ impl Indicator for Ac {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (high, low, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        let mut i = 0;
+        while i < high.len() && !(self.ao.warmed_up() && self.signal.sum.warmed_up()) {
+            out[i] = self.step(high[i], low[i]);
+            i += 1;
         }
+        let ao = &mut self.ao;
+        let (fp, sp, gp) = (ao.fast.period, ao.slow.period, self.signal.period);
+        let (mut fast, mut slow) = (ao.fast.sum.cursor(), ao.slow.sum.cursor());
+        let mut signal = self.signal.sum.cursor();
+        for j in i..high.len() {
+            let median = (high[j] + low[j]) * 0.5;
+            let ao = fast.push(median) / fp - slow.push(median) / sp;
+            out[j] = ao - signal.push(ao) / gp;
+        }
+        fast.finish();
+        slow.finish();
+        signal.finish();
+        self.ao.seen += high.len() - i;
     }
 
     fn reset(&mut self) {

@@ -148,9 +148,36 @@ impl Trix {
 impl fp::Kernel for Trix {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let n = x.len();
+        let w = self.period - 1;
+        let mut i = 0;
+        while i < n && !(self.emas[2].seeded().is_some() && self.seen > 3 * w) {
+            out[i] = self.step(x[i]);
+            i += 1;
         }
+        if i == n {
+            return;
+        }
+        // All three EMAs seeded and a previous value: one loop on locals,
+        // as `step` computes it.
+        let (mut a, k) = self.emas[0].seeded().expect("seeded");
+        let (mut b, _) = self.emas[1].seeded().expect("seeded");
+        let (mut c, _) = self.emas[2].seeded().expect("seeded");
+        let mut prev = self.prev;
+        for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+            a = fp::madd(v - a, k, a);
+            b = fp::madd(a - b, k, b);
+            c = fp::madd(b - c, k, c);
+            *o = if prev == 0.0 { 0.0 } else { ((c / prev) - 1.0) * 100.0 };
+            prev = c;
+        }
+        let m = n - i;
+        self.emas[0].advance(a, m);
+        self.emas[1].advance(b, m);
+        self.emas[2].advance(c, m);
+        self.prev = prev;
+        self.seen += m;
     }
 }
 
