@@ -183,8 +183,10 @@ impl Kama {
         }
         (self.path, self.flat, self.kama) = (path, flat, kama);
         self.trail = x[n - 1 - p];
-        for i in n - p - 1..n {
-            self.window.put(self.seen + i - head, x[i]);
+        // Keep the last bars for windows that reach into the next chunk.
+        let base = self.seen - head;
+        for (i, &v) in x.iter().enumerate().take(n).skip(n - p - 1) {
+            self.window.put(base + i, v);
         }
         self.seen += n - head;
     }

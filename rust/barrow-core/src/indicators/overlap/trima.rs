@@ -148,8 +148,10 @@ impl Trima {
             }
         }
         (self.num, self.nsub, self.nadd) = (num, nsub, nadd);
-        for i in n - p..n {
-            self.window.put(self.seen + i - head, x[i]);
+        // Keep the last bars for windows that reach into the next chunk.
+        let base = self.seen - head;
+        for (i, &v) in x.iter().enumerate().take(n).skip(n - p) {
+            self.window.put(base + i, v);
         }
         self.seen += n - head;
     }

@@ -123,8 +123,10 @@ impl Wma {
         }
         (self.psum, self.wsum, self.until_rebuild) = (psum, wsum, until);
         self.trail = x[n - p];
-        for i in n - p..n {
-            self.window.put(self.seen + i - head, x[i]);
+        // Keep the last bars for windows that reach into the next chunk.
+        let base = self.seen - head;
+        for (i, &v) in x.iter().enumerate().take(n).skip(n - p) {
+            self.window.put(base + i, v);
         }
         self.seen += n - head;
     }
