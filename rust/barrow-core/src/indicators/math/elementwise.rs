@@ -1,9 +1,33 @@
 //! Element-wise functions (TA-Lib's math transforms and operators, and the
 //! price transforms): lookback 0, no state, so any chunking is trivially
 //! exact. The transcendental functions call the platform's libm, as TA-Lib
-//! does, so they agree with it to the bit.
+//! does, so they agree with it to the bit. Long inputs are split across
+//! rayon's threads, which changes nothing in the values.
+
+use rayon::prelude::*;
 
 use super::super::{check_shapes, Indicator};
+
+/// Inputs at least this long are split across rayon's threads.
+const PARALLEL_MIN: usize = 1 << 17;
+
+/// Calls `body(inputs, out)` on the whole series, or on equal parts of it
+/// in parallel when the series is long and rayon has more than one thread
+/// (inside a rayon task the parts join that task's pool).
+fn in_parts(inputs: &[&[f64]], out: &mut [f64], body: impl Fn(&[&[f64]], &mut [f64]) + Sync) {
+    let n = out.len();
+    let threads = rayon::current_num_threads();
+    if n < PARALLEL_MIN || threads < 2 {
+        body(inputs, out);
+        return;
+    }
+    let size = n.div_ceil(threads);
+    out.par_chunks_mut(size).enumerate().for_each(|(k, part)| {
+        let from = k * size;
+        let ins: Vec<&[f64]> = inputs.iter().map(|x| &x[from..from + part.len()]).collect();
+        body(&ins, part);
+    });
+}
 
 /// An element-wise function of one input. Generic over the function, so
 /// each one is inlined into its own loop (and vectorized where it can be).
@@ -26,13 +50,16 @@ impl<F: Fn(f64) -> f64 + Send + Sync> Indicator for Map1<F> {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("sse4.1") {
-            // SAFETY: the CPU supports SSE4.1, checked just above.
-            unsafe { map_sse41(&self.f, inputs[0], outputs[0]) };
-            return;
-        }
-        map(&self.f, inputs[0], outputs[0]);
+        let f = &self.f;
+        in_parts(inputs, outputs[0], |x, out| {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("sse4.1") {
+                // SAFETY: the CPU supports SSE4.1, checked just above.
+                unsafe { map_sse41(f, x[0], out) };
+                return;
+            }
+            map(f, x[0], out);
+        });
     }
 
     fn reset(&mut self) {}
@@ -77,11 +104,19 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, self.n, 1);
-        let out = &mut *outputs[0];
-        let f = &self.f;
-        // One loop per arity, so the slots are plain loads the compiler
-        // can vectorize.
-        match self.n {
+        let (f, n) = (&self.f, self.n);
+        in_parts(inputs, outputs[0], |inputs, out| map_n(f, n, inputs, out));
+    }
+
+    fn reset(&mut self) {}
+}
+
+/// One loop per arity, so the slots are plain loads the compiler can
+/// vectorize.
+#[inline(always)]
+fn map_n<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: &mut [f64]) {
+    {
+        match n {
             2 => {
                 for ((o, &a), &b) in out.iter_mut().zip(inputs[0]).zip(inputs[1]) {
                     *o = f(&[a, b, 0.0, 0.0]);
@@ -100,8 +135,6 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
             }
         }
     }
-
-    fn reset(&mut self) {}
 }
 
 #[cfg(test)]
@@ -116,5 +149,23 @@ mod tests {
         let y = [1.0, 2.0, 3.0];
         let add = Map2::new(2, |v| v[0] + v[1]);
         assert_eq!(run(&mut add.clone(), &[&x, &y], 1)[0], vec![2.0, 6.0, 12.0]);
+    }
+
+    #[test]
+    fn long_series_split_across_threads_give_the_same_values() {
+        let n = 3 * PARALLEL_MIN + 7;
+        let x: Vec<f64> = (0..n).map(|i| (i as f64) * 0.001 - 50.0).collect();
+        let y: Vec<f64> = x.iter().map(|v| v * 0.5 + 1.0).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let (sin, div) = pool.install(|| {
+            (
+                run(&mut Map1::new(f64::sin), &[&x], 1),
+                run(&mut Map2::new(2, |v| v[0] / v[1]), &[&x, &y], 1),
+            )
+        });
+        for i in 0..n {
+            assert_eq!(sin[0][i].to_bits(), x[i].sin().to_bits(), "sin at {i}");
+            assert_eq!(div[0][i].to_bits(), (x[i] / y[i]).to_bits(), "div at {i}");
+        }
     }
 }

@@ -2,7 +2,6 @@
 //! Recognition" group): inputs (open, high, low, close), an optional
 //! `penetration`, one `integer` output.
 
-use super::super::fp;
 use super::super::pattern::{self as p, Candles, ChunkFn};
 use super::{FunctionInfo, ParamInfo, ParamKind, OHLC};
 
@@ -30,12 +29,7 @@ macro_rules! entries {
                 build: |params| {
                     // The pattern is a constant here, so its rule and
                     // averages compile into this pattern's own chunk loop.
-                    let chunk: ChunkFn = |s, cols, out| {
-                        fp::with_fma(
-                            #[inline(always)]
-                            || s.run_chunk(&p::$name, cols, out),
-                        )
-                    };
+                    let chunk: ChunkFn = |s, cols, out| s.run_chunk(&p::$name, cols, out);
                     let pen = params.first().copied().unwrap_or(0.0);
                     Ok(Box::new(Candles::with_chunk(&p::$name, pen, chunk)?))
                 },
