@@ -96,6 +96,9 @@ impl Indicator for Ao {
             out[i] = self.step(high[i], low[i]);
             i += 1;
         }
+        if i == high.len() {
+            return;
+        }
         let (fp, sp) = (self.fast.period, self.slow.period);
         let (mut fast, mut slow) = (self.fast.sum.cursor(), self.slow.sum.cursor());
         for j in i..high.len() {
@@ -153,6 +156,9 @@ impl Indicator for Ac {
         while i < high.len() && !(self.ao.warmed_up() && self.signal.sum.warmed_up()) {
             out[i] = self.step(high[i], low[i]);
             i += 1;
+        }
+        if i == high.len() {
+            return;
         }
         let ao = &mut self.ao;
         let (fp, sp, gp) = (ao.fast.period, ao.slow.period, self.signal.period);

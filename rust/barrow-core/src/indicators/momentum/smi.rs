@@ -75,9 +75,43 @@ impl fp::Kernel for Smi {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let (smi, sig) = outputs.split_at_mut(1);
-        for (i, (a, b)) in smi[0].iter_mut().zip(sig[0].iter_mut()).enumerate() {
-            (*a, *b) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        let (smi, sig) = (&mut *smi[0], &mut *sig[0]);
+        let (high, low, close) = (inputs[0], inputs[1], inputs[2]);
+        let n = high.len();
+        let mut i = 0;
+        while i < n && self.signal.seeded().is_none() {
+            (smi[i], sig[i]) = self.step(high[i], low[i], close[i]);
+            i += 1;
         }
+        if i == n {
+            return;
+        }
+        // Every EMA seeded: the five run in one loop on locals, as `step`
+        // computes them (the window extremes keep their own state).
+        let (mut a, ka) = self.slow.0.seeded().expect("seeded");
+        let (mut b, kb) = self.slow.1.seeded().expect("seeded");
+        let (mut c, kc) = self.fast.0.seeded().expect("seeded");
+        let (mut d, kd) = self.fast.1.seeded().expect("seeded");
+        let (mut e, ke) = self.signal.seeded().expect("seeded");
+        for j in i..n {
+            let hh = self.highest.step_as::<true>(high[j]);
+            let ll = self.lowest.step_as::<false>(low[j]);
+            a = fp::madd((close[j] - (hh + ll) * 0.5) - a, ka, a);
+            b = fp::madd((hh - ll) - b, kb, b);
+            c = fp::madd(a - c, kc, c);
+            d = fp::madd(b - d, kd, d);
+            let half = 0.5 * d;
+            let value = if half > 0.0 { 100.0 * c / half } else { 0.0 };
+            e = fp::madd(value - e, ke, e);
+            (smi[j], sig[j]) = (value, e);
+        }
+        let m = n - i;
+        self.slow.0.advance(a, m);
+        self.slow.1.advance(b, m);
+        self.fast.0.advance(c, m);
+        self.fast.1.advance(d, m);
+        self.signal.advance(e, m);
+        self.seen += m;
     }
 }
 
