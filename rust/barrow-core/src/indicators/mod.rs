@@ -64,15 +64,14 @@ pub trait Indicator: Send + Sync {
     fn skip_rows(&mut self, _n: usize) {}
 }
 
-/// Runs `f` on a copy of `state` held in a local, then stores it back. A
-/// kernel's running values then stay in registers through its loop, where
-/// fields behind `&mut self` are stored and reloaded around every write the
-/// compiler cannot prove distinct from them (ring buffers, outputs). Pass
-/// an `#[inline(always)]` closure, so that it is compiled into the caller
-/// (and into its FMA copy, see `fp`).
+/// Runs `f` on `state` moved into a local, then moves it back. A kernel's
+/// running values then stay in registers through its loop, where fields
+/// behind `&mut self` are stored and reloaded around every write the
+/// compiler cannot prove distinct from them (ring buffers, outputs).
+/// `stand_in` is left in `state` meanwhile; it should not allocate.
 #[inline(always)]
-pub(crate) fn in_local<T: Clone, R>(state: &mut T, f: impl FnOnce(&mut T) -> R) -> R {
-    let mut local = state.clone();
+pub(crate) fn in_local<T, R>(state: &mut T, stand_in: T, f: impl FnOnce(&mut T) -> R) -> R {
+    let mut local = std::mem::replace(state, stand_in);
     let out = f(&mut local);
     *state = local;
     out

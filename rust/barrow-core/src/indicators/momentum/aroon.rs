@@ -6,7 +6,7 @@
 //! `AROONOSC = (100 / p) · (index of high - index of low)`. Lookback `p`.
 
 use super::super::overlap::History;
-use super::super::{check_shapes, in_local, Indicator};
+use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Index-tracked extreme with TA-Lib's tie rule (ties move to the latest).
@@ -114,19 +114,13 @@ impl Indicator for Aroon {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let n_out = if self.osc { 1 } else { 2 };
         check_shapes(inputs, outputs, 2, n_out);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for i in 0..inputs[0].len() {
-                    let (a, b) = st.step(inputs[0][i], inputs[1][i]);
-                    outputs[0][i] = a;
-                    if !st.osc {
-                        outputs[1][i] = b;
-                    }
-                }
-            },
-        );
+        for i in 0..inputs[0].len() {
+            let (a, b) = self.step(inputs[0][i], inputs[1][i]);
+            outputs[0][i] = a;
+            if !self.osc {
+                outputs[1][i] = b;
+            }
+        }
     }
 
     fn reset(&mut self) {

@@ -5,7 +5,7 @@
 //! the first sum. Lookback `max(r1, r2) + w - 1`.
 
 use super::super::overlap::{History, Wma};
-use super::super::{check_shapes, in_local, Indicator};
+use super::super::{check_shapes, Indicator};
 use crate::error::Result;
 
 /// Streaming Coppock curve.
@@ -60,15 +60,9 @@ impl Indicator for Coppock {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-                    *o = st.step(v);
-                }
-            },
-        );
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
     }
 
     fn reset(&mut self) {

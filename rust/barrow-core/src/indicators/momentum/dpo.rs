@@ -5,7 +5,7 @@
 //! the average carries TA-Lib's rounding. Lookback `max(p - 1, p/2 + 1)`.
 
 use super::super::math::Sum;
-use super::super::{check_shapes, in_local, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming detrended price oscillator.
@@ -58,15 +58,9 @@ impl Indicator for Dpo {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-                    *o = st.step(v);
-                }
-            },
-        );
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
     }
 
     fn reset(&mut self) {

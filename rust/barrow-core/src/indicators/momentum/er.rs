@@ -6,7 +6,7 @@
 //! the signed change reaches it, and at most 1, as in TA-Lib 0.8 (the same
 //! ratio as KAMA's). Lookback `p`.
 
-use super::super::{check_shapes, in_local, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming efficiency ratio.
@@ -87,15 +87,9 @@ impl Indicator for Er {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-                    *o = st.step(v);
-                }
-            },
-        );
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
     }
 
     fn reset(&mut self) {

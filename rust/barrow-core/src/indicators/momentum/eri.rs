@@ -4,7 +4,7 @@
 //! (SMA seed, then one fused multiply-add per bar). Lookback `p - 1`.
 
 use super::super::overlap::Ema;
-use super::super::{check_shapes, fp, in_local, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::Result;
 
 /// Streaming Elder ray; inputs are (high, low, close), outputs (bull, bear).
@@ -35,15 +35,9 @@ impl fp::Kernel for Eri {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let (bull, bear) = outputs.split_at_mut(1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (i, (b, r)) in bull[0].iter_mut().zip(bear[0].iter_mut()).enumerate() {
-                    (*b, *r) = st.step(inputs[0][i], inputs[1][i], inputs[2][i]);
-                }
-            },
-        );
+        for (i, (b, r)) in bull[0].iter_mut().zip(bear[0].iter_mut()).enumerate() {
+            (*b, *r) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! once it holds only bars with `bp = tr = 0`. Lookback: the longest period.
 
 use super::super::volatility::true_range;
-use super::super::{check_shapes, in_local, Indicator};
+use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming ultimate oscillator; inputs are (high, low, close).
@@ -111,15 +111,9 @@ impl Indicator for Ultosc {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    *o = st.step(inputs[0][i], inputs[1][i], inputs[2][i]);
-                }
-            },
-        );
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        }
     }
 
     fn reset(&mut self) {

@@ -5,7 +5,7 @@
 //! 0 when the path is not positive. Recomputed from the window each bar,
 //! as TA-Lib does. Lookback `p`.
 
-use super::super::{check_shapes, in_local, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming vertical horizontal filter.
@@ -66,15 +66,9 @@ impl Indicator for Vhf {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-                    *o = st.step(v);
-                }
-            },
-        );
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
     }
 
     fn reset(&mut self) {

@@ -12,7 +12,7 @@
 //!   bars before the first output as its own lookback needs.
 
 use super::super::volatility::Atr;
-use super::super::{check_shapes, fp, in_local, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use super::{Ema, ExtremeKind, Extremes, Sma};
 use crate::error::{BarrowError, Result};
 
@@ -43,19 +43,13 @@ impl Indicator for Donchian {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 3);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for i in 0..inputs[0].len() {
-                    let up = st.upper.step_as::<true>(inputs[0][i]);
-                    let lo = st.lower.step_as::<false>(inputs[1][i]);
-                    outputs[0][i] = up;
-                    outputs[1][i] = (up + lo) / 2.0;
-                    outputs[2][i] = lo;
-                }
-            },
-        );
+        for i in 0..inputs[0].len() {
+            let up = self.upper.step_as::<true>(inputs[0][i]);
+            let lo = self.lower.step_as::<false>(inputs[1][i]);
+            outputs[0][i] = up;
+            outputs[1][i] = (up + lo) / 2.0;
+            outputs[2][i] = lo;
+        }
     }
 
     fn reset(&mut self) {
@@ -95,25 +89,19 @@ impl Indicator for AccBands {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 3);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for i in 0..inputs[0].len() {
-                    let (h, l) = (inputs[0][i], inputs[1][i]);
-                    let sum = h + l;
-                    let (up, lo) = if -1e-8 < sum && sum < 1e-8 {
-                        (h, l)
-                    } else {
-                        let r = 4.0 * (h - l) / sum;
-                        (h * (1.0 + r), l * (1.0 - r))
-                    };
-                    outputs[0][i] = st.upper.step(up);
-                    outputs[1][i] = st.middle.step(inputs[2][i]);
-                    outputs[2][i] = st.lower.step(lo);
-                }
-            },
-        );
+        for i in 0..inputs[0].len() {
+            let (h, l) = (inputs[0][i], inputs[1][i]);
+            let sum = h + l;
+            let (up, lo) = if -1e-8 < sum && sum < 1e-8 {
+                (h, l)
+            } else {
+                let r = 4.0 * (h - l) / sum;
+                (h * (1.0 + r), l * (1.0 - r))
+            };
+            outputs[0][i] = self.upper.step(up);
+            outputs[1][i] = self.middle.step(inputs[2][i]);
+            outputs[2][i] = self.lower.step(lo);
+        }
     }
 
     fn reset(&mut self) {

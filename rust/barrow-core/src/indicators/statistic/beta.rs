@@ -10,7 +10,7 @@
 //! `D < 1e-6 p Sxx`, when the square that left on the previous bar exceeds
 //! `1000` times the new sum of squares, and at least every `32 p` bars.
 
-use super::super::{check_shapes, in_local, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Rebuild when `D` falls below this fraction of `p Sxx`.
@@ -180,15 +180,9 @@ impl Indicator for Beta {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    *o = st.step(inputs[0][i], inputs[1][i]);
-                }
-            },
-        );
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i]);
+        }
     }
 
     fn reset(&mut self) {

@@ -12,7 +12,7 @@
 //! squares) and at least every `32 p` bars; the checks run in TA-Lib's order
 //! so that the bits match.
 
-use super::super::{check_shapes, in_local, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Rebuild when a variance falls below this fraction of its sum of squares.
@@ -167,15 +167,9 @@ impl Indicator for Correl {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    *o = st.step(inputs[0][i], inputs[1][i]);
-                }
-            },
-        );
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i]);
+        }
     }
 
     fn reset(&mut self) {

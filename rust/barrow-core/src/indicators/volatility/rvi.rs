@@ -10,7 +10,7 @@
 //! Lookback `stddevperiod - 1 + timeperiod - 1`.
 
 use super::super::statistic::Deviation;
-use super::super::{check_shapes, fp, in_local, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming relative volatility index; input is one series.
@@ -101,15 +101,9 @@ impl Rvi {
 impl fp::Kernel for Rvi {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-                    *o = st.step(x);
-                }
-            },
-        );
+        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(x);
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! `ema = ema * (1 - k) + k * ad` with the multiply-add fused and
 //! `k = 2 / (period + 1)`. Lookback `max(fast, slow) - 1`.
 
-use super::super::{check_shapes, fp, in_local, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use super::Ad;
 use crate::error::{BarrowError, Result};
 
@@ -66,15 +66,9 @@ impl Adosc {
 impl fp::Kernel for Adosc {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        in_local(
-            self,
-            #[inline(always)]
-            |st| {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    *o = st.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
-                }
-            },
-        );
+        for (i, o) in outputs[0].iter_mut().enumerate() {
+            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+        }
     }
 }
 

@@ -77,8 +77,14 @@ impl Indicator for Cmf {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
+        let stand_in = Self {
+            flows: Ring::new(0),
+            volumes: Ring::new(0),
+            ..*self
+        };
         in_local(
             self,
+            stand_in,
             #[inline(always)]
             |st| {
                 for (i, o) in outputs[0].iter_mut().enumerate() {
@@ -117,8 +123,10 @@ struct EfiKernel<'a>(&'a mut Efi);
 impl fp::Kernel for EfiKernel<'_> {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let stand_in = self.0.clone();
         in_local(
             self.0,
+            stand_in,
             #[inline(always)]
             |e| {
                 for (i, o) in outputs[0].iter_mut().enumerate() {
