@@ -115,23 +115,21 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
 /// vectorize.
 #[inline(always)]
 fn map_n<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: &mut [f64]) {
-    {
-        match n {
-            2 => {
-                for ((o, &a), &b) in out.iter_mut().zip(inputs[0]).zip(inputs[1]) {
-                    *o = f(&[a, b, 0.0, 0.0]);
-                }
+    match n {
+        2 => {
+            for ((o, &a), &b) in out.iter_mut().zip(inputs[0]).zip(inputs[1]) {
+                *o = f(&[a, b, 0.0, 0.0]);
             }
-            3 => {
-                for (((o, &a), &b), &c) in out.iter_mut().zip(inputs[0]).zip(inputs[1]).zip(inputs[2]) {
-                    *o = f(&[a, b, c, 0.0]);
-                }
+        }
+        3 => {
+            for (((o, &a), &b), &c) in out.iter_mut().zip(inputs[0]).zip(inputs[1]).zip(inputs[2]) {
+                *o = f(&[a, b, c, 0.0]);
             }
-            _ => {
-                let abcd = inputs[0].iter().zip(inputs[1]).zip(inputs[2]).zip(inputs[3]);
-                for (o, (((&a, &b), &c), &d)) in out.iter_mut().zip(abcd) {
-                    *o = f(&[a, b, c, d]);
-                }
+        }
+        _ => {
+            let abcd = inputs[0].iter().zip(inputs[1]).zip(inputs[2]).zip(inputs[3]);
+            for (o, (((&a, &b), &c), &d)) in out.iter_mut().zip(abcd) {
+                *o = f(&[a, b, c, d]);
             }
         }
     }

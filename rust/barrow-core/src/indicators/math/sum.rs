@@ -92,19 +92,6 @@ impl Sum {
         self.period > 1 && self.seen + 1 >= self.period
     }
 
-    /// For kernels that fuse the running sum into their own loop, once
-    /// [`Sum::warmed_up`]: for `i` in `0..n`, adds `next(i)` and passes the
-    /// sum to `emit(i, sum)`, with the operations of [`Sum::step`].
-    #[inline(always)]
-    pub(crate) fn run_fused(&mut self, n: usize, mut next: impl FnMut(usize) -> f64, mut emit: impl FnMut(usize, f64)) {
-        let mut cursor = self.cursor();
-        for i in 0..n {
-            let v = next(i);
-            emit(i, cursor.push(v));
-        }
-        cursor.finish();
-    }
-
     /// A cursor with the total and the ring position in locals, for loops
     /// that push to several sums; valid once [`Sum::warmed_up`].
     #[inline(always)]

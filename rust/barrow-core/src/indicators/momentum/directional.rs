@@ -14,7 +14,7 @@
 
 use super::super::ring::Ring;
 use super::super::volatility::true_range;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, in_local, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Which member of the directional-movement family to output.
@@ -228,15 +228,20 @@ impl Directional {
     /// in registers) and `kind` a constant.
     #[inline(always)]
     fn run(&mut self, kind: DirectionalKind, high: &[f64], low: &[f64], close: Option<&[f64]>, out: &mut [f64]) {
-        let placeholder = Self {
+        let stand_in = Self {
             past_adx: Ring::new(0),
             ..*self
         };
-        let mut st = std::mem::replace(self, placeholder);
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = st.step_with(kind, high[i], low[i], close.map_or(0.0, |c| c[i]));
-        }
-        *self = st;
+        in_local(
+            self,
+            stand_in,
+            #[inline(always)]
+            |st| {
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o = st.step_with(kind, high[i], low[i], close.map_or(0.0, |c| c[i]));
+                }
+            },
+        );
     }
 }
 

@@ -79,20 +79,13 @@ impl Indicator for Massi {
                 // Both EMAs and the sum in one loop on locals, as `step` computes them.
                 let (mut a, ka) = self.ema1.seeded().expect("seeded");
                 let (mut b, kb) = self.ema2.seeded().expect("seeded");
-                let (h, l, o) = (&high[i..], &low[i..n], &mut out[i..n]);
-                self.sum.run_fused(
-                    n - i,
-                    |j| {
-                        a = fp::madd((h[j] - l[j]) - a, ka, a);
-                        b = fp::madd(a - b, kb, b);
-                        if b == 0.0 {
-                            1.0
-                        } else {
-                            a / b
-                        }
-                    },
-                    |j, s| o[j] = s,
-                );
+                let mut sum = self.sum.cursor();
+                for j in i..n {
+                    a = fp::madd((high[j] - low[j]) - a, ka, a);
+                    b = fp::madd(a - b, kb, b);
+                    out[j] = sum.push(if b == 0.0 { 1.0 } else { a / b });
+                }
+                sum.finish();
                 self.ema1.advance(a, n - i);
                 self.ema2.advance(b, n - i);
                 self.seen += n - i;
