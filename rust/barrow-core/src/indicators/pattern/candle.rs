@@ -138,11 +138,10 @@ impl Bar {
 /// `code` when `cond` holds, else 0.
 #[inline(always)]
 pub(crate) fn when(cond: bool, code: i32) -> i32 {
-    if cond {
-        code
-    } else {
-        0
-    }
+    // A select, not a branch: pattern conditions hold on few bars in no
+    // predictable order, and a mispredicted branch costs more than
+    // evaluating every condition.
+    std::hint::select_unpredictable(cond, code, 0)
 }
 
 /// Real body of `a` entirely above that of `b` (TA-Lib's REALBODYGAPUP).
@@ -402,10 +401,17 @@ impl Candles {
     fn run_span(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [f64]) {
         let lookback = p.lookback as u64;
         let warm = p.warm as u64;
+        // Counters, totals and memory live in locals through the loop, so
+        // the running totals stay in registers instead of round-tripping
+        // through `self` at every bar.
+        let mut seen = self.seen;
+        let mut totals = self.totals;
+        let mut memo = self.memo;
+        let pen = self.pen;
         for (j, slot_out) in out.iter_mut().enumerate() {
             let i = from + j;
-            let t = self.seen;
-            self.seen += 1;
+            let t = seen;
+            seen += 1;
             if t + warm < lookback {
                 *slot_out = f64::NAN;
                 continue;
@@ -418,23 +424,26 @@ impl Candles {
                     for back in (k + 1..=k + period).rev() {
                         total += cols.bar(i - back).range(kind);
                     }
-                    self.totals[slot] = total;
+                    totals[slot] = total;
                 }
             }
             let ctx = Ctx {
                 cols,
                 i,
-                totals: &self.totals,
+                totals: &totals,
                 slots: p.slots,
-                pen: self.pen,
+                pen,
             };
-            let code = (p.rule)(&ctx, &mut self.memo);
+            let code = (p.rule)(&ctx, &mut memo);
             for (slot, &(s, k)) in p.slots.iter().enumerate() {
                 let (kind, period, _) = s.spec();
-                self.totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
+                totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
             }
             *slot_out = if t < lookback { f64::NAN } else { code as f64 };
         }
+        self.seen = seen;
+        self.totals = totals;
+        self.memo = memo;
     }
 }
 

@@ -40,7 +40,7 @@ pub const CDLHARAMI: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlharami(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyShort, 0)) {
+    if !((b.body() > x.avg(BodyLong, 1)) & (a.body() <= x.avg(BodyShort, 0))) {
         return 0;
     }
     harami_code(&a, &b)
@@ -71,7 +71,7 @@ pub const CDLHARAMICROSS: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlharamicross(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    if !(b.body() > x.avg(BodyLong, 1) && a.body() <= x.avg(BodyDoji, 0)) {
+    if !((b.body() > x.avg(BodyLong, 1)) & (a.body() <= x.avg(BodyDoji, 0))) {
         return 0;
     }
     harami_code(&a, &b)
@@ -91,9 +91,9 @@ pub const CDLDOJISTAR: Pattern = Pattern::new(
 fn cdldojistar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        b.body() > x.avg(BodyLong, 1)
-            && a.body() <= x.avg(BodyDoji, 0)
-            && ((b.color() == 1 && body_gap_up(&a, &b)) || (b.color() == -1 && body_gap_down(&a, &b))),
+        (b.body() > x.avg(BodyLong, 1))
+            & (a.body() <= x.avg(BodyDoji, 0))
+            & (((b.color() == 1) & body_gap_up(&a, &b)) | ((b.color() == -1) & body_gap_down(&a, &b))),
         -b.color() * 100,
     )
 }
@@ -112,13 +112,13 @@ pub const CDLPIERCING: Pattern = Pattern::new(
 fn cdlpiercing(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        b.color() == -1
-            && b.body() > x.avg(BodyLong, 1)
-            && a.color() == 1
-            && a.body() > x.avg(BodyLong, 0)
-            && a.o < b.l
-            && a.c < b.o
-            && a.c > madd(b.body(), 0.5, b.c),
+        (b.color() == -1)
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.color() == 1)
+            & (a.body() > x.avg(BodyLong, 0))
+            & (a.o < b.l)
+            & (a.c < b.o)
+            & (a.c > madd(b.body(), 0.5, b.c)),
         100,
     )
 }
@@ -137,12 +137,12 @@ pub const CDLDARKCLOUDCOVER: Pattern = Pattern::new(
 fn cdldarkcloudcover(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        b.color() == 1
-            && b.body() > x.avg(BodyLong, 1)
-            && a.color() == -1
-            && a.o > b.h
-            && a.c > b.o
-            && a.c < b.c - b.body() * x.pen,
+        (b.color() == 1)
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.color() == -1)
+            & (a.o > b.h)
+            & (a.c > b.o)
+            & (a.c < b.c - b.body() * x.pen),
         -100,
     )
 }
@@ -166,7 +166,10 @@ pub const CDLCOUNTERATTACK: Pattern = Pattern::new(
 fn cdlcounterattack(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        b.color() == -a.color() && b.body() > x.avg(BodyLong, 1) && a.body() > x.avg(BodyLong, 0) && equal(x, a.c, b.c),
+        (b.color() == -a.color())
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.body() > x.avg(BodyLong, 0))
+            & equal(x, a.c, b.c),
         a.color() * 100,
     )
 }
@@ -184,12 +187,12 @@ pub const CDLHOMINGPIGEON: Pattern = Pattern::new(
 fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        b.color() == -1
-            && a.color() == -1
-            && b.body() > x.avg(BodyLong, 1)
-            && a.body() <= x.avg(BodyShort, 0)
-            && a.o < b.o
-            && a.c > b.c,
+        (b.color() == -1)
+            & (a.color() == -1)
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.body() <= x.avg(BodyShort, 0))
+            & (a.o < b.o)
+            & (a.c > b.c),
         100,
     )
 }
@@ -214,7 +217,7 @@ pub const CDLINNECK: Pattern = Pattern::new(
 fn cdlinneck(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        neck_setup(x, &a, &b) && a.c <= b.c + x.avg(Equal, 1) && a.c >= b.c,
+        neck_setup(x, &a, &b) & (a.c <= b.c + x.avg(Equal, 1)) & (a.c >= b.c),
         -100,
     )
 }
@@ -232,7 +235,7 @@ pub const CDLONNECK: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlonneck(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    when(neck_setup(x, &a, &b) && equal(x, a.c, b.l), -100)
+    when(neck_setup(x, &a, &b) & equal(x, a.c, b.l), -100)
 }
 
 /// CDLTHRUSTING: long black, then a white opening below its low and closing
@@ -310,7 +313,7 @@ pub const CDLMATCHINGLOW: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlmatchinglow(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    when(b.color() == -1 && a.color() == -1 && equal(x, a.c, b.c), 100)
+    when((b.color() == -1) & (a.color() == -1) & equal(x, a.c, b.c), 100)
 }
 
 /// CDLSEPARATINGLINES: opposite candles with the same open, the second a

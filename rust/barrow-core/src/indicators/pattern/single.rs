@@ -36,15 +36,13 @@ pub const CDLHAMMER: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlhammer(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    if a.body() < x.avg(BodyShort, 0)
-        && a.lower() > x.avg(ShadowLong, 0)
-        && a.upper() < x.avg(ShadowVeryShort, 0)
-        && a.c.min(a.o) <= b.l + x.avg(Near, 1)
-    {
-        100
-    } else {
-        0
-    }
+    when(
+        (a.body() < x.avg(BodyShort, 0))
+            & (a.lower() > x.avg(ShadowLong, 0))
+            & (a.upper() < x.avg(ShadowVeryShort, 0))
+            & (a.c.min(a.o) <= b.l + x.avg(Near, 1)),
+        100,
+    )
 }
 
 /// CDLSHOOTINGSTAR: small body gapping up, long upper shadow, very short
@@ -83,11 +81,8 @@ pub const CDLMARUBOZU: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlmarubozu(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
-    if a.body() > x.avg(BodyLong, 0) && a.upper() < x.avg(ShadowVeryShort, 0) && a.lower() < x.avg(ShadowVeryShort, 0) {
-        a.color() * 100
-    } else {
-        0
-    }
+    let (long, vs) = (x.avg(BodyLong, 0), x.avg(ShadowVeryShort, 0));
+    when((a.body() > long) & (a.upper() < vs) & (a.lower() < vs), a.color() * 100)
 }
 
 /// CDLDRAGONFLYDOJI: doji with a very short upper and a not very short
@@ -182,10 +177,10 @@ pub const CDLHANGINGMAN: Pattern = Pattern::new(
 fn cdlhangingman(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        a.body() < x.avg(BodyShort, 0)
-            && a.lower() > x.avg(ShadowLong, 0)
-            && a.upper() < x.avg(ShadowVeryShort, 0)
-            && a.c.min(a.o) >= b.h - x.avg(Near, 1),
+        (a.body() < x.avg(BodyShort, 0))
+            & (a.lower() > x.avg(ShadowLong, 0))
+            & (a.upper() < x.avg(ShadowVeryShort, 0))
+            & (a.c.min(a.o) >= b.h - x.avg(Near, 1)),
         -100,
     )
 }
@@ -263,7 +258,7 @@ fn cdlhighwave(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let vl = x.avg(ShadowVeryLong, 0);
     when(
-        a.body() < x.avg(BodyShort, 0) && a.upper() > vl && a.lower() > vl,
+        (a.body() < x.avg(BodyShort, 0)) & (a.upper() > vl) & (a.lower() > vl),
         a.color() * 100,
     )
 }
@@ -301,7 +296,7 @@ fn cdlshortline(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let short = x.avg(ShadowShort, 0);
     when(
-        a.body() < x.avg(BodyShort, 0) && a.upper() < short && a.lower() < short,
+        (a.body() < x.avg(BodyShort, 0)) & (a.upper() < short) & (a.lower() < short),
         a.color() * 100,
     )
 }

@@ -44,18 +44,16 @@ pub const CDLEVENINGSTAR: Pattern = Pattern::new(
 #[inline(always)]
 fn cdleveningstar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    if a.color() == 1
-        && c.color() == -1
-        && body_gap_up(&b, &a)
-        && c.c < a.c - a.body() * x.pen
-        && a.body() > x.avg(BodyLong, 2)
-        && b.body() <= x.avg(BodyShort, 1)
-        && c.body() > x.avg(BodyShort, 0)
-    {
-        -100
-    } else {
-        0
-    }
+    when(
+        (a.color() == 1)
+            & (c.color() == -1)
+            & body_gap_up(&b, &a)
+            & (c.c < a.c - a.body() * x.pen)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.body() <= x.avg(BodyShort, 1))
+            & (c.body() > x.avg(BodyShort, 0)),
+        -100,
+    )
 }
 
 /// CDL3WHITESOLDIERS: three white candles with higher closes, each opening
@@ -174,13 +172,13 @@ pub const CDLEVENINGDOJISTAR: Pattern = Pattern::new(
 fn cdleveningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == 1
-            && c.color() == -1
-            && body_gap_up(&b, &a)
-            && c.c < a.c - a.body() * x.pen
-            && a.body() > x.avg(BodyLong, 2)
-            && b.body() <= x.avg(BodyDoji, 1)
-            && c.body() > x.avg(BodyShort, 0),
+        (a.color() == 1)
+            & (c.color() == -1)
+            & body_gap_up(&b, &a)
+            & (c.c < a.c - a.body() * x.pen)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.body() <= x.avg(BodyDoji, 1))
+            & (c.body() > x.avg(BodyShort, 0)),
         -100,
     )
 }
@@ -230,15 +228,15 @@ pub const CDL2CROWS: Pattern = Pattern::new(
 fn cdl2crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == 1
-            && a.body() > x.avg(BodyLong, 2)
-            && b.color() == -1
-            && body_gap_up(&b, &a)
-            && c.color() == -1
-            && c.o < b.o
-            && c.o > b.c
-            && c.c > a.o
-            && c.c < a.c,
+        (a.color() == 1)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.color() == -1)
+            & body_gap_up(&b, &a)
+            & (c.color() == -1)
+            & (c.o < b.o)
+            & (c.o > b.c)
+            & (c.c > a.o)
+            & (c.c < a.c),
         -100,
     )
 }
@@ -257,15 +255,15 @@ pub const CDLUPSIDEGAP2CROWS: Pattern = Pattern::new(
 fn cdlupsidegap2crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == 1
-            && a.body() > x.avg(BodyLong, 2)
-            && b.color() == -1
-            && b.body() <= x.avg(BodyShort, 1)
-            && body_gap_up(&b, &a)
-            && c.color() == -1
-            && c.o > b.o
-            && c.c < b.c
-            && c.c > a.c,
+        (a.color() == 1)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.color() == -1)
+            & (b.body() <= x.avg(BodyShort, 1))
+            & body_gap_up(&b, &a)
+            & (c.color() == -1)
+            & (c.o > b.o)
+            & (c.c < b.c)
+            & (c.c > a.c),
         -100,
     )
 }
@@ -409,13 +407,13 @@ fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     let (near, eq) = (x.avg(Near, 1), x.avg(Equal, 1));
     when(
-        ((body_gap_up(&b, &a) && body_gap_up(&c, &a)) || (body_gap_down(&b, &a) && body_gap_down(&c, &a)))
-            && b.color() == 1
-            && c.color() == 1
-            && c.body() >= b.body() - near
-            && c.body() <= b.body() + near
-            && c.o >= b.o - eq
-            && c.o <= b.o + eq,
+        ((body_gap_up(&b, &a) & body_gap_up(&c, &a)) | (body_gap_down(&b, &a) & body_gap_down(&c, &a)))
+            & (b.color() == 1)
+            & (c.color() == 1)
+            & (c.body() >= b.body() - near)
+            & (c.body() <= b.body() + near)
+            & (c.o >= b.o - eq)
+            & (c.o <= b.o + eq),
         if body_gap_up(&b, &a) { 100 } else { -100 },
     )
 }
@@ -590,15 +588,15 @@ pub const CDLUNIQUE3RIVER: Pattern = Pattern::new(
 fn cdlunique3river(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == -1
-            && b.color() == -1
-            && c.color() == 1
-            && b.c > a.c
-            && b.o <= a.o
-            && b.l < a.l
-            && c.o > b.l
-            && a.body() > x.avg(BodyLong, 2)
-            && c.body() < x.avg(BodyShort, 0),
+        (a.color() == -1)
+            & (b.color() == -1)
+            & (c.color() == 1)
+            & (b.c > a.c)
+            & (b.o <= a.o)
+            & (b.l < a.l)
+            & (c.o > b.l)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (c.body() < x.avg(BodyShort, 0)),
         100,
     )
 }
