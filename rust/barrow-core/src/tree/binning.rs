@@ -48,7 +48,7 @@ pub fn check_matrix(x: &[f64], n_features: usize) -> Result<usize> {
     if n_features == 0 {
         return Err(BarrowError::bad_param("n_features", 0, "X needs at least one feature"));
     }
-    if x.len() % n_features != 0 {
+    if !x.len().is_multiple_of(n_features) {
         return Err(BarrowError::LengthMismatch(format!(
             "X has {} values, not a multiple of {n_features} features",
             x.len()

@@ -29,7 +29,7 @@ impl Trima {
             return Err(BarrowError::bad_param("timeperiod", period, "must be >= 1"));
         }
         let half = period >> 1;
-        let factor = if period % 2 == 0 {
+        let factor = if period.is_multiple_of(2) {
             1.0 / ((half + 1) as f64 * half as f64)
         } else {
             1.0 / ((half + 1) as f64 * (half + 1) as f64)
