@@ -54,13 +54,15 @@ impl DirectionalKind {
 fn dm1(high: f64, low: f64, prev_high: f64, prev_low: f64) -> (f64, f64) {
     let up = high - prev_high;
     let down = prev_low - low;
-    if down > 0.0 && up < down {
-        (0.0, down)
-    } else if up > 0.0 && up > down {
-        (up, 0.0)
-    } else {
-        (0.0, 0.0)
-    }
+    // Selects, not branches: which side moved more is a coin toss from bar
+    // to bar, and the mispredicted branches cost more than the arithmetic.
+    // The two cases exclude each other (up < down and up > down).
+    let minus_wins = (down > 0.0) & (up < down);
+    let plus_wins = (up > 0.0) & (up > down);
+    (
+        std::hint::select_unpredictable(plus_wins, up, 0.0),
+        std::hint::select_unpredictable(minus_wins, down, 0.0),
+    )
 }
 
 /// Streaming directional-movement indicator (see the module docs).
