@@ -37,10 +37,27 @@ impl Indicator for Obv {
     }
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let n = check_shapes(inputs, outputs, 2, 1);
+        let (price, volume, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        if n == 0 {
+            return;
         }
+        let mut start = 0;
+        if self.state.is_none() {
+            out[0] = self.step(price[0], volume[0]);
+            start = 1;
+        }
+        let (mut obv, mut prev) = self.state.expect("set by the first bar");
+        // Selects, not branches: up and down bars alternate unpredictably,
+        // and a mispredicted branch per bar costs more than both sums.
+        for i in start..n {
+            let (p, v) = (price[i], volume[i]);
+            let moved = std::hint::select_unpredictable(p < prev, obv - v, obv);
+            obv = std::hint::select_unpredictable(p > prev, obv + v, moved);
+            prev = p;
+            out[i] = obv;
+        }
+        self.state = Some((obv, prev));
     }
 
     fn reset(&mut self) {
