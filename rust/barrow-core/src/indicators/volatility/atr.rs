@@ -68,11 +68,21 @@ impl Atr {
 impl fp::Kernel for Atr {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        self.run_mapped(inputs, outputs[0], |atr, _| atr);
+    }
+}
+
+impl Atr {
+    /// Runs a chunk, writing `map(atr, close)` for each bar past the
+    /// lookback (NaN before). Applying `map` in the same loop lets its work
+    /// overlap the latency of the ATR recursion.
+    #[inline(always)]
+    pub(crate) fn run_mapped(&mut self, inputs: &[&[f64]], out: &mut [f64], map: impl Fn(f64, f64) -> f64) {
         let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
-        let out = &mut *outputs[0];
         let mut i = 0;
         while i < out.len() && (self.seen <= self.period || self.period == 1) {
-            out[i] = self.step(h[i], l[i], c[i]);
+            let atr = self.step(h[i], l[i], c[i]);
+            out[i] = if atr.is_nan() { atr } else { map(atr, c[i]) };
             i += 1;
         }
         if i == out.len() {
@@ -87,7 +97,7 @@ impl fp::Kernel for Atr {
             let tr = true_range(h[j], l[j], prev_close);
             prev_close = c[j];
             acc = fp::madd(acc, self.keep, tr * self.take);
-            out[j] = acc;
+            out[j] = map(acc, c[j]);
         }
         self.acc = acc;
         self.tr.set_prev_close(prev_close);

@@ -1,7 +1,7 @@
 //! NATR — normalized average true range: `(ATR / close) * 100`.
 //! Lookback `p`.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use super::Atr;
 use crate::error::Result;
 
@@ -32,12 +32,22 @@ impl Indicator for Natr {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
-        self.atr.update(inputs, outputs);
-        for (o, &c) in outputs[0].iter_mut().zip(inputs[2]) {
-            if !o.is_nan() {
-                *o = if c != 0.0 { (*o / c) * 100.0 } else { 0.0 };
-            }
-        }
+        let atr = &mut self.atr;
+        let out = &mut *outputs[0];
+        fp::with_fma(
+            #[inline(always)]
+            || {
+                atr.run_mapped(inputs, out, |a, c| {
+                    if a.is_nan() {
+                        a
+                    } else if c != 0.0 {
+                        (a / c) * 100.0
+                    } else {
+                        0.0
+                    }
+                })
+            },
+        );
     }
 
     fn reset(&mut self) {
