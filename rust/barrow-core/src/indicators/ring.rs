@@ -32,7 +32,6 @@ impl Ring {
         old
     }
 
-    /// The values in push order, oldest first.
     /// The storage and the position of the oldest value, for loops that
     /// keep the position in a local.
     #[inline(always)]
@@ -40,6 +39,7 @@ impl Ring {
         (&mut self.buf, &mut self.pos)
     }
 
+    /// The values in push order, oldest first.
     pub(crate) fn iter(&self) -> impl Iterator<Item = f64> + '_ {
         self.buf[self.pos..].iter().chain(&self.buf[..self.pos]).copied()
     }

@@ -59,24 +59,31 @@ impl Sum {
     /// operations and their order are those of [`Sum::step`].
     #[inline(always)]
     pub(crate) fn run_chunk(&mut self, x: &[f64], out: &mut [f64], scale: impl Fn(f64) -> f64) {
+        self.run_chunk_at(x, out, |_, s| scale(s));
+    }
+
+    /// [`Sum::run_chunk`] with `scale` also given the bar's index in the
+    /// chunk, for kernels that combine the sum with other values of the bar.
+    #[inline(always)]
+    pub(crate) fn run_chunk_at(&mut self, x: &[f64], out: &mut [f64], scale: impl Fn(usize, f64) -> f64) {
         let n = x.len().min(out.len());
         let p = self.period;
         if p == 1 || n < p {
-            for (o, &v) in out[..n].iter_mut().zip(x) {
-                *o = scale(self.step(v));
+            for (j, (o, &v)) in out[..n].iter_mut().zip(x).enumerate() {
+                *o = scale(j, self.step(v));
             }
             return;
         }
         // Bars whose trailing value is still in the ring (or before the first output).
         let head = p - 1;
-        for (o, &v) in out[..head].iter_mut().zip(x) {
-            *o = scale(self.step(v));
+        for (j, (o, &v)) in out[..head].iter_mut().zip(x).enumerate() {
+            *o = scale(j, self.step(v));
         }
         // After those `p - 1` steps every later bar has an output.
         let mut total = self.total;
-        for ((o, &v), &old) in out[head..n].iter_mut().zip(&x[head..n]).zip(&x[..n - head]) {
+        for (j, ((o, &v), &old)) in out[head..n].iter_mut().zip(&x[head..n]).zip(&x[..n - head]).enumerate() {
             total += v;
-            *o = scale(total);
+            *o = scale(head + j, total);
             total -= old;
         }
         self.total = total;

@@ -57,10 +57,42 @@ impl Indicator for Dpo {
     }
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let n = check_shapes(inputs, outputs, 1, 1);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        // Bar at which the sum starts (after the first for short periods).
+        let start = self.lookback + 1 - self.period;
+        let mut i = 0;
+        while i < n && self.seen < start {
+            out[i] = self.step(x[i]);
+            i += 1;
         }
+        if i == n {
+            return;
+        }
+        // The rest of the chunk in the sum's own chunk loop, each bar's
+        // displaced value read from the ring for the chunk's first bars and
+        // from the chunk itself after. Same operations as `step`.
+        let (x, out) = (&x[i..], &mut out[i..]);
+        let m = x.len();
+        let t0 = self.seen;
+        let (p, d, lookback) = (self.period as f64, self.period / 2 + 1, self.lookback);
+        let kept: Vec<f64> = self.displaced.iter().take(m.min(d)).collect();
+        self.sum.run_chunk_at(x, out, |j, total| {
+            let back = if j < d { kept[j] } else { x[j - d] };
+            if t0 + j < lookback {
+                f64::NAN
+            } else {
+                back - total / p
+            }
+        });
+        if m >= d {
+            self.displaced.load(&x[m - d..]);
+        } else {
+            for &v in x {
+                self.displaced.swap(v);
+            }
+        }
+        self.seen += m;
     }
 
     fn reset(&mut self) {
