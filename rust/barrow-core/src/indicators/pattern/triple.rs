@@ -626,37 +626,33 @@ fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
     )
 }
 
-/// The hikkake rules: a setup found by `setup` at this bar (its direction),
-/// or the confirmation of the last setup within three bars (±200).
-fn hikkake(x: &Ctx, m: &mut Memo, setup: Option<i32>) -> i32 {
+/// The hikkake rules: a setup of direction `dir` found at this bar when
+/// `setup` holds, or the confirmation of the last setup within three bars
+/// (±200). Selects, not branches: setups and confirmations come in no
+/// predictable order.
+#[inline(always)]
+fn hikkake(x: &Ctx, m: &mut Memo, setup: bool, dir: i32) -> i32 {
+    use std::hint::select_unpredictable as sel;
     let (a, b) = (x.bar(0), x.bar(1));
-    let code = if let Some(dir) = setup {
-        m.result = dir;
-        m.high = b.h;
-        m.low = b.l;
-        m.count = 4;
-        dir
-    } else if m.count > 0 && ((m.result > 0 && a.c > m.high) || (m.result < 0 && a.c < m.low)) {
-        m.count = 0;
-        m.result + if m.result > 0 { 100 } else { -100 }
-    } else {
-        0
-    };
-    m.count = m.count.saturating_sub(1);
+    let confirm = (m.count > 0) & (((m.result > 0) & (a.c > m.high)) | ((m.result < 0) & (a.c < m.low)));
+    let confirmed = m.result + sel(m.result > 0, 100, -100);
+    let code = sel(setup, dir, sel(confirm, confirmed, 0));
+    m.count = sel(setup, 4, sel(confirm, 0, m.count)).saturating_sub(1);
+    m.result = sel(setup, dir, m.result);
+    m.high = sel(setup, b.h, m.high);
+    m.low = sel(setup, b.l, m.low);
     code
 }
 
 /// Direction of a breakout of an inside bar: +100 down (lower high and low),
-/// -100 up (higher high and low).
-fn breakout(x: &Ctx) -> Option<i32> {
+/// -100 up (higher high and low), 0 for neither.
+#[inline(always)]
+fn breakout(x: &Ctx) -> i32 {
+    use std::hint::select_unpredictable as sel;
     let (a, b) = (x.bar(0), x.bar(1));
-    if a.h < b.h && a.l < b.l {
-        Some(100)
-    } else if a.h > b.h && a.l > b.l {
-        Some(-100)
-    } else {
-        None
-    }
+    let down = (a.h < b.h) & (a.l < b.l);
+    let up = (a.h > b.h) & (a.l > b.l);
+    sel(down, 100, sel(up, -100, 0))
 }
 
 /// CDLHIKKAKE: inside bar then a breakout (±100), confirmed within three
@@ -673,8 +669,8 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
     let (b, c) = (x.bar(1), x.bar(2));
-    let setup = if b.h < c.h && b.l > c.l { breakout(x) } else { None };
-    hikkake(x, m, setup)
+    let dir = breakout(x);
+    hikkake(x, m, (b.h < c.h) & (b.l > c.l) & (dir != 0), dir)
 }
 
 /// CDLHIKKAKEMOD: hikkake after two nested inside bars, the first closing
@@ -692,14 +688,8 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
 fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
     let (b, c, d) = (x.bar(1), x.bar(2), x.bar(3));
     let near = x.avg(Near, 2);
-    let setup = if c.h < d.h && c.l > d.l && b.h < c.h && b.l > c.l {
-        match breakout(x) {
-            Some(100) if c.c <= c.l + near => Some(100),
-            Some(-100) if c.c >= c.h - near => Some(-100),
-            _ => None,
-        }
-    } else {
-        None
-    };
-    hikkake(x, m, setup)
+    let dir = breakout(x);
+    let nested = (c.h < d.h) & (c.l > d.l) & (b.h < c.h) & (b.l > c.l);
+    let closes_near = ((dir == 100) & (c.c <= c.l + near)) | ((dir == -100) & (c.c >= c.h - near));
+    hikkake(x, m, nested & closes_near, dir)
 }
