@@ -524,25 +524,25 @@ pub const CDLTASUKIGAP: Pattern = Pattern::new(
 #[inline(always)]
 fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    let near = x.avg(Near, 1);
-    let similar = (b.body() - c.body()).abs() < near;
+    // Judged last: the average's division is needed only on the rare bars
+    // that pass the rest.
+    let similar = || (b.body() - c.body()).abs() < x.avg(Near, 1);
     when(
-        (body_gap_up(&b, &a)
+        ((body_gap_up(&b, &a)
             && b.color() == 1
             && c.color() == -1
             && c.o < b.c
             && c.o > b.o
             && c.c < b.o
-            && c.c > a.c.max(a.o)
-            && similar)
+            && c.c > a.c.max(a.o))
             || (body_gap_down(&b, &a)
                 && b.color() == -1
                 && c.color() == 1
                 && c.o < b.o
                 && c.o > b.c
                 && c.c > b.o
-                && c.c < a.c.min(a.o)
-                && similar),
+                && c.c < a.c.min(a.o)))
+            && similar(),
         b.color() * 100,
     )
 }
