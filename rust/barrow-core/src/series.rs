@@ -79,6 +79,10 @@ pub fn compute_series_typed(
         ind.update(inputs, &mut views);
         return Ok(());
     }
+    if let [OutColumn::I32(out)] = outputs {
+        ind.update_i32(inputs, out);
+        return Ok(());
+    }
     let mut scratch: Vec<Vec<f64>> = outputs.iter().map(|_| vec![0.0; BLOCK.min(n)]).collect();
     let mut start = 0;
     while start < n {

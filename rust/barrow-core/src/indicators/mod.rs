@@ -55,6 +55,15 @@ pub trait Indicator: Send + Sync {
     /// indicator's inputs and outputs; callers in this crate check them.
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]);
 
+    /// As [`Indicator::update`] for an indicator with one output of
+    /// integer codes, written straight to `out`: 0 where the float output
+    /// would be NaN, as TA-Lib writes its int32 outputs. The default runs
+    /// [`Indicator::update`] on cache-sized blocks and converts them;
+    /// pattern recognisers write their codes directly.
+    fn update_i32(&mut self, inputs: &[&[f64]], out: &mut [i32]) {
+        codes_by_blocks(inputs, out, |ins, outs| self.update(ins, outs));
+    }
+
     /// Forgets everything seen, as if newly built.
     fn reset(&mut self);
 
@@ -75,6 +84,28 @@ pub(crate) fn in_local<T, R>(state: &mut T, stand_in: T, f: impl FnOnce(&mut T) 
     let out = f(&mut local);
     *state = local;
     out
+}
+
+/// Rows converted at a time by [`codes_by_blocks`]: small enough for the
+/// float scratch to stay in cache.
+const CODE_BLOCK: usize = 4096;
+
+/// Runs `update` (one float output) over `inputs` block by block and
+/// writes the outputs to `out` as int32 codes (NaN as 0).
+fn codes_by_blocks(inputs: &[&[f64]], out: &mut [i32], mut update: impl FnMut(&[&[f64]], &mut [&mut [f64]])) {
+    let n = out.len();
+    let mut scratch = vec![0.0; CODE_BLOCK.min(n)];
+    let mut start = 0;
+    while start < n {
+        let end = (start + CODE_BLOCK).min(n);
+        let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..end]).collect();
+        let tmp = &mut scratch[..end - start];
+        update(&ins, &mut [&mut *tmp]);
+        for (d, &v) in out[start..end].iter_mut().zip(tmp.iter()) {
+            *d = if v.is_nan() { 0 } else { v as i32 };
+        }
+        start = end;
+    }
 }
 
 /// Checks the slice shapes promised by [`Indicator::update`].
@@ -134,6 +165,25 @@ impl Indicator for SkipLeadingNan {
         let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
         let mut outs: Vec<&mut [f64]> = outputs.iter_mut().map(|s| &mut s[start..]).collect();
         self.inner.update(&ins, &mut outs);
+    }
+
+    fn update_i32(&mut self, inputs: &[&[f64]], out: &mut [i32]) {
+        assert_eq!(self.n_outputs, 1, "integer codes come from indicators with one output");
+        let n = out.len();
+        let mut start = 0;
+        if !self.started {
+            while start < n && inputs.iter().any(|s| s[start].is_nan()) {
+                start += 1;
+            }
+            out[..start].fill(0);
+            self.inner.skip_rows(start);
+            if start == n {
+                return;
+            }
+            self.started = true;
+        }
+        let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
+        self.inner.update_i32(&ins, &mut out[start..]);
     }
 
     fn reset(&mut self) {

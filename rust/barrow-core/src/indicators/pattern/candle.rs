@@ -310,6 +310,34 @@ impl Pattern {
 /// Runs a pattern over one chunk: `(state, [open, high, low, close], out)`.
 pub type ChunkFn = fn(&mut Candles, [&[f64]; 4], &mut [f64]);
 
+/// [`ChunkFn`] writing TA-Lib's int32 codes (0 during the lookback).
+pub type CodesFn = fn(&mut Candles, [&[f64]; 4], &mut [i32]);
+
+/// An output element a pattern writes: its code, or the value of a bar
+/// without one (NaN for floats, 0 for int32 codes as TA-Lib writes them).
+pub trait CodeOut: Copy {
+    /// The value of a bar during the lookback.
+    const NONE: Self;
+    /// The value of a code.
+    fn code(c: i32) -> Self;
+}
+
+impl CodeOut for f64 {
+    const NONE: f64 = f64::NAN;
+    #[inline(always)]
+    fn code(c: i32) -> f64 {
+        c as f64
+    }
+}
+
+impl CodeOut for i32 {
+    const NONE: i32 = 0;
+    #[inline(always)]
+    fn code(c: i32) -> i32 {
+        c
+    }
+}
+
 /// Streaming recogniser for one [`Pattern`]; inputs (open, high, low,
 /// close), one output with TA-Lib's integer codes as exact `f64`.
 ///
@@ -327,19 +355,26 @@ pub struct Candles {
     totals: [f64; MAX_TOTALS],
     memo: Memo,
     chunk: ChunkFn,
+    codes: CodesFn,
 }
 
 impl Candles {
     /// A recogniser for `pattern`; `penetration` is used by the patterns
     /// that take one and must be >= 0.
     pub fn new(pattern: &'static Pattern, penetration: f64) -> Result<Self> {
-        Self::with_chunk(pattern, penetration, |s, cols, out| s.run_chunk(s.pattern, cols, out))
+        Self::with_chunk(
+            pattern,
+            penetration,
+            |s, cols, out| s.run_chunk(s.pattern, cols, out),
+            |s, cols, out| s.run_chunk(s.pattern, cols, out),
+        )
     }
 
-    /// As [`Candles::new`], with `chunk` running the chunks. Passing a
-    /// function that calls [`Candles::run_chunk`] with the pattern constant
-    /// compiles the rule and its averages into one loop for that pattern.
-    pub fn with_chunk(pattern: &'static Pattern, penetration: f64, chunk: ChunkFn) -> Result<Self> {
+    /// As [`Candles::new`], with `chunk` and `codes` running the chunks
+    /// into float and int32 outputs. Passing functions that call
+    /// [`Candles::run_chunk`] with the pattern constant compiles the rule
+    /// and its averages into one loop for that pattern.
+    pub fn with_chunk(pattern: &'static Pattern, penetration: f64, chunk: ChunkFn, codes: CodesFn) -> Result<Self> {
         if penetration.is_nan() || penetration < 0.0 {
             return Err(BarrowError::bad_param("penetration", penetration, "must be >= 0"));
         }
@@ -353,12 +388,13 @@ impl Candles {
             totals: [0.0; MAX_TOTALS],
             memo: Memo::default(),
             chunk,
+            codes,
         })
     }
 
     /// Consumes one chunk of `pattern` (the recogniser's own pattern).
     #[inline(always)]
-    pub fn run_chunk(&mut self, pattern: &'static Pattern, cols: [&[f64]; 4], out: &mut [f64]) {
+    pub fn run_chunk<O: CodeOut>(&mut self, pattern: &'static Pattern, cols: [&[f64]; 4], out: &mut [O]) {
         let n = out.len();
         let head = n.min(HIST);
         // The chunk's first bars read earlier bars through `buf`: the kept
@@ -398,7 +434,7 @@ impl Candles {
     /// which has at least `HIST` bars before it in `cols` or in the kept
     /// history that `cols` starts with.
     #[inline(always)]
-    fn run_span(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [f64]) {
+    fn run_span<O: CodeOut>(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [O]) {
         let lookback = p.lookback as u64;
         let warm = p.warm as u64;
         // Counters, totals and memory live in locals through the loop, so
@@ -413,7 +449,7 @@ impl Candles {
             let t = seen;
             seen += 1;
             if t + warm < lookback {
-                *slot_out = f64::NAN;
+                *slot_out = O::NONE;
                 continue;
             }
             if t + warm == lookback {
@@ -439,7 +475,7 @@ impl Candles {
                 let (kind, period, _) = s.spec();
                 totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
             }
-            *slot_out = if t < lookback { f64::NAN } else { code as f64 };
+            *slot_out = if t < lookback { O::NONE } else { O::code(code) };
         }
         self.seen = seen;
         self.totals = totals;
@@ -458,7 +494,17 @@ impl Indicator for Candles {
         (self.chunk)(self, cols, outputs[0]);
     }
 
+    fn update_i32(&mut self, inputs: &[&[f64]], out: &mut [i32]) {
+        assert_eq!(inputs.len(), 4, "indicator expects 4 input(s)");
+        assert!(
+            inputs.iter().all(|s| s.len() == out.len()),
+            "indicator inputs and outputs must have equal lengths"
+        );
+        let cols = [inputs[0], inputs[1], inputs[2], inputs[3]];
+        (self.codes)(self, cols, out);
+    }
+
     fn reset(&mut self) {
-        *self = Self::with_chunk(self.pattern, self.pen, self.chunk).expect("valid penetration");
+        *self = Self::with_chunk(self.pattern, self.pen, self.chunk, self.codes).expect("valid penetration");
     }
 }

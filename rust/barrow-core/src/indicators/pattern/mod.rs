@@ -14,7 +14,7 @@ mod multi;
 mod single;
 mod triple;
 
-pub use candle::{Candles, ChunkFn, Pattern};
+pub use candle::{Candles, ChunkFn, CodeOut, CodesFn, Pattern};
 pub use double::*;
 pub use multi::*;
 pub use single::*;
@@ -24,7 +24,7 @@ pub use triple::*;
 mod tests {
     use super::*;
     use crate::indicators::testutil::{assert_chunk_invariant, walk};
-    use crate::indicators::{functions, run, Indicator};
+    use crate::indicators::{functions, run, Indicator, SkipLeadingNan};
 
     /// OHLC bars with varied bodies, gaps and shadows (dojis from rounding).
     fn bars(n: usize, seed: u64) -> [Vec<f64>; 4] {
@@ -52,6 +52,32 @@ mod tests {
         for f in functions().iter().filter(|f| f.group == "Pattern Recognition") {
             let make = || f.build_with(&Default::default()).unwrap();
             assert_chunk_invariant(&make, &[&o, &h, &l, &c], 1, &[1, 3, 17, 50]);
+        }
+    }
+
+    #[test]
+    fn int32_codes_equal_the_float_outputs_in_any_chunking() {
+        let [mut o, mut h, mut l, mut c] = bars(300, 11);
+        // Leading NaNs are skipped (0 there), a later NaN gap propagates.
+        for col in [&mut o, &mut h, &mut l, &mut c] {
+            col[..3].fill(f64::NAN);
+        }
+        (o[150], c[151]) = (f64::NAN, f64::NAN);
+        let inputs: [&[f64]; 4] = [&o, &h, &l, &c];
+        for f in functions().iter().filter(|f| f.group == "Pattern Recognition") {
+            let make = || SkipLeadingNan::new(f.build_with(&Default::default()).unwrap(), 1);
+            let floats = run(&mut make(), &inputs, 1).remove(0);
+            let want: Vec<i32> = floats.iter().map(|v| if v.is_nan() { 0 } else { *v as i32 }).collect();
+            for size in [1, 7, 64, 300] {
+                let mut ind = make();
+                let mut got = vec![-1; 300];
+                for start in (0..300).step_by(size) {
+                    let end = (start + size).min(300);
+                    let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..end]).collect();
+                    ind.update_i32(&ins, &mut got[start..end]);
+                }
+                assert_eq!(got, want, "{}: int32 codes differ (chunks of {size})", f.name);
+            }
         }
     }
 

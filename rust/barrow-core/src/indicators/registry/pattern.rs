@@ -2,7 +2,7 @@
 //! Recognition" group): inputs (open, high, low, close), an optional
 //! `penetration`, one `integer` output.
 
-use super::super::pattern::{self as p, Candles, ChunkFn};
+use super::super::pattern::{self as p, Candles, ChunkFn, CodesFn};
 use super::{FunctionInfo, ParamInfo, ParamKind, OHLC};
 
 const fn penetration(default: f64) -> ParamInfo {
@@ -30,8 +30,9 @@ macro_rules! entries {
                     // The pattern is a constant here, so its rule and
                     // averages compile into this pattern's own chunk loop.
                     let chunk: ChunkFn = |s, cols, out| s.run_chunk(&p::$name, cols, out);
+                    let codes: CodesFn = |s, cols, out| s.run_chunk(&p::$name, cols, out);
                     let pen = params.first().copied().unwrap_or(0.0);
-                    Ok(Box::new(Candles::with_chunk(&p::$name, pen, chunk)?))
+                    Ok(Box::new(Candles::with_chunk(&p::$name, pen, chunk, codes)?))
                 },
             }
         ),*];
