@@ -11,7 +11,7 @@
 //!   ATR(atrperiod). As in TA-Lib each of the two is started only as many
 //!   bars before the first output as its own lookback needs.
 
-use super::super::volatility::Atr;
+use super::super::volatility::{true_range, Atr};
 use super::super::{check_shapes, fp, Indicator};
 use super::{Ema, ExtremeKind, Extremes, Sma};
 use crate::error::{BarrowError, Result};
@@ -147,7 +147,15 @@ impl fp::Kernel for Keltner {
         let lookback = self.lookback();
         let ema_start = lookback - (self.period - 1);
         let atr_start = lookback - self.atr_period;
-        for i in 0..inputs[0].len() {
+        let n = inputs[0].len();
+        let mut i = 0;
+        while i < n {
+            if self.seen >= lookback {
+                if let (Some(ema), Some(atr)) = (self.ema.seeded(), self.atr.steady()) {
+                    self.run_steady(inputs, outputs, i, ema, atr);
+                    return;
+                }
+            }
             let (h, l, c) = (inputs[0][i], inputs[1][i], inputs[2][i]);
             let t = self.seen;
             self.seen += 1;
@@ -170,7 +178,43 @@ impl fp::Kernel for Keltner {
             outputs[0][i] = up;
             outputs[1][i] = mid;
             outputs[2][i] = lo;
+            i += 1;
         }
+    }
+}
+
+impl Keltner {
+    /// Bars `from..` once both averages are past their seeds: the two
+    /// recursions of [`Ema::step`] and [`Atr::step`] fused in one loop on
+    /// locals.
+    #[inline(always)]
+    fn run_steady(
+        &mut self,
+        inputs: &[&[f64]],
+        outputs: &mut [&mut [f64]],
+        from: usize,
+        (mut m, k): (f64, f64),
+        (mut atr, keep, take, mut prev_close): (f64, f64, f64, f64),
+    ) {
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        let [up, mid, lo] = outputs else {
+            unreachable!("three outputs, checked by update")
+        };
+        let nbdev = self.nbdev;
+        for j in from..h.len() {
+            m = fp::madd((h[j] + l[j] + c[j]) / 3.0 - m, k, m);
+            let tr = true_range(h[j], l[j], prev_close);
+            prev_close = c[j];
+            atr = fp::madd(atr, keep, tr * take);
+            let dev = nbdev * atr;
+            up[j] = m + dev;
+            mid[j] = m;
+            lo[j] = m - dev;
+        }
+        let count = h.len() - from;
+        self.ema.advance(m, count);
+        self.atr.advance(atr, prev_close, count);
+        self.seen += count;
     }
 }
 

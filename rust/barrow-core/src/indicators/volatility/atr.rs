@@ -73,6 +73,28 @@ impl fp::Kernel for Atr {
 }
 
 impl Atr {
+    /// The smoothing state past the first average (period above 1):
+    /// `(atr, keep, take, previous close)`, for composite kernels that run
+    /// the recursion in their own loop and report back with
+    /// [`Atr::advance`].
+    #[inline(always)]
+    pub(crate) fn steady(&self) -> Option<(f64, f64, f64, f64)> {
+        if self.period == 1 || self.seen <= self.period {
+            return None;
+        }
+        let prev_close = self.tr.prev_close()?;
+        Some((self.acc, self.keep, self.take, prev_close))
+    }
+
+    /// Records that `count` bars were consumed outside `step`, ending at
+    /// `atr` with `prev_close` the last close.
+    #[inline(always)]
+    pub(crate) fn advance(&mut self, atr: f64, prev_close: f64, count: usize) {
+        self.acc = atr;
+        self.tr.set_prev_close(prev_close);
+        self.seen += count;
+    }
+
     /// Runs a chunk, writing `map(atr, close)` for each bar past the
     /// lookback (NaN before). Applying `map` in the same loop lets its work
     /// overlap the latency of the ATR recursion.
