@@ -8,7 +8,8 @@ use super::super::{check_shapes, Indicator};
 /// Streaming A/D line; inputs are (high, low, close, volume).
 #[derive(Clone, Debug, Default)]
 pub struct Ad {
-    ad: f64,
+    /// The line's current value (read and advanced by ADOSC's fused loop).
+    pub(super) ad: f64,
 }
 
 impl Ad {
@@ -35,9 +36,17 @@ impl Indicator for Ad {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+        let (h, l, c, v) = (inputs[0], inputs[1], inputs[2], inputs[3]);
+        // `step` with the running value in a local.
+        let mut ad = self.ad;
+        for (j, o) in outputs[0].iter_mut().enumerate() {
+            let range = h[j] - l[j];
+            if range > 0.0 {
+                ad += (((c[j] - l[j]) - (h[j] - c[j])) / range) * v[j];
+            }
+            *o = ad;
         }
+        self.ad = ad;
     }
 
     fn reset(&mut self) {

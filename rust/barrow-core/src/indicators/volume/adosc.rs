@@ -66,9 +66,29 @@ impl Adosc {
 impl fp::Kernel for Adosc {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+        let (h, l, c, v) = (inputs[0], inputs[1], inputs[2], inputs[3]);
+        let out = &mut *outputs[0];
+        let n = out.len();
+        let mut from = 0;
+        if self.seen == 0 && n > 0 {
+            out[0] = self.step(h[0], l[0], c[0], v[0]);
+            from = 1;
         }
+        // The operations of `step` with the line and both averages in
+        // locals, so their three recursions overlap.
+        let (kf, ks, lookback) = (self.k_fast, self.k_slow, self.lookback());
+        let (mut ad, mut fast, mut slow, mut t) = (self.ad.ad, self.fast, self.slow, self.seen);
+        for j in from..n {
+            let range = h[j] - l[j];
+            if range > 0.0 {
+                ad += (((c[j] - l[j]) - (h[j] - c[j])) / range) * v[j];
+            }
+            fast = fp::madd(fast, 1.0 - kf, kf * ad);
+            slow = fp::madd(slow, 1.0 - ks, ks * ad);
+            out[j] = if t < lookback { f64::NAN } else { fast - slow };
+            t += 1;
+        }
+        (self.ad.ad, self.fast, self.slow, self.seen) = (ad, fast, slow, t);
     }
 }
 
