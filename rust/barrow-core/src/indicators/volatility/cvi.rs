@@ -67,9 +67,36 @@ impl Indicator for Cvi {
         fp::with_fma(
             #[inline(always)]
             || {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    *o = self.step(inputs[0][i], inputs[1][i]);
+                let (h, l, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+                let n = out.len();
+                let mut i = 0;
+                while i < n && (self.ema.seeded().is_none() || self.seen < self.period + self.roc_period) {
+                    out[i] = self.step(h[i], l[i]);
+                    i += 1;
                 }
+                let Some((mut e, k)) = self.ema.seeded().filter(|_| i < n) else {
+                    return;
+                };
+                // Past the lookback: `step` with the average and the ring
+                // position in locals.
+                let (past, pos) = self.past.parts();
+                let mut at = *pos;
+                for j in i..n {
+                    e = fp::madd((h[j] - l[j]) - e, k, e);
+                    let lagged = std::mem::replace(&mut past[at], e);
+                    at += 1;
+                    if at == past.len() {
+                        at = 0;
+                    }
+                    out[j] = if lagged != 0.0 {
+                        100.0 * ((e - lagged) / lagged)
+                    } else {
+                        0.0
+                    };
+                }
+                *pos = at;
+                self.ema.advance(e, n - i);
+                self.seen += n - i;
             },
         );
     }
