@@ -1,7 +1,7 @@
 //! Three-candle patterns (and three black crows, which also checks the
 //! white candle before the three).
 
-use super::candle::{body_gap_down, body_gap_up, gap_down, gap_up, when, Ctx, Memo, Pattern, Setting::*};
+use super::candle::{body_gap_down, body_gap_up, gap_down, gap_up, when, Ctx, Memo, Pattern, Setting, Setting::*};
 use crate::indicators::fp::madd;
 
 /// CDLMORNINGSTAR: long black, short star gapping down, white closing above
@@ -43,6 +43,13 @@ pub const CDLEVENINGSTAR: Pattern = Pattern::new(
 
 #[inline(always)]
 fn cdleveningstar(x: &Ctx, _: &mut Memo) -> i32 {
+    evening_star(x, BodyShort)
+}
+
+/// The evening star rule, the star (middle candle) judged against `star`:
+/// BodyShort for the evening star, BodyDoji for the evening doji star.
+#[inline(always)]
+fn evening_star(x: &Ctx, star: Setting) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == 1)
@@ -50,7 +57,7 @@ fn cdleveningstar(x: &Ctx, _: &mut Memo) -> i32 {
             & body_gap_up(&b, &a)
             & (c.c < a.c - a.body() * x.pen)
             & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() <= x.avg(BodyShort, 1))
+            & (b.body() <= x.avg(star, 1))
             & (c.body() > x.avg(BodyShort, 0)),
         -100,
     )
@@ -170,17 +177,7 @@ pub const CDLEVENINGDOJISTAR: Pattern = Pattern::new(
 
 #[inline(always)]
 fn cdleveningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
-    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    when(
-        (a.color() == 1)
-            & (c.color() == -1)
-            & body_gap_up(&b, &a)
-            & (c.c < a.c - a.body() * x.pen)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() <= x.avg(BodyDoji, 1))
-            & (c.body() > x.avg(BodyShort, 0)),
-        -100,
-    )
+    evening_star(x, BodyDoji)
 }
 
 /// CDLABANDONEDBABY: long body, doji gapping away (shadows apart), then an
