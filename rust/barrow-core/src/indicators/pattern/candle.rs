@@ -138,9 +138,9 @@ impl Bar {
 /// `code` when `cond` holds, else 0.
 #[inline(always)]
 pub(crate) fn when(cond: bool, code: i32) -> i32 {
-    // A select, not a branch: pattern conditions hold on few bars in no
-    // predictable order, and a mispredicted branch costs more than
-    // evaluating every condition.
+    // A select, not a branch on the combined condition, which the compiler
+    // may split back into one branch per condition: for rules that
+    // evaluate every condition, most of those are coin tosses.
     std::hint::select_unpredictable(cond, code, 0)
 }
 
@@ -339,7 +339,8 @@ impl CodeOut for i32 {
 }
 
 /// Streaming recogniser for one [`Pattern`]; inputs (open, high, low,
-/// close), one output with TA-Lib's integer codes as exact `f64`.
+/// close), one output with TA-Lib's integer codes as exact `f64`, or as
+/// int32 through [`Indicator::update_i32`].
 ///
 /// Rules read bars straight from the chunk's columns; only the first
 /// [`HIST`] bars of a chunk read through a short buffer that prepends the
