@@ -107,7 +107,8 @@ def test_nan_gaps_follow_talib(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "MIDPOINT", "MIDPRICE", "WILLR"]
+    "name",
+    ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "MIDPOINT", "MIDPRICE", "WILLR", "DONCHIAN"],
 )
 def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
     # Whole-number prices tie often, and NaNs fall anywhere in the windows:
@@ -120,7 +121,7 @@ def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
         period = int(rng.integers(2, 40))
         if name == "WILLR":
             args = (x + 1.0, x - 1.0, x)
-        elif name == "MIDPRICE":
+        elif name in ("MIDPRICE", "DONCHIAN"):
             args = (x + 1.0, x - 1.0)
         else:
             args = (x,)
