@@ -61,15 +61,50 @@ impl VolumeIndex {
     }
 }
 
+impl VolumeIndex {
+    /// Bars `from..` once a previous bar exists: `step` with the index and
+    /// the previous bar in locals, and the kind (`RISE`: PVI) a constant.
+    /// The index moves by a select: whether volume rose is a coin toss.
+    #[inline(always)]
+    fn run<const RISE: bool>(&mut self, close: &[f64], volume: &[f64], out: &mut [f64], from: usize) {
+        let Some((mut pc, mut pv)) = self.prev else {
+            unreachable!("the first bar sets the previous one")
+        };
+        let mut index = self.index;
+        for j in from..out.len() {
+            let (c, v) = (close[j], volume[j]);
+            let moved = if RISE { v > pv } else { v < pv };
+            let mut next = index;
+            next += (c - pc) / pc * next;
+            let take = moved & (pc != 0.0) & next.is_finite();
+            index = std::hint::select_unpredictable(take, next, index);
+            (pc, pv) = (c, v);
+            out[j] = index;
+        }
+        self.index = index;
+        self.prev = Some((pc, pv));
+    }
+}
+
 impl Indicator for VolumeIndex {
     fn lookback(&self) -> usize {
         0
     }
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let n = check_shapes(inputs, outputs, 2, 1);
+        let (close, volume, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        if n == 0 {
+            return;
+        }
+        let mut from = 0;
+        if self.prev.is_none() {
+            out[0] = self.step(close[0], volume[0]);
+            from = 1;
+        }
+        match self.kind {
+            VolumeIndexKind::Negative => self.run::<false>(close, volume, out, from),
+            VolumeIndexKind::Positive => self.run::<true>(close, volume, out, from),
         }
     }
 
