@@ -9,7 +9,7 @@
 //! sums slide by subtract-then-add and are reset to exactly zero after `p`
 //! bars in a row without flow. Lookback `p`.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, in_local, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming money flow index; inputs are (high, low, close, volume).
@@ -48,7 +48,7 @@ impl Mfi {
     }
 
     /// Consumes one bar.
-    #[inline]
+    #[inline(always)]
     pub fn step(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
         let tp = (high + low + close) / 3.0;
         let t = self.seen;
@@ -65,7 +65,10 @@ impl Mfi {
         let dead_zone = (tp.abs() + self.prev_tp.abs()) * 1e-14;
         self.prev_tp = tp;
         let flow = if dead_zone >= diff.abs() { 0.0 } else { tp * volume };
-        let (up, down) = if diff < 0.0 { (0.0, flow) } else { (flow, 0.0) };
+        // Selects, not branches: the sign of the move is a coin toss.
+        let falling = diff < 0.0;
+        let up = std::hint::select_unpredictable(falling, 0.0, flow);
+        let down = std::hint::select_unpredictable(falling, flow, 0.0);
         self.pos_flows[self.slot] = up;
         self.neg_flows[self.slot] = down;
         self.pos += up;
@@ -106,9 +109,24 @@ impl Indicator for Mfi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
-        }
+        // The state in a local through the chunk, so that the running sums
+        // stay in registers (the stand-in's empty flow buffers do not
+        // allocate).
+        let stand_in = Self {
+            pos_flows: Box::default(),
+            neg_flows: Box::default(),
+            ..*self
+        };
+        in_local(
+            self,
+            stand_in,
+            #[inline(always)]
+            |st| {
+                for (i, o) in outputs[0].iter_mut().enumerate() {
+                    *o = st.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
+                }
+            },
+        );
     }
 
     fn reset(&mut self) {
