@@ -6,7 +6,15 @@
 //! that candle, kept as TA-Lib keeps it so that comparisons against
 //! "long", "short", "near" ... averages give TA-Lib's answers bit for bit.
 //! Outputs are TA-Lib's integer codes (0, ±80, ±100, ±200) as exact `f64`,
-//! NaN during the lookback.
+//! NaN during the lookback, or int32 (0 there) through
+//! [`Indicator::update_i32`](crate::indicators::Indicator::update_i32).
+//!
+//! Rules come in two forms, chosen per pattern by measuring both. Some test
+//! their conditions with `&&`, as TA-Lib does, which is cheapest when the
+//! first tests reject most bars. The others evaluate every condition with
+//! `&` and select their code, which is cheaper where the conditions are
+//! coin tosses and a branch on each would mostly be mispredicted. Either
+//! way the answers are the same.
 
 mod candle;
 mod double;
