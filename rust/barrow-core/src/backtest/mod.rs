@@ -6,7 +6,7 @@
 //! - [`metrics`]: one-pass performance metrics of a simulation.
 //! - [`sweep`]: strategy templates over parameter grids and many symbols,
 //!   in parallel, and walk-forward optimization.
-//! - [`vectorized`]: the target-position backtest used by the model stage.
+//! - `vectorized`: the target-position backtest used by the model stage.
 
 pub mod metrics;
 pub mod simulate;

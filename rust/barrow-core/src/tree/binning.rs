@@ -6,7 +6,7 @@
 //! an exact CART. Otherwise the thresholds are `max_bins - 1` quantiles of
 //! the values (from an evenly spaced subsample of at most 200,000 rows),
 //! without repeats. A value `x` falls in bin `b` = the number of thresholds
-//! below `x`, so "bin <= b" is "x <= threshold[b]". NaN is missing and gets
+//! below `x`, so "bin <= b" is `x <= threshold[b]`. NaN is missing and gets
 //! its own bin, [`MISSING`].
 
 use rayon::prelude::*;

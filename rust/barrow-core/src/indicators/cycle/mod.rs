@@ -2,7 +2,7 @@
 //! price cycle (period, phase, phasor, sine wave, trend vs cycle mode).
 //!
 //! All of them, and MAMA and HT_TRENDLINE in `overlap`, share the streaming
-//! transform in [`hilbert`].
+//! transform in `hilbert`.
 
 pub(crate) mod hilbert;
 mod ht_dcperiod;

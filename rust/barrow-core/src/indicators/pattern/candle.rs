@@ -343,7 +343,7 @@ impl CodeOut for i32 {
 /// int32 through [`Indicator::update_i32`].
 ///
 /// Rules read bars straight from the chunk's columns; only the first
-/// [`HIST`] bars of a chunk read through a short buffer that prepends the
+/// `HIST` bars of a chunk read through a short buffer that prepends the
 /// bars kept from earlier chunks.
 #[derive(Clone, Debug)]
 pub struct Candles {
