@@ -51,9 +51,8 @@ impl OutColumn<'_> {
     }
 }
 
-/// Rows computed at a time when some output is an integer column: small
-/// enough for the float scratch to stay in cache.
-const BLOCK: usize = 4096;
+/// Rows computed at a time when some output is an integer column.
+const BLOCK: usize = crate::indicators::CODE_BLOCK;
 
 /// Like [`compute_series_into`], with integer outputs written straight to
 /// `i32` columns. The series is computed in blocks (the indicators are

@@ -86,9 +86,9 @@ pub(crate) fn in_local<T, R>(state: &mut T, stand_in: T, f: impl FnOnce(&mut T) 
     out
 }
 
-/// Rows converted at a time by [`codes_by_blocks`]: small enough for the
-/// float scratch to stay in cache.
-const CODE_BLOCK: usize = 4096;
+/// Rows converted at a time when integer codes come from float outputs:
+/// small enough for the float scratch to stay in cache.
+pub(crate) const CODE_BLOCK: usize = 4096;
 
 /// Runs `update` (one float output) over `inputs` block by block and
 /// writes the outputs to `out` as int32 codes (NaN as 0).

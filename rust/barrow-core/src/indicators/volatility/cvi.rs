@@ -49,11 +49,19 @@ impl Cvi {
         let lagged = self.past.swap(e);
         if self.seen < self.period + self.roc_period {
             f64::NAN
-        } else if lagged != 0.0 {
-            100.0 * ((e - lagged) / lagged)
         } else {
-            0.0
+            change(e, lagged)
         }
+    }
+}
+
+/// The percent change from `lagged` to `e`, 0 when `lagged` is zero.
+#[inline(always)]
+fn change(e: f64, lagged: f64) -> f64 {
+    if lagged != 0.0 {
+        100.0 * ((e - lagged) / lagged)
+    } else {
+        0.0
     }
 }
 
@@ -88,11 +96,7 @@ impl Indicator for Cvi {
                     if at == past.len() {
                         at = 0;
                     }
-                    out[j] = if lagged != 0.0 {
-                        100.0 * ((e - lagged) / lagged)
-                    } else {
-                        0.0
-                    };
+                    out[j] = change(e, lagged);
                 }
                 *pos = at;
                 self.ema.advance(e, n - i);

@@ -21,11 +21,20 @@ impl Ad {
     /// Consumes one bar.
     #[inline(always)]
     pub fn step(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
-        let range = high - low;
-        if range > 0.0 {
-            self.ad += (((close - low) - (high - close)) / range) * volume;
-        }
+        self.ad = accumulate(self.ad, high, low, close, volume);
         self.ad
+    }
+}
+
+/// The line `ad` moved by one bar's money flow (unchanged on a bar without
+/// a positive range).
+#[inline(always)]
+pub(super) fn accumulate(ad: f64, high: f64, low: f64, close: f64, volume: f64) -> f64 {
+    let range = high - low;
+    if range > 0.0 {
+        ad + (((close - low) - (high - close)) / range) * volume
+    } else {
+        ad
     }
 }
 
@@ -40,10 +49,7 @@ impl Indicator for Ad {
         // `step` with the running value in a local.
         let mut ad = self.ad;
         for (j, o) in outputs[0].iter_mut().enumerate() {
-            let range = h[j] - l[j];
-            if range > 0.0 {
-                ad += (((c[j] - l[j]) - (h[j] - c[j])) / range) * v[j];
-            }
+            ad = accumulate(ad, h[j], l[j], c[j], v[j]);
             *o = ad;
         }
         self.ad = ad;

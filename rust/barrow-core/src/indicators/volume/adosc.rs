@@ -6,6 +6,7 @@
 //! `k = 2 / (period + 1)`. Lookback `max(fast, slow) - 1`.
 
 use super::super::{check_shapes, fp, Indicator};
+use super::ad::accumulate;
 use super::Ad;
 use crate::error::{BarrowError, Result};
 
@@ -79,10 +80,7 @@ impl fp::Kernel for Adosc {
         let (kf, ks, lookback) = (self.k_fast, self.k_slow, self.lookback());
         let (mut ad, mut fast, mut slow, mut t) = (self.ad.ad, self.fast, self.slow, self.seen);
         for j in from..n {
-            let range = h[j] - l[j];
-            if range > 0.0 {
-                ad += (((c[j] - l[j]) - (h[j] - c[j])) / range) * v[j];
-            }
+            ad = accumulate(ad, h[j], l[j], c[j], v[j]);
             fast = fp::madd(fast, 1.0 - kf, kf * ad);
             slow = fp::madd(slow, 1.0 - ks, ks * ad);
             out[j] = if t < lookback { f64::NAN } else { fast - slow };

@@ -48,23 +48,28 @@ impl VolumeIndex {
                 VolumeIndexKind::Negative => volume < pv,
                 VolumeIndexKind::Positive => volume > pv,
             };
-            if moved && pc != 0.0 {
-                let mut next = self.index;
-                next += (close - pc) / pc * next;
-                if next.is_finite() {
-                    self.index = next;
-                }
-            }
+            self.index = moved_index(self.index, moved, close, pc);
         }
         self.prev = Some((close, volume));
         self.index
     }
 }
 
+/// `index` after a bar closing at `close` after `prev_close`: moved by the
+/// price change on the bars its volume direction selects (`moved`), kept
+/// when the previous close is 0 or the move is not finite. A select, not a
+/// branch: whether volume rose is a coin toss from bar to bar.
+#[inline(always)]
+fn moved_index(index: f64, moved: bool, close: f64, prev_close: f64) -> f64 {
+    let mut next = index;
+    next += (close - prev_close) / prev_close * next;
+    let take = moved & (prev_close != 0.0) & next.is_finite();
+    std::hint::select_unpredictable(take, next, index)
+}
+
 impl VolumeIndex {
     /// Bars `from..` once a previous bar exists: `step` with the index and
     /// the previous bar in locals, and the kind (`RISE`: PVI) a constant.
-    /// The index moves by a select: whether volume rose is a coin toss.
     #[inline(always)]
     fn run<const RISE: bool>(&mut self, close: &[f64], volume: &[f64], out: &mut [f64], from: usize) {
         let Some((mut pc, mut pv)) = self.prev else {
@@ -73,11 +78,7 @@ impl VolumeIndex {
         let mut index = self.index;
         for j in from..out.len() {
             let (c, v) = (close[j], volume[j]);
-            let moved = if RISE { v > pv } else { v < pv };
-            let mut next = index;
-            next += (c - pc) / pc * next;
-            let take = moved & (pc != 0.0) & next.is_finite();
-            index = std::hint::select_unpredictable(take, next, index);
+            index = moved_index(index, if RISE { v > pv } else { v < pv }, c, pc);
             (pc, pv) = (c, v);
             out[j] = index;
         }

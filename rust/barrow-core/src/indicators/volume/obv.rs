@@ -22,13 +22,21 @@ impl Obv {
     pub fn step(&mut self, price: f64, volume: f64) -> f64 {
         let obv = match self.state {
             None => volume,
-            Some((obv, prev)) if price > prev => obv + volume,
-            Some((obv, prev)) if price < prev => obv - volume,
-            Some((obv, _)) => obv,
+            Some((obv, prev)) => moved(obv, prev, price, volume),
         };
         self.state = Some((obv, price));
         obv
     }
+}
+
+/// `obv` after a bar at `price` following one at `prev`: plus the volume
+/// on a rise, minus it on a fall. Selects, not branches: up and down bars
+/// alternate unpredictably, and a mispredicted branch per bar costs more
+/// than both sums.
+#[inline(always)]
+fn moved(obv: f64, prev: f64, price: f64, volume: f64) -> f64 {
+    let fell = std::hint::select_unpredictable(price < prev, obv - volume, obv);
+    std::hint::select_unpredictable(price > prev, obv + volume, fell)
 }
 
 impl Indicator for Obv {
@@ -48,13 +56,9 @@ impl Indicator for Obv {
             start = 1;
         }
         let (mut obv, mut prev) = self.state.expect("set by the first bar");
-        // Selects, not branches: up and down bars alternate unpredictably,
-        // and a mispredicted branch per bar costs more than both sums.
         for i in start..n {
-            let (p, v) = (price[i], volume[i]);
-            let moved = std::hint::select_unpredictable(p < prev, obv - v, obv);
-            obv = std::hint::select_unpredictable(p > prev, obv + v, moved);
-            prev = p;
+            obv = moved(obv, prev, price[i], volume[i]);
+            prev = price[i];
             out[i] = obv;
         }
         self.state = Some((obv, prev));
