@@ -57,3 +57,24 @@ pub(crate) fn with_fma<R>(f: impl FnOnce() -> R) -> R {
 fn call_with_fma<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
+
+/// `x`, unchanged, hidden from the optimizer: a running sum passed through
+/// this stays a scalar in its own register. Without it LLVM packs two
+/// independent running sums into one vector register and shuffles between
+/// them every bar, which lengthens the chain the loop waits on. No
+/// instruction is emitted.
+#[inline(always)]
+pub(crate) fn opaque(x: f64) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut x = x;
+        // SAFETY: an empty template that only names the register; it reads
+        // and writes no memory and changes no flags.
+        unsafe { std::arch::asm!("/* {0} */", inout(xmm_reg) x, options(pure, nomem, nostack, preserves_flags)) };
+        x
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        x
+    }
+}

@@ -5,7 +5,7 @@
 //! forecast is TSF's kernel (see `statistic::linearreg`), so the two share
 //! their bits. Lookback `p`.
 
-use super::super::statistic::linearreg::{LinRegCore, Line};
+use super::super::statistic::linearreg::{LinRegCore, Line, Lines};
 use super::super::{check_shapes, fp, Indicator};
 use crate::error::Result;
 
@@ -30,11 +30,7 @@ impl Fosc {
     /// Consumes one value (NaN during the lookback).
     #[inline(always)]
     pub fn step(&mut self, v: f64) -> f64 {
-        let out = match self.forecast {
-            Some(f) if v != 0.0 => 100.0 * (v - f) / v,
-            Some(_) => 0.0,
-            None => f64::NAN,
-        };
+        let out = self.forecast.map_or(f64::NAN, |f| oscillate(v, f));
         self.forecast = self
             .core
             .step(v)
@@ -43,12 +39,57 @@ impl Fosc {
     }
 }
 
+/// How far `v` lands from the forecast `f`, in percent of `v` (0 at 0).
+#[inline(always)]
+fn oscillate(v: f64, f: f64) -> f64 {
+    let o = 100.0 * (v - f) / v;
+    std::hint::select_unpredictable(v != 0.0, o, 0.0)
+}
+
+/// FOSC's outputs from blocks of lines, carrying the last forecast.
+struct Oscillate<'a> {
+    x: &'a [f64],
+    out: &'a mut [f64],
+    pf: f64,
+    prev: f64,
+}
+
+impl Lines for &mut Oscillate<'_> {
+    #[inline(always)]
+    fn lines(&mut self, start: usize, ms: &[f64], bs: &[f64]) {
+        let len = ms.len();
+        self.out[start] = oscillate(self.x[start], self.prev);
+        let bars = self.out[start + 1..start + len].iter_mut().zip(&self.x[start + 1..]);
+        for ((o, &v), (&m, &b)) in bars.zip(ms.iter().zip(bs)) {
+            *o = oscillate(v, fp::madd(m, self.pf, b));
+        }
+        self.prev = fp::madd(ms[len - 1], self.pf, bs[len - 1]);
+    }
+}
+
 impl fp::Kernel for Fosc {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let pf = self.period as f64;
+        let mut forecast = self.forecast;
+        let first = self.core.run_head(x, |i, line| {
+            out[i] = forecast.map_or(f64::NAN, |f| oscillate(x[i], f));
+            forecast = line.map(|Line { m, b }| fp::madd(m, pf, b));
+        });
+        // Past the head every bar follows a full window, so `forecast` is
+        // set; each block's bars use the forecast of the bar before them.
+        let mut sink = Oscillate {
+            x,
+            out,
+            pf,
+            prev: forecast.unwrap_or(f64::NAN),
+        };
+        self.core.run_steady(x, first, &mut sink);
+        if first < x.len() {
+            forecast = Some(sink.prev);
         }
+        self.forecast = forecast;
     }
 }
 

@@ -48,6 +48,25 @@ pub(crate) struct LinRegCore {
     window: Ring,
 }
 
+/// Bars per block of slopes and intercepts in [`LinRegCore::run_steady`].
+const LINE_BLOCK: usize = 32;
+
+/// Takes the slopes and intercepts of [`LinRegCore::run_steady`], a block at
+/// a time: `lines(start, m, b)` for bars `start..start + m.len()`.
+/// Implementations are `#[inline(always)]`, so they compile into the FMA
+/// copy of the kernel that calls them (a closure may not be inlined, and
+/// its `mul_add` then becomes a library call).
+pub(crate) trait Lines {
+    fn lines(&mut self, start: usize, m: &[f64], b: &[f64]);
+}
+
+impl<F: FnMut(usize, &[f64], &[f64])> Lines for F {
+    #[inline(always)]
+    fn lines(&mut self, start: usize, m: &[f64], b: &[f64]) {
+        self(start, m, b)
+    }
+}
+
 /// Slope and intercept of one window.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Line {
@@ -120,47 +139,103 @@ impl LinRegCore {
         self.countdown = 32 * self.period;
     }
 
-    /// Consumes a chunk, calling `emit(i, line)` for each bar `i` (`None`
-    /// during the lookback). Bars whose window lies in the chunk run on the
-    /// slice with the sums in locals, with the same operations as
-    /// [`LinRegCore::step`].
+    /// Consumes the start of a chunk whose windows begin before it, one
+    /// [`LinRegCore::step`] at a time, calling `head(i, line)` (`None`
+    /// during the lookback); returns how many bars it took. The rest of the
+    /// chunk goes to [`LinRegCore::run_steady`].
     #[inline(always)]
-    pub(crate) fn run_chunk(&mut self, x: &[f64], mut emit: impl FnMut(usize, Option<Line>)) {
+    pub(crate) fn run_head(&mut self, x: &[f64], mut head: impl FnMut(usize, Option<Line>)) -> usize {
+        let first = self.period.min(x.len());
+        for (i, &v) in x[..first].iter().enumerate() {
+            head(i, self.step(v));
+        }
+        first
+    }
+
+    /// Consumes bars `first..` of a chunk (`first` from
+    /// [`LinRegCore::run_head`]) on the slice with the sums in locals and
+    /// the same operations as `step`, calling `lines(start, m, b)` with the
+    /// slopes and intercepts of bars `start..start + m.len()`, a block at a
+    /// time. The two divisions per bar are done per block, off the chain of
+    /// running sums, where they vectorize.
+    #[inline(always)]
+    pub(crate) fn run_steady(&mut self, x: &[f64], first: usize, mut lines: impl Lines) {
         let n = x.len();
         let period = self.period;
-        let head = period.min(n);
-        for (i, &v) in x[..head].iter().enumerate() {
-            emit(i, self.step(v));
-        }
-        if head == n {
+        if first == n {
             return;
         }
         let (p, sum_x, divisor) = (self.p, self.sum_x, self.divisor);
         let (mut sum_y, mut sum_xy, mut sum_abs, mut countdown) =
             (self.sum_y, self.sum_xy, self.sum_abs, self.countdown);
-        for i in head..n {
-            let (v, old) = (x[i], x[i - period]);
-            countdown -= 1;
-            if countdown == 0 {
-                (sum_y, sum_xy, sum_abs) = recompute_slice(period, &x[i + 1 - period..=i]);
-                countdown = 32 * period;
-            } else {
-                let p_old = p * old;
-                sum_abs = v.abs() + (sum_abs - old.abs());
-                if p_old.abs() > sum_abs * 100.0 {
-                    (sum_y, sum_xy, sum_abs) = recompute_slice(period, &x[i + 1 - period..=i]);
+        // One bar of the running sums, as in `step`.
+        macro_rules! advance {
+            ($i:expr) => {{
+                let i = $i;
+                let (v, old) = (x[i], x[i - period]);
+                countdown -= 1;
+                if countdown == 0 {
+                    // The rebuilt sums come back through memory; `opaque` keeps
+                    // them scalar (see `fp::opaque`).
+                    let (y, xy, a) = recompute_slice(period, &x[i + 1 - period..=i]);
+                    (sum_y, sum_xy, sum_abs) = (fp::opaque(y), fp::opaque(xy), a);
                     countdown = 32 * period;
                 } else {
-                    sum_xy = (sum_xy + sum_y) - p_old;
-                    sum_y = (sum_y - old) + v;
+                    let p_old = p * old;
+                    sum_abs = v.abs() + (sum_abs - old.abs());
+                    if p_old.abs() > sum_abs * 100.0 {
+                        let (y, xy, a) = recompute_slice(period, &x[i + 1 - period..=i]);
+                        (sum_y, sum_xy, sum_abs) = (fp::opaque(y), fp::opaque(xy), a);
+                        countdown = 32 * period;
+                    } else {
+                        sum_xy = (sum_xy + sum_y) - p_old;
+                        sum_y = (sum_y - old) + v;
+                    }
                 }
-            }
-            let m = (p * sum_xy - sum_x * sum_y) / divisor;
-            let b = (sum_y - sum_x * m) / p;
-            emit(i, Some(Line { m, b }));
+                (sum_xy, sum_y)
+            }};
         }
+        // Slopes and intercepts from the sums, in place.
+        let solve = |ms: &mut [f64], bs: &mut [f64]| {
+            for (m, b) in ms.iter_mut().zip(bs.iter_mut()) {
+                let (sxy, sy) = (*m, *b);
+                *m = (p * sxy - sum_x * sy) / divisor;
+                *b = (sy - sum_x * *m) / p;
+            }
+        };
+        // Software-pipelined: while the sums of one block are computed,
+        // the previous block is solved a group of four bars at a time, so
+        // the divisions run in the shadow of the chain instead of after it.
+        let mut cur = ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]);
+        let mut prev = ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]);
+        let (mut prev_start, mut prev_len) = (first, 0);
+        let mut start = first;
+        while start < n {
+            let len = LINE_BLOCK.min(n - start);
+            if len == LINE_BLOCK && prev_len == LINE_BLOCK {
+                for g in (0..LINE_BLOCK).step_by(4) {
+                    for j in g..g + 4 {
+                        (cur.0[j], cur.1[j]) = advance!(start + j);
+                    }
+                    solve(&mut prev.0[g..g + 4], &mut prev.1[g..g + 4]);
+                }
+            } else {
+                for j in 0..len {
+                    (cur.0[j], cur.1[j]) = advance!(start + j);
+                }
+                solve(&mut prev.0[..prev_len], &mut prev.1[..prev_len]);
+            }
+            if prev_len > 0 {
+                lines.lines(prev_start, &prev.0[..prev_len], &prev.1[..prev_len]);
+            }
+            std::mem::swap(&mut cur, &mut prev);
+            (prev_start, prev_len) = (start, len);
+            start += len;
+        }
+        solve(&mut prev.0[..prev_len], &mut prev.1[..prev_len]);
+        lines.lines(prev_start, &prev.0[..prev_len], &prev.1[..prev_len]);
         (self.sum_y, self.sum_xy, self.sum_abs, self.countdown) = (sum_y, sum_xy, sum_abs, countdown);
-        self.seen += n - head;
+        self.seen += n - first;
         self.window.load(&x[n - period..]);
     }
 
@@ -234,17 +309,24 @@ impl fp::Kernel for LinearReg {
         let p = self.core.p;
         // One loop per kind, each with the output formula of `step`.
         macro_rules! run {
-            ($line:pat => $value:expr) => {
+            (|$m:ident, $b:ident| $value:expr) => {{
+                let first = self.core.run_head(x, |i, line| {
+                    out[i] = line.map_or(f64::NAN, |Line { m: $m, b: $b }| $value)
+                });
                 self.core
-                    .run_chunk(x, |i, line| out[i] = line.map_or(f64::NAN, |$line| $value))
-            };
+                    .run_steady(x, first, |start: usize, ms: &[f64], bs: &[f64]| {
+                        for ((o, &$m), &$b) in out[start..].iter_mut().zip(ms).zip(bs) {
+                            *o = $value;
+                        }
+                    });
+            }};
         }
         match self.kind {
-            LinRegKind::Line => run!(Line { m, b } => fp::madd(m, last, b)),
-            LinRegKind::Slope => run!(Line { m, .. } => m),
-            LinRegKind::Intercept => run!(Line { b, .. } => b),
-            LinRegKind::Angle => run!(Line { m, .. } => m.atan() * (180.0 / std::f64::consts::PI)),
-            LinRegKind::Forecast => run!(Line { m, b } => fp::madd(m, p, b)),
+            LinRegKind::Line => run!(|m, b| fp::madd(m, last, b)),
+            LinRegKind::Slope => run!(|m, _b| m),
+            LinRegKind::Intercept => run!(|_m, b| b),
+            LinRegKind::Angle => run!(|m, _b| m.atan() * (180.0 / std::f64::consts::PI)),
+            LinRegKind::Forecast => run!(|m, b| fp::madd(m, p, b)),
         }
     }
 }
