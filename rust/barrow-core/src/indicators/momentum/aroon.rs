@@ -114,17 +114,123 @@ impl Indicator for Aroon {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let n_out = if self.osc { 1 } else { 2 };
         check_shapes(inputs, outputs, 2, n_out);
-        for i in 0..inputs[0].len() {
-            let (a, b) = self.step(inputs[0][i], inputs[1][i]);
+        let (highs, lows) = (inputs[0], &inputs[1][..inputs[0].len()]);
+        let n = highs.len();
+        let p = self.period;
+        // Bars whose window starts in an earlier chunk, and every bar of a
+        // chunk holding a NaN, go through `step` (TA-Lib's scan).
+        let start = self.seen;
+        let head = if has_nan(highs) || has_nan(lows) { n } else { p.min(n) };
+        for i in 0..head {
+            let (a, b) = self.step(highs[i], lows[i]);
             outputs[0][i] = a;
             if !self.osc {
                 outputs[1][i] = b;
             }
         }
+        if head == n {
+            return;
+        }
+        // The rest, NaN-free with windows inside the chunk, by blocks: in a
+        // window without NaN the scan's index is the latest extreme, which
+        // is what `latest_extremes` finds.
+        let (pf, factor) = (p as f64, self.factor);
+        let (mut hi, mut li) = (0, 0);
+        if self.osc {
+            let out = &mut *outputs[0];
+            latest_extremes(highs, lows, p + 1, |e, h, l| {
+                out[e] = factor * (h as i64 - l as i64) as f64;
+                (hi, li) = (h, l);
+            });
+        } else {
+            let [down, up] = outputs else {
+                unreachable!("two outputs")
+            };
+            latest_extremes(highs, lows, p + 1, |e, h, l| {
+                // Bar counts below 2^53 convert exactly, as in `step`.
+                down[e] = factor * (pf - (e - l) as i64 as f64);
+                up[e] = factor * (pf - (e - h) as i64 as f64);
+                (hi, li) = (h, l);
+            });
+        }
+        // Leave the scan's state as it is after the chunk's last bar.
+        for i in n - p - 1..n {
+            self.highs.values.put(start + i, highs[i]);
+            self.lows.values.put(start + i, lows[i]);
+        }
+        (self.highs.index, self.highs.best) = (Some(start + hi), highs[hi]);
+        (self.lows.index, self.lows.best) = (Some(start + li), lows[li]);
+        self.seen = start + n;
     }
 
     fn reset(&mut self) {
         *self = Self::new(self.period, self.osc).expect("valid period");
+    }
+}
+
+/// Whether `x` holds a NaN.
+fn has_nan(x: &[f64]) -> bool {
+    // Or-ed over blocks, so the test vectorizes.
+    x.chunks(256).any(|c| c.iter().fold(false, |a, &v| a | v.is_nan()))
+}
+
+/// For each window of `w` bars (ending at `e = w - 1 .. highs.len()`),
+/// `emit(e, high index, low index)` with the indices of its latest highest
+/// high and latest lowest low, by van Herk–Gil-Werman blocks: extremes
+/// running forward (prefixes) and backward (suffixes) in blocks of `w`, so
+/// every window is one suffix and one prefix. The extremes' values run as
+/// `max`/`min` chains and their indices follow by selects, with no branch
+/// on the data. The inputs must hold no NaN.
+fn latest_extremes(highs: &[f64], lows: &[f64], w: usize, mut emit: impl FnMut(usize, usize, usize)) {
+    const TILE: usize = 2048;
+    let n = highs.len();
+    if n < w {
+        return;
+    }
+    let sel = std::hint::select_unpredictable::<usize>;
+    let mx = |a: f64, b: f64| if a > b { a } else { b };
+    let mn = |a: f64, b: f64| if a < b { a } else { b };
+    let mut pre = vec![(0usize, 0usize); TILE + w];
+    let mut suf = vec![(0usize, 0usize); TILE + w];
+    let mut e0 = w - 1;
+    while e0 < n {
+        let e1 = (e0 + TILE).min(n);
+        let base = e0 + 1 - w;
+        let (hs, ls) = (&highs[base..e1], &lows[base..e1]);
+        let len = hs.len();
+        let (pre, suf) = (&mut pre[..len], &mut suf[..len]);
+        for b in (0..len).step_by(w) {
+            let end = (b + w).min(len);
+            // Forward: a tie goes to the later bar.
+            let (mut hi, mut hv, mut li, mut lv) = (b, hs[b], b, ls[b]);
+            pre[b] = (b, b);
+            for k in b + 1..end {
+                let (h, l) = (hs[k], ls[k]);
+                hi = sel(h >= hv, k, hi);
+                li = sel(l <= lv, k, li);
+                (hv, lv) = (mx(h, hv), mn(l, lv));
+                pre[k] = (hi, li);
+            }
+            // Backward: the earlier bar needs to be strictly beyond.
+            let (mut hi, mut hv, mut li, mut lv) = (end - 1, hs[end - 1], end - 1, ls[end - 1]);
+            suf[end - 1] = (hi, li);
+            for k in (b..end - 1).rev() {
+                let (h, l) = (hs[k], ls[k]);
+                hi = sel(h > hv, k, hi);
+                li = sel(l < lv, k, li);
+                (hv, lv) = (mx(h, hv), mn(l, lv));
+                suf[k] = (hi, li);
+            }
+        }
+        for e in w - 1..len {
+            let ((sh, sl), (ph, pl)) = (suf[e + 1 - w], pre[e]);
+            emit(
+                base + e,
+                base + sel(hs[ph] >= hs[sh], ph, sh),
+                base + sel(ls[pl] <= ls[sl], pl, sl),
+            );
+        }
+        e0 = e1;
     }
 }
 
@@ -150,6 +256,31 @@ mod tests {
         for osc in [false, true] {
             let n = if osc { 1 } else { 2 };
             assert_chunk_invariant(&|| Box::new(Aroon::new(14, osc).unwrap()), &[&h, &c], n, &[1, 9, 60]);
+        }
+    }
+
+    #[test]
+    fn the_block_path_gives_the_scans_bits_on_ties_and_nans() {
+        // Whole-number prices tie often; one run has a NaN in the middle.
+        let c: Vec<f64> = walk(900, 5).iter().map(|v| (v / 2.0).round()).collect();
+        let mut gappy = c.clone();
+        gappy[450] = f64::NAN;
+        for x in [&c, &gappy] {
+            let h: Vec<f64> = x.iter().map(|v| v + 1.0).collect();
+            for osc in [false, true] {
+                let n_out = if osc { 1 } else { 2 };
+                let mut scan = Aroon::new(7, osc).unwrap();
+                let bars: Vec<(f64, f64)> = h.iter().zip(x.iter()).map(|(&a, &b)| scan.step(a, b)).collect();
+                let make = || Box::new(Aroon::new(7, osc).unwrap()) as Box<dyn Indicator>;
+                let whole = crate::indicators::run(make().as_mut(), &[&h, x], n_out);
+                for (i, &(a, b)) in bars.iter().enumerate() {
+                    assert_eq!(whole[0][i].to_bits(), a.to_bits(), "bar {i}");
+                    if !osc {
+                        assert_eq!(whole[1][i].to_bits(), b.to_bits(), "bar {i}");
+                    }
+                }
+                assert_chunk_invariant(&make, &[&h, x], n_out, &[1, 8, 100, 333]);
+            }
         }
     }
 }

@@ -3,6 +3,8 @@
 //! when cancellation threatens and at least every `32 p` values. Shared by
 //! VAR, STDDEV and BBANDS.
 
+use super::super::fp;
+
 /// Relative drift test: rebuild when `var < mean_square * REL`.
 pub(crate) const REL: f64 = 1e-6;
 /// Absolute drift test: rebuild when a leaving square exceeds `ABS` times
@@ -107,7 +109,13 @@ impl ShiftedVariance {
             }
             (self.shift, self.s1, self.s2, self.countdown) = (shift, s1, s2, countdown);
             let (var, mean_sq) = self.rebuild(v, old, || x[i + 1 - p..i].iter().copied());
-            (shift, s1, s2, countdown) = (self.shift, self.s1, self.s2, self.countdown);
+            // `opaque` keeps the reloaded sums scalar (see `fp::opaque`).
+            (shift, s1, s2, countdown) = (
+                fp::opaque(self.shift),
+                fp::opaque(self.s1),
+                fp::opaque(self.s2),
+                self.countdown,
+            );
             emit(i, var, mean_sq);
         }
         (self.shift, self.s1, self.s2, self.countdown) = (shift, s1, s2, countdown);
