@@ -146,6 +146,26 @@ def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
             assert_same(a, b, what=f"{name}({period}) over {n} bars output {k}")
 
 
+@pytest.mark.parametrize("name", ["STOCH", "STOCHF", "SMI", "KDJ"])
+def test_stochastics_on_ties_and_nans_follow_talib(name):
+    # Long enough for the block path (chunks of 2,048 bars), with whole-number
+    # prices that tie, a stretch of constant prices, and NaNs in some series.
+    rng = np.random.default_rng(12)
+    for trial in range(12):
+        n = int(rng.integers(3000, 6000))
+        x = np.round(np.cumsum(rng.normal(size=n)) + 200.0)
+        x[1000:1400] = x[1000]
+        if trial % 3 == 1:
+            x[rng.random(n) < 0.001] = np.nan
+        period = int(rng.integers(2, 40))
+        args = (x + 1.0, x - 1.0, x)
+        kwargs = {"timeperiod": period} if name == "SMI" else {"fastk_period": period}
+        ours = _as_tuple(getattr(bt, name)(*args, **kwargs))
+        ref = _as_tuple(getattr(talib, name)(*args, **kwargs))
+        for k, (a, b) in enumerate(zip(ours, ref)):
+            assert_same(a, b, what=f"{name}({period}) over {n} bars output {k}")
+
+
 def test_all_nan_input():
     x = np.full(50, np.nan)
     assert_same(bt.SMA(x, 5), talib.SMA(x, 5), what="all-NaN SMA")

@@ -93,17 +93,26 @@ impl fp::Kernel for Smi {
         let (mut c, kc) = self.fast.0.seeded().expect("seeded");
         let (mut d, kd) = self.fast.1.seeded().expect("seeded");
         let (mut e, ke) = self.signal.seeded().expect("seeded");
-        for j in i..n {
-            let hh = self.highest.step_as::<true>(high[j]);
-            let ll = self.lowest.step_as::<false>(low[j]);
-            a = fp::madd((close[j] - (hh + ll) * 0.5) - a, ka, a);
-            b = fp::madd((hh - ll) - b, kb, b);
-            c = fp::madd(a - c, kc, c);
-            d = fp::madd(b - d, kd, d);
-            let half = 0.5 * d;
-            let value = if half > 0.0 { 100.0 * c / half } else { 0.0 };
-            e = fp::madd(value - e, ke, e);
-            (smi[j], sig[j]) = (value, e);
+        // The window extremes come a block at a time (`Extremes::run`).
+        const BLOCK: usize = 2048;
+        let (mut hhs, mut lls) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut j0 = i;
+        while j0 < n {
+            let j1 = (j0 + BLOCK).min(n);
+            let (hhs, lls) = (&mut hhs[..j1 - j0], &mut lls[..j1 - j0]);
+            self.highest.run::<true>(&high[j0..j1], hhs);
+            self.lowest.run::<false>(&low[j0..j1], lls);
+            for (j, (&hh, &ll)) in (j0..j1).zip(hhs.iter().zip(lls.iter())) {
+                a = fp::madd((close[j] - (hh + ll) * 0.5) - a, ka, a);
+                b = fp::madd((hh - ll) - b, kb, b);
+                c = fp::madd(a - c, kc, c);
+                d = fp::madd(b - d, kd, d);
+                let half = 0.5 * d;
+                let value = std::hint::select_unpredictable(half > 0.0, 100.0 * c / half, 0.0);
+                e = fp::madd(value - e, ke, e);
+                (smi[j], sig[j]) = (value, e);
+            }
+            j0 = j1;
         }
         let m = n - i;
         self.slow.0.advance(a, m);

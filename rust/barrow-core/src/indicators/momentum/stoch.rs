@@ -37,12 +37,32 @@ impl RawK {
         if self.lows.seen() < self.period {
             return None;
         }
-        Some(if (hh.abs() + ll.abs()) * 1e-14 >= (hh - ll).abs() {
-            0.0
-        } else {
-            ((close - ll) / (hh - ll)) * 100.0
-        })
+        Some(raw_k(hh, ll, close))
     }
+
+    /// A chunk of at most `BLOCK` bars: raw %K of its bars that have one
+    /// into `raw` (from the start); returns how many bars came before the
+    /// first value. The extremes run a chunk at a time (`Extremes::run`).
+    #[inline(always)]
+    fn run<const BLOCK: usize>(&mut self, high: &[f64], low: &[f64], close: &[f64], raw: &mut [f64]) -> usize {
+        let n = high.len();
+        let skip = (self.period - 1).saturating_sub(self.lows.seen()).min(n);
+        let (mut hh, mut ll) = ([0.0; BLOCK], [0.0; BLOCK]);
+        self.highs.run::<true>(high, &mut hh[..n]);
+        self.lows.run::<false>(low, &mut ll[..n]);
+        let bars = hh[skip..n].iter().zip(&ll[skip..n]).zip(&close[skip..n]);
+        for (r, ((&hh, &ll), &c)) in raw.iter_mut().zip(bars) {
+            *r = raw_k(hh, ll, c);
+        }
+        skip
+    }
+}
+
+/// Raw %K from the highest high, lowest low and close.
+#[inline(always)]
+fn raw_k(hh: f64, ll: f64, close: f64) -> f64 {
+    let k = ((close - ll) / (hh - ll)) * 100.0;
+    std::hint::select_unpredictable((hh.abs() + ll.abs()) * 1e-14 >= (hh - ll).abs(), 0.0, k)
 }
 
 /// Streaming STOCHF (`slow = None`) or STOCH (`slow = Some(..)`).
@@ -125,17 +145,10 @@ impl fp::Kernel for Stochastic {
         while start < n {
             let end = (start + BLOCK).min(n);
             // Bars before raw %K's first value give NaN and feed nothing.
-            let mut skip = 0;
-            let mut m = 0;
-            for i in start..end {
-                match self.raw.step(high[i], low[i], close[i]) {
-                    Some(k) => {
-                        raw[m] = k;
-                        m += 1;
-                    }
-                    None => skip += 1,
-                }
-            }
+            let skip = self
+                .raw
+                .run::<BLOCK>(&high[start..end], &low[start..end], &close[start..end], &mut raw);
+            let m = end - start - skip;
             let (a, b) = (&mut a[start..end], &mut b[start..end]);
             a[..skip].fill(f64::NAN);
             b[..skip].fill(f64::NAN);

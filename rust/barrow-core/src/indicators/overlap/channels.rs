@@ -43,12 +43,13 @@ impl Indicator for Donchian {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 3);
-        for i in 0..inputs[0].len() {
-            let up = self.upper.step_as::<true>(inputs[0][i]);
-            let lo = self.lower.step_as::<false>(inputs[1][i]);
-            outputs[0][i] = up;
-            outputs[1][i] = (up + lo) / 2.0;
-            outputs[2][i] = lo;
+        let [upper, middle, lower] = outputs else {
+            unreachable!("three outputs")
+        };
+        self.upper.run::<true>(inputs[0], upper);
+        self.lower.run::<false>(inputs[1], lower);
+        for ((m, &up), &lo) in middle.iter_mut().zip(&**upper).zip(&**lower) {
+            *m = (up + lo) / 2.0;
         }
     }
 

@@ -100,9 +100,127 @@ impl Extremes {
     #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
         match self.kind {
-            ExtremeKind::Max => out.iter_mut().zip(x).for_each(|(o, &a)| *o = self.step_as::<true>(a)),
-            ExtremeKind::Min => out.iter_mut().zip(x).for_each(|(o, &a)| *o = self.step_as::<false>(a)),
+            ExtremeKind::Max => self.run::<true>(x, out),
+            ExtremeKind::Min => self.run::<false>(x, out),
         }
+    }
+
+    /// A chunk: by blocks where that gives the scan's bits, else by the scan.
+    ///
+    /// In a chunk without NaN and without zeros, a window's extreme is its
+    /// value whichever copy of it the scan tracks, so the windows that lie
+    /// in the chunk are computed by blocks ([`window_extremes`]). The
+    /// scan's state after them is rebuilt from the latest window whose
+    /// extreme occurs once (the scan must track that copy), and the bars
+    /// after it go through the scan again. With no such window near the
+    /// end, the scan runs the whole chunk.
+    #[inline(always)]
+    pub(crate) fn run<const MAX: bool>(&mut self, x: &[f64], out: &mut [f64]) {
+        let n = x.len();
+        let out = &mut out[..n];
+        let p = self.period;
+        if n < 2 * p + 64 || !plain_values(x) {
+            out.iter_mut().zip(x).for_each(|(o, &a)| *o = self.step_as::<MAX>(a));
+            return;
+        }
+        // Bars whose window starts in an earlier chunk.
+        let head = p - 1;
+        for i in 0..head {
+            out[i] = self.step_as::<MAX>(x[i]);
+        }
+        let start = self.seen - head;
+        window_extremes::<MAX>(x, p, out);
+        let oldest = n.saturating_sub(8 * p + 64).max(head);
+        let single = (oldest..n).rev().find(|&e| {
+            let w = &x[e + 1 - p..=e];
+            w.iter().filter(|&&v| v == out[e]).count() == 1
+        });
+        let Some(e) = single else {
+            for i in head..n {
+                out[i] = self.step_as::<MAX>(x[i]);
+            }
+            return;
+        };
+        for (i, &v) in x.iter().enumerate().take(e + 1).skip(e + 1 - p) {
+            self.values.put(start + i, v);
+        }
+        let at = (e + 1 - p..=e)
+            .find(|&i| x[i] == out[e])
+            .expect("the extreme is in its window");
+        (self.best, self.best_index) = (x[at], Some(start + at));
+        self.seen = start + e + 1;
+        for i in e + 1..n {
+            out[i] = self.step_as::<MAX>(x[i]);
+        }
+    }
+}
+
+/// Whether `x` holds neither NaN nor zero (-0 and +0 are the copies of one
+/// value that differ in what the scan reports; +0 is turned away with it,
+/// which only sends such a chunk to the scan).
+// `!(|v| > 0)` is meant: it holds for NaN as well as for zeros.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
+pub(crate) fn plain_values(x: &[f64]) -> bool {
+    // Or-ed over blocks, so the test vectorizes: one compare per value.
+    !x.chunks(256)
+        .any(|c| c.iter().fold(false, |a, &v| a | !(v.abs() > 0.0)))
+}
+
+/// Window maxima (`MAX`) or minima of `w` values: `out[e]` for every window
+/// ending at `e >= w - 1`, by van Herk–Gil-Werman blocks (suffix extremes
+/// backward and prefix extremes forward in blocks of `w`, so each window is
+/// one suffix and one prefix). `x` must hold no NaN.
+pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+    const TILE: usize = 2048;
+    let n = x.len();
+    if n < w {
+        return;
+    }
+    let ext = |a: f64, b: f64| {
+        if MAX {
+            if a > b {
+                a
+            } else {
+                b
+            }
+        } else if a < b {
+            a
+        } else {
+            b
+        }
+    };
+    let mut suf = vec![0.0; TILE + w];
+    let mut e0 = w - 1;
+    while e0 < n {
+        let e1 = (e0 + TILE).min(n);
+        let base = e0 + 1 - w;
+        let xs = &x[base..e1];
+        let len = xs.len();
+        let suf = &mut suf[..len];
+        for b in (0..len).step_by(w) {
+            let end = (b + w).min(len);
+            let mut a = xs[end - 1];
+            suf[end - 1] = a;
+            for k in (b..end - 1).rev() {
+                a = ext(xs[k], a);
+                suf[k] = a;
+            }
+        }
+        let out = &mut out[base..e1];
+        // Block 0 holds only the first window's end; later blocks' bars end
+        // windows that start in the block before.
+        let first = w.min(len);
+        out[w - 1] = suf[0];
+        for b in (first..len).step_by(w) {
+            let end = (b + w).min(len);
+            let mut a = xs[b];
+            out[b] = ext(suf[b + 1 - w], a);
+            for e in b + 1..end {
+                a = ext(xs[e], a);
+                out[e] = ext(suf[e + 1 - w], a);
+            }
+        }
+        e0 = e1;
     }
 }
 
@@ -144,6 +262,48 @@ mod tests {
         let x = walk(300, 15);
         for k in [ExtremeKind::Max, ExtremeKind::Min] {
             assert_chunk_invariant(&|| Box::new(Extremes::new(k, 14).unwrap()), &[&x], 1, &[1, 5, 40]);
+        }
+    }
+
+    #[test]
+    fn the_block_path_leaves_the_scans_state_on_ties_and_nans() {
+        // Few distinct values, so windows tie; chunks long enough for the
+        // block path, and NaNs early in some chunks, where the scan resumes
+        // from the state the block path rebuilt.
+        let sizes = [150, 97, 230, 81];
+        for seed in 0..40 {
+            let mut x: Vec<f64> = walk(3000, seed).iter().map(|v| (v / 3.0).round()).collect();
+            let mut rng = crate::data::rng::SplitMix64::new(seed + 100);
+            let (mut b, mut k) = (0, 0);
+            while b < x.len() {
+                if rng.next_f64() < 0.4 {
+                    let at = (b + 1 + (rng.next_f64() * 12.0) as usize).min(x.len() - 1);
+                    x[at] = f64::NAN;
+                }
+                b += sizes[k % sizes.len()];
+                k += 1;
+            }
+            for kind in [ExtremeKind::Max, ExtremeKind::Min] {
+                for p in [3, 5, 9] {
+                    let mut scan = Extremes::new(kind, p).unwrap();
+                    let bars: Vec<f64> = x.iter().map(|&v| scan.step(v)).collect();
+                    let mut ind = Extremes::new(kind, p).unwrap();
+                    let mut out = vec![0.0; x.len()];
+                    let (mut start, mut k) = (0, 0);
+                    while start < x.len() {
+                        let len = sizes[k % sizes.len()].min(x.len() - start);
+                        ind.update_chunk(&x[start..start + len], &mut out[start..start + len]);
+                        start += len;
+                        k += 1;
+                    }
+                    for (i, (a, b)) in out.iter().zip(&bars).enumerate() {
+                        assert!(
+                            a.to_bits() == b.to_bits(),
+                            "{kind:?}({p}) seed {seed} bar {i}: {a} vs {b}"
+                        );
+                    }
+                }
+            }
         }
     }
 }
