@@ -72,8 +72,16 @@ fn judge(pivot: usize, bars: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
             }
         }
     }
-    let flag = |hit: bool| if hit { 100.0 } else { 0.0 };
     (flag(pivot_high > other_high), flag(pivot_low < other_low))
+}
+
+#[inline(always)]
+fn flag(hit: bool) -> f64 {
+    if hit {
+        100.0
+    } else {
+        0.0
+    }
 }
 
 impl Indicator for Fractal {
@@ -95,11 +103,36 @@ impl Indicator for Fractal {
         if head == n {
             return;
         }
-        // Windows inside the chunk are judged on the slices.
-        for i in head..n {
-            let window = i + 1 - w..i + 1;
-            let bars = hi[window.clone()].iter().copied().zip(lo[window].iter().copied());
-            (highs[i], lows[i]) = judge(self.left, bars);
+        // Windows inside the chunk are judged on the slices, a block of
+        // bars at a time and one window offset at a time, so each step is
+        // an element-wise max or min over the block (as `judge` folds them).
+        const BLOCK: usize = 1024;
+        let pivot = self.left;
+        let (mut oh, mut ol) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut i0 = head;
+        while i0 < n {
+            let len = BLOCK.min(n - i0);
+            let s0 = i0 + 1 - w;
+            let (oh, ol) = (&mut oh[..len], &mut ol[..len]);
+            oh.copy_from_slice(&hi[s0..s0 + len]);
+            ol.copy_from_slice(&lo[s0..s0 + len]);
+            for k in (1..w).filter(|&k| k != pivot) {
+                for ((a, b), (&h, &l)) in oh
+                    .iter_mut()
+                    .zip(ol.iter_mut())
+                    .zip(hi[s0 + k..].iter().zip(&lo[s0 + k..]))
+                {
+                    *a = if h > *a { h } else { *a };
+                    *b = if l < *b { l } else { *b };
+                }
+            }
+            let pivots = hi[s0 + pivot..].iter().zip(&lo[s0 + pivot..]);
+            let outs = highs[i0..i0 + len].iter_mut().zip(lows[i0..i0 + len].iter_mut());
+            for (((sh, sl), (&ph, &pl)), (&a, &b)) in outs.zip(pivots).zip(oh.iter().zip(ol.iter())) {
+                *sh = flag(ph > a);
+                *sl = flag(pl < b);
+            }
+            i0 += len;
         }
         self.seen += n - head;
         self.highs.load(&hi[n - w..]);
