@@ -5,7 +5,7 @@
 //! bar costs O(p), and a NaN leaves the window after `p` bars). Lookback
 //! `p - 1`.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming average deviation; input is one series.
@@ -56,6 +56,55 @@ impl AvgDev {
     }
 }
 
+impl fp::Kernel for AvgDev {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let n = x.len();
+        let p = self.period;
+        let head = (p - 1).min(n);
+        for i in 0..head {
+            out[i] = self.step(x[i]);
+        }
+        if head == n {
+            return;
+        }
+        // Windows inside the chunk: a block of bars at a time, each bar's
+        // sums taken in `step`'s order (newest value first) but one window
+        // offset at a time across the block, so the additions vectorize.
+        const BLOCK: usize = 512;
+        let pf = p as f64;
+        let (mut sum, mut mean) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut i0 = head;
+        while i0 < n {
+            let len = BLOCK.min(n - i0);
+            let (sum, mean) = (&mut sum[..len], &mut mean[..len]);
+            sum.fill(0.0);
+            for k in 0..p {
+                for (s, &v) in sum.iter_mut().zip(&x[i0 - k..]) {
+                    *s += v;
+                }
+            }
+            for (m, &s) in mean.iter_mut().zip(sum.iter()) {
+                *m = s / pf;
+            }
+            sum.fill(0.0);
+            for k in 0..p {
+                for ((s, &v), &m) in sum.iter_mut().zip(&x[i0 - k..]).zip(mean.iter()) {
+                    *s += (v - m).abs();
+                }
+            }
+            for (o, &s) in out[i0..i0 + len].iter_mut().zip(sum.iter()) {
+                *o = s / pf;
+            }
+            i0 += len;
+        }
+        self.seen += n - head;
+        self.window.copy_from_slice(&x[n - p..]);
+        self.pos = 0;
+    }
+}
+
 impl Indicator for AvgDev {
     fn lookback(&self) -> usize {
         self.period - 1
@@ -63,9 +112,7 @@ impl Indicator for AvgDev {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (x, o) in inputs[0].iter().zip(outputs[0].iter_mut()) {
-            *o = self.step(*x);
-        }
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
