@@ -7,6 +7,8 @@
 //! own lookback needs, so all of them are run side by side, one per period
 //! in the range. Lookback: the MA lookback of `maxperiod`.
 
+use rayon::prelude::*;
+
 use super::super::{check_shapes, fp, Indicator};
 use super::{Ma, MaType};
 use crate::error::{BarrowError, Result};
@@ -23,7 +25,6 @@ pub struct Mavp {
     lookback: usize,
     /// One average per period `min..=max`, with the bar it starts at.
     mas: Vec<(usize, Ma)>,
-    values: Vec<f64>,
     seen: usize,
 }
 
@@ -59,7 +60,6 @@ impl Mavp {
             max,
             matype,
             lookback,
-            values: vec![f64::NAN; mas.len()],
             mas,
             seen: 0,
         })
@@ -79,23 +79,53 @@ impl Mavp {
     }
 }
 
-impl fp::Kernel for Mavp {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for i in 0..inputs[0].len() {
-            let x = inputs[0][i];
-            let t = self.seen;
-            self.seen += 1;
-            for ((start, ma), value) in self.mas.iter_mut().zip(self.values.iter_mut()) {
-                if t >= *start {
-                    *value = ma.step(x);
-                }
-            }
-            outputs[0][i] = if t >= self.lookback {
-                self.values[self.period_of(inputs[1][i]) - self.min]
-            } else {
-                f64::NAN
+/// Bars per block: each period's average fills one row of this many values,
+/// fewer when there are many periods (at most `ROWS_MAX` values in all).
+const BLOCK: usize = 8192;
+const ROWS_MAX: usize = 1 << 21;
+/// Inputs at least this long run the averages across rayon's threads.
+const PARALLEL_MIN: usize = 1 << 17;
+
+impl Mavp {
+    /// A chunk: every period's average over a block of bars (each a chunk
+    /// of its own, across rayon's threads for long inputs; an average's
+    /// values do not depend on the thread), then each bar picks its row.
+    fn run(&mut self, x: &[f64], periods: &[f64], out: &mut [f64]) {
+        let n = x.len();
+        let stride = (ROWS_MAX / self.mas.len()).clamp(64, BLOCK).min(n);
+        let mut rows = vec![0.0; self.mas.len() * stride];
+        let parallel = n >= PARALLEL_MIN && rayon::current_num_threads() > 1;
+        let mut t0 = 0;
+        while t0 < n {
+            let len = stride.min(n - t0);
+            let seen = self.seen;
+            // An average starts at its own first bar (`start`); bars before
+            // leave its row unset, and no bar picks them (they precede the
+            // lookback).
+            let feed = |(start, ma): &mut (usize, Ma), row: &mut [f64]| {
+                let from = start.saturating_sub(seen).min(len);
+                fp::with_fma(|| ma.update_chunk(&x[t0 + from..t0 + len], &mut row[from..len]));
             };
+            if parallel {
+                self.mas
+                    .par_iter_mut()
+                    .zip(rows.par_chunks_mut(stride))
+                    .for_each(|(m, r)| feed(m, r));
+            } else {
+                self.mas
+                    .iter_mut()
+                    .zip(rows.chunks_mut(stride))
+                    .for_each(|(m, r)| feed(m, r));
+            }
+            for (j, (o, &q)) in out[t0..t0 + len].iter_mut().zip(&periods[t0..t0 + len]).enumerate() {
+                *o = if seen + j >= self.lookback {
+                    rows[(self.period_of(q) - self.min) * stride + j]
+                } else {
+                    f64::NAN
+                };
+            }
+            self.seen += len;
+            t0 += len;
         }
     }
 }
@@ -107,7 +137,7 @@ impl Indicator for Mavp {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        fp::run_kernel(self, inputs, outputs);
+        self.run(inputs[0], inputs[1], outputs[0]);
     }
 
     fn reset(&mut self) {
@@ -143,5 +173,22 @@ mod tests {
                 &[1, 9, 77],
             );
         }
+    }
+
+    #[test]
+    fn the_averages_across_threads_give_the_bits_of_one_thread() {
+        // Long enough for the parallel path in one call; 5,000-bar chunks
+        // stay on one thread.
+        let x = walk(PARALLEL_MIN + 1000, 103);
+        let periods: Vec<f64> = walk(x.len(), 104).iter().map(|v| (v - 90.0) * 2.0).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        pool.install(|| {
+            assert_chunk_invariant(
+                &|| Box::new(Mavp::new(2, 30, MaType::Ema).unwrap()),
+                &[&x, &periods],
+                1,
+                &[5000],
+            );
+        });
     }
 }
