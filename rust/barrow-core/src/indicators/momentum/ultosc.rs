@@ -8,7 +8,7 @@
 //! once it holds only bars with `bp = tr = 0`. Lookback: the longest period.
 
 use super::super::volatility::true_range;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming ultimate oscillator; inputs are (high, low, close).
@@ -104,6 +104,96 @@ impl Ultosc {
     }
 }
 
+impl Ultosc {
+    /// Bars `from..` of a chunk once the longest window is full, with
+    /// `step`'s operations: each block's `bp` and `tr` first (on the slices),
+    /// then the sums on locals, bar by bar, then the ratios, which vectorize.
+    /// The last `longest` values of `bp` and `tr` lead the block buffers, so
+    /// the values leaving a window are read there instead of from a ring.
+    #[inline(always)]
+    fn run_steady(&mut self, high: &[f64], low: &[f64], close: &[f64], out: &mut [f64], from: usize) {
+        const B: usize = 1024;
+        let n = out.len();
+        let [p1, p2, p3] = self.periods;
+        let l = p3;
+        let mut bp = vec![0.0; l + B];
+        let mut tr = vec![0.0; l + B];
+        for m in 0..l {
+            bp[m] = self.bp[(self.terms + m) % l];
+            tr[m] = self.tr[(self.terms + m) % l];
+        }
+        let ([mut s1, mut s2, mut s3], [mut t1, mut t2, mut t3]) = (self.sum_bp, self.sum_tr);
+        let mut null_run = self.null_run;
+        let prev = self.prev_close.expect("set before the steady state");
+        let ([mut a1, mut b1, mut a2], [mut b2, mut a3, mut b3]) = ([[0.0; B]; 3], [[0.0; B]; 3]);
+        let mut i0 = from;
+        while i0 < n {
+            let len = B.min(n - i0);
+            for j in 0..len {
+                let i = i0 + j;
+                let pc = if i > 0 { close[i - 1] } else { prev };
+                let true_low = if low[i] < pc { low[i] } else { pc };
+                bp[l + j] = close[i] - true_low;
+                tr[l + j] = true_range(high[i], low[i], pc);
+            }
+            for j in 0..len {
+                let (b, t) = (bp[l + j], tr[l + j]);
+                s1 += b;
+                t1 += t;
+                s2 += b;
+                t2 += t;
+                s3 += b;
+                t3 += t;
+                null_run = if t == 0.0 && b == 0.0 { null_run + 1 } else { 0 };
+                if null_run >= p1 {
+                    (s1, t1) = (0.0, 0.0);
+                    if null_run >= p2 {
+                        (s2, t2) = (0.0, 0.0);
+                    }
+                    if null_run >= p3 {
+                        (s3, t3) = (0.0, 0.0);
+                    }
+                }
+                null_run = null_run.min(l);
+                (a1[j], b1[j], a2[j], b2[j], a3[j], b3[j]) = (s1, t1, s2, t2, s3, t3);
+                let at = l + j + 1;
+                s1 -= bp[at - p1];
+                t1 -= tr[at - p1];
+                s2 -= bp[at - p2];
+                t2 -= tr[at - p2];
+                s3 -= bp[at - p3];
+                t3 -= tr[at - p3];
+            }
+            for j in 0..len {
+                out[i0 + j] = oscillator(&[a1[j], b1[j], a2[j], b2[j], a3[j], b3[j]]);
+            }
+            bp.copy_within(len..len + l, 0);
+            tr.copy_within(len..len + l, 0);
+            i0 += len;
+        }
+        (self.sum_bp, self.sum_tr, self.null_run) = ([s1, s2, s3], [t1, t2, t3], null_run);
+        self.terms += n - from;
+        self.prev_close = Some(close[n - 1]);
+        for m in 0..l {
+            self.bp[(self.terms + m) % l] = bp[m];
+            self.tr[(self.terms + m) % l] = tr[m];
+        }
+    }
+}
+
+/// The oscillator from `[A_1, B_1, A_2, B_2, A_3, B_3]`, as `step` adds
+/// its terms.
+#[inline(always)]
+fn oscillator(s: &[f64; 6]) -> f64 {
+    let sel = std::hint::select_unpredictable::<f64>;
+    let mut acc = 0.0;
+    acc = sel(s[1] > 0.0, acc + (s[0] / s[1]) * 4.0, acc);
+    let r = s[2] / s[3];
+    acc = sel(s[3] > 0.0, acc + (r + r), acc);
+    acc = sel(s[5] > 0.0, acc + s[4] / s[5], acc);
+    (acc / 7.0) * 100.0
+}
+
 impl Indicator for Ultosc {
     fn lookback(&self) -> usize {
         self.periods[2]
@@ -111,8 +201,18 @@ impl Indicator for Ultosc {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        let (high, low, close) = (inputs[0], inputs[1], inputs[2]);
+        let out = &mut *outputs[0];
+        let n = out.len();
+        let longest = self.periods[2];
+        // Until the longest window is full, one bar at a time.
+        let mut head = 0;
+        while head < n && (self.terms < longest || self.prev_close.is_none()) {
+            out[head] = self.step(high[head], low[head], close[head]);
+            head += 1;
+        }
+        if head < n {
+            fp::with_fma(|| self.run_steady(high, low, close, out, head));
         }
     }
 
