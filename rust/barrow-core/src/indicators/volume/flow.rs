@@ -45,12 +45,7 @@ impl Cmf {
     /// Consumes one bar.
     #[inline(always)]
     pub fn step(&mut self, high: f64, low: f64, close: f64, volume: f64) -> f64 {
-        let range = high - low;
-        let flow = if range > 0.0 {
-            (close - low - (high - close)) / range * volume
-        } else {
-            0.0
-        };
+        let flow = money_flow(high, low, close, volume);
         let old_flow = self.flows.swap(flow);
         let old_volume = self.volumes.swap(volume);
         if self.seen >= self.period {
@@ -70,6 +65,82 @@ impl Cmf {
     }
 }
 
+/// One bar's money flow.
+#[inline(always)]
+fn money_flow(high: f64, low: f64, close: f64, volume: f64) -> f64 {
+    let range = high - low;
+    let flow = (close - low - (high - close)) / range * volume;
+    std::hint::select_unpredictable(range > 0.0, flow, 0.0)
+}
+
+impl Cmf {
+    /// Bars `from..` of a chunk once the window is full, with `step`'s
+    /// operations: each block's flows first (element-wise, on the slices),
+    /// then the two sums on locals, then the ratios, which vectorize. The
+    /// last `period` flows lead the block buffer, so the flow leaving the
+    /// window is read there instead of from the ring.
+    #[inline(always)]
+    fn run_steady(&mut self, inputs: &[&[f64]], out: &mut [f64], from: usize) {
+        const B: usize = 1024;
+        let (high, low, close, volume) = (inputs[0], inputs[1], inputs[2], inputs[3]);
+        let n = out.len();
+        let l = self.period;
+        let mut flows = vec![0.0; l + B];
+        let mut vols = vec![0.0; l + B];
+        for ((f, v), (old_f, old_v)) in flows
+            .iter_mut()
+            .zip(vols.iter_mut())
+            .zip(self.flows.iter().zip(self.volumes.iter()))
+        {
+            (*f, *v) = (old_f, old_v);
+        }
+        let (mut sum_flow, mut sum_volume) = (self.sum_flow, self.sum_volume);
+        let (mut sf, mut sv) = ([0.0; B], [0.0; B]);
+        let mut i0 = from;
+        while i0 < n {
+            let len = B.min(n - i0);
+            for j in 0..len {
+                let i = i0 + j;
+                flows[l + j] = money_flow(high[i], low[i], close[i], volume[i]);
+                vols[l + j] = volume[i];
+            }
+            for j in 0..len {
+                sum_flow -= flows[j];
+                sum_volume -= vols[j];
+                sum_flow += flows[l + j];
+                sum_volume += vols[l + j];
+                (sf[j], sv[j]) = (sum_flow, sum_volume);
+            }
+            for ((o, &f), &v) in out[i0..i0 + len].iter_mut().zip(&sf[..len]).zip(&sv[..len]) {
+                *o = std::hint::select_unpredictable(v > 0.0, f / v, 0.0);
+            }
+            flows.copy_within(len..len + l, 0);
+            vols.copy_within(len..len + l, 0);
+            i0 += len;
+        }
+        (self.sum_flow, self.sum_volume) = (sum_flow, sum_volume);
+        self.seen += n - from;
+        self.flows.load(&flows[..l]);
+        self.volumes.load(&vols[..l]);
+    }
+}
+
+impl fp::Kernel for Cmf {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let out = &mut *outputs[0];
+        let n = out.len();
+        let mut head = 0;
+        while head < n && self.seen < self.period {
+            out[head] = self.step(inputs[0][head], inputs[1][head], inputs[2][head], inputs[3][head]);
+            head += 1;
+        }
+        if head < n {
+            self.run_steady(inputs, out, head);
+        }
+    }
+}
+
 impl Indicator for Cmf {
     fn lookback(&self) -> usize {
         self.period - 1
@@ -77,21 +148,7 @@ impl Indicator for Cmf {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
-        let stand_in = Self {
-            flows: Ring::new(0),
-            volumes: Ring::new(0),
-            ..*self
-        };
-        in_local(
-            self,
-            stand_in,
-            #[inline(always)]
-            |st| {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    *o = st.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
-                }
-            },
-        );
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
