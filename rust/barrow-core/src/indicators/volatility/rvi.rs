@@ -101,8 +101,44 @@ impl Rvi {
 impl fp::Kernel for Rvi {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &x) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(x);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let n = x.len();
+        let mut head = 0;
+        while head < n && self.count <= self.period {
+            out[head] = self.step(x[head]);
+            head += 1;
+        }
+        // Both legs seeded: a block at a time, the deviations first (their
+        // own chunk path), then the legs on locals with the rise or fall
+        // picked by selects, then the ratios, which vectorize.
+        const B: usize = 1024;
+        let (beta, alpha) = (self.beta, self.alpha);
+        let (mut up, mut down) = (self.up, self.down);
+        let mut prev = self.prev.unwrap_or(f64::NAN);
+        let (mut sig, mut ups, mut downs) = ([0.0; B], [0.0; B], [0.0; B]);
+        let sel = std::hint::select_unpredictable::<f64>;
+        let mut i0 = head;
+        while i0 < n {
+            let len = B.min(n - i0);
+            let xs = &x[i0..i0 + len];
+            self.sigma.update(&[xs], &mut [&mut sig[..len]]);
+            for j in 0..len {
+                let (v, s) = (xs[j], sig[j]);
+                let delta = v - prev;
+                prev = v;
+                up = fp::madd(up, beta, alpha * sel(delta > 0.0, s, 0.0));
+                down = fp::madd(down, beta, alpha * sel(delta < 0.0, s, 0.0));
+                (ups[j], downs[j]) = (up, down);
+            }
+            for ((o, &u), &d) in out[i0..i0 + len].iter_mut().zip(&ups[..len]).zip(&downs[..len]) {
+                let total = u + d;
+                *o = sel(total == 0.0, 50.0, 100.0 * (u / total));
+            }
+            i0 += len;
+        }
+        if head < n {
+            (self.up, self.down, self.prev) = (up, down, Some(prev));
+            self.count += n - head;
         }
     }
 }
