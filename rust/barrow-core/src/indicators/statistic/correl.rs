@@ -12,7 +12,7 @@
 //! squares) and at least every `32 p` bars; the checks run in TA-Lib's order
 //! so that the bits match.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Rebuild when a variance falls below this fraction of its sum of squares.
@@ -160,6 +160,133 @@ impl Correl {
     }
 }
 
+impl Correl {
+    /// Bars `from..` of a chunk, whose windows lie in it (`from >= p - 1`,
+    /// the first window already summed), with `step`'s operations on locals
+    /// and the leaving pair read from the slices; the correlations are
+    /// finished a block at a time, where the square roots and divisions
+    /// vectorize.
+    #[inline(always)]
+    fn run_slice(&mut self, xs: &[f64], ys: &[f64], out: &mut [f64], from: usize) {
+        const B: usize = 512;
+        let n = xs.len();
+        let p = self.period;
+        let rcp = self.rcp;
+        let (mut shx, mut shy) = self.shift;
+        let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (self.sx, self.sxx, self.sy, self.syy, self.sxy);
+        let (mut lx, mut ly) = self.leaving;
+        let mut countdown = self.countdown;
+        let mut bufs = [[0.0; B]; 5];
+        let mut i0 = from;
+        while i0 < n {
+            let len = B.min(n - i0);
+            let [bvx, bvy, bcov, bsxx, bsyy] = &mut bufs;
+            for j in 0..len {
+                let i = i0 + j;
+                let (x, y) = (xs[i], ys[i]);
+                let dx = x - shx;
+                sx += dx;
+                sxx += dx * dx;
+                let mut vx = sxx - (sx * sx) * rcp;
+                let mut vy = 0.0;
+                let mut dy = 0.0;
+                let rebuild = sxx * REL > vx
+                    || {
+                        dy = y - shy;
+                        sy += dy;
+                        syy += dy * dy;
+                        vy = syy - (sy * sy) * rcp;
+                        syy * REL > vy
+                    }
+                    || lx > sxx * ABS
+                    || ly > syy * ABS
+                    || {
+                        countdown -= 1;
+                        countdown == 0
+                    };
+                let cov = if rebuild {
+                    let w = i + 1 - p..i + 1;
+                    let r = rebuild_sums(rcp, &xs[w.clone()], &ys[w]);
+                    // `opaque` keeps the rebuilt sums scalar (see `fp::opaque`).
+                    let o = fp::opaque;
+                    (shx, shy) = (o(r.shift.0), o(r.shift.1));
+                    (sx, sxx, sy, syy, sxy) = (o(r.sums.0), o(r.sums.1), o(r.sums.2), o(r.sums.3), o(r.sums.4));
+                    countdown = 32 * p;
+                    (vx, vy) = (r.vx, r.vy);
+                    r.cov
+                } else {
+                    sxy += dx * dy;
+                    sxy - (sx * sy) * rcp
+                };
+                (bvx[j], bvy[j], bcov[j], bsxx[j], bsyy[j]) = (vx, vy, cov, sxx, syy);
+                let (ox, oy) = (xs[i + 1 - p] - shx, ys[i + 1 - p] - shy);
+                sx -= ox;
+                sy -= oy;
+                sxy -= ox * oy;
+                (lx, ly) = (ox * ox, oy * oy);
+                sxx -= lx;
+                syy -= ly;
+            }
+            for j in 0..len {
+                let (vx, vy, cov) = (bvx[j], bvy[j], bcov[j]);
+                let ok = vx > bsxx[j] * FLOOR && vy > bsyy[j] * FLOOR && vx * vy > 0.0;
+                // A NaN passes through the clamp, as in TA-Lib.
+                let r = (cov / (vx * vy).sqrt()).clamp(-1.0, 1.0);
+                out[i0 + j] = std::hint::select_unpredictable(ok, r, 0.0);
+            }
+            i0 += len;
+        }
+        self.shift = (shx, shy);
+        (self.sx, self.sxx, self.sy, self.syy, self.sxy) = (sx, sxx, sy, syy, sxy);
+        self.leaving = (lx, ly);
+        self.countdown = countdown;
+        self.seen += n - from;
+        self.xs.load(&xs[n - p..]);
+        self.ys.load(&ys[n - p..]);
+    }
+}
+
+/// What [`Correl`]'s rebuild leaves: the new shift, the sums around it and
+/// the window's `(vx, vy, cov)`.
+struct Rebuilt {
+    shift: (f64, f64),
+    sums: (f64, f64, f64, f64, f64),
+    vx: f64,
+    vy: f64,
+    cov: f64,
+}
+
+/// [`Correl`]'s rebuild over a window given as slices (oldest first).
+#[cold]
+#[inline(never)]
+fn rebuild_sums(rcp: f64, xs: &[f64], ys: &[f64]) -> Rebuilt {
+    let (mut tx, mut ty) = (0.0, 0.0);
+    for &x in xs {
+        tx += x;
+    }
+    for &y in ys {
+        ty += y;
+    }
+    let shift = (tx * rcp, ty * rcp);
+    let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (&x, &y) in xs.iter().zip(ys) {
+        let (dx, dy) = (x - shift.0, y - shift.1);
+        sx += dx;
+        sxx += dx * dx;
+        sy += dy;
+        syy += dy * dy;
+        sxy += dx * dy;
+    }
+    let floor = |v: f64| if v < 0.0 { 0.0 } else { v };
+    Rebuilt {
+        shift,
+        sums: (sx, sxx, sy, syy, sxy),
+        vx: floor(sxx - (sx * sx) * rcp),
+        vy: floor(syy - (sy * sy) * rcp),
+        cov: sxy - (sy * sx) * rcp,
+    }
+}
+
 impl Indicator for Correl {
     fn lookback(&self) -> usize {
         self.period - 1
@@ -167,8 +294,16 @@ impl Indicator for Correl {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (xs, ys, out) = (inputs[0], &inputs[1][..inputs[0].len()], &mut *outputs[0]);
+        let n = xs.len();
+        let p = self.period;
+        // Bars whose window starts in an earlier chunk, and the first window.
+        let head = (p - 1).min(n);
+        for i in 0..head {
+            out[i] = self.step(xs[i], ys[i]);
+        }
+        if head < n {
+            fp::with_fma(|| self.run_slice(xs, ys, out, head));
         }
     }
 
