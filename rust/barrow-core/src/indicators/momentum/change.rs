@@ -4,7 +4,7 @@
 //! `(x - x0) / x0`; ROCR `x / x0`; ROCR100 `(x / x0) * 100` (the ratios are
 //! 0 when `x0` is 0, as in TA-Lib); LOG_RETURN `ln(x / x0)`. Lookback `p`.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Which change to compute.
@@ -74,13 +74,9 @@ fn change(kind: ChangeKind, x: f64, x0: f64) -> f64 {
     }
 }
 
-impl Indicator for Change {
-    fn lookback(&self) -> usize {
-        self.period
-    }
-
-    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        check_shapes(inputs, outputs, 1, 1);
+impl fp::Kernel for Change {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let (x, out) = (inputs[0], &mut *outputs[0]);
         let (n, p) = (x.len(), self.period);
         // The first p values reach back into earlier chunks through the ring.
@@ -92,13 +88,39 @@ impl Indicator for Change {
             return;
         }
         // Later values lag values of this chunk: the same operations,
-        // straight from the slice (and vectorizable).
-        let kind = self.kind;
-        for ((o, &v), &v0) in out[head..].iter_mut().zip(&x[head..]).zip(&x[..n - head]) {
-            *o = change(kind, v, v0);
+        // straight from the slice, one loop per kind with the zero test as a
+        // select, so each loop vectorizes.
+        let (out, now, then) = (&mut out[head..], &x[head..], &x[..n - head]);
+        let sel = std::hint::select_unpredictable::<f64>;
+        match self.kind {
+            ChangeKind::Mom => lagged(out, now, then, |x, x0| x - x0),
+            ChangeKind::Log => lagged(out, now, then, |x, x0| (x / x0).ln()),
+            ChangeKind::Roc => lagged(out, now, then, |x, x0| sel(x0 == 0.0, 0.0, ((x / x0) - 1.0) * 100.0)),
+            ChangeKind::Rocp => lagged(out, now, then, |x, x0| sel(x0 == 0.0, 0.0, (x - x0) / x0)),
+            ChangeKind::Rocr => lagged(out, now, then, |x, x0| sel(x0 == 0.0, 0.0, x / x0)),
+            ChangeKind::Rocr100 => lagged(out, now, then, |x, x0| sel(x0 == 0.0, 0.0, (x / x0) * 100.0)),
         }
         self.window.load(&x[n - p..]);
         self.seen += n - head;
+    }
+}
+
+/// `out[i] = f(now[i], then[i])`.
+#[inline(always)]
+fn lagged(out: &mut [f64], now: &[f64], then: &[f64], f: impl Fn(f64, f64) -> f64) {
+    for ((o, &v), &v0) in out.iter_mut().zip(now).zip(then) {
+        *o = f(v, v0);
+    }
+}
+
+impl Indicator for Change {
+    fn lookback(&self) -> usize {
+        self.period
+    }
+
+    fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        check_shapes(inputs, outputs, 1, 1);
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
