@@ -10,7 +10,7 @@
 //! `D < 1e-6 p Sxx`, when the square that left on the previous bar exceeds
 //! `1000` times the new sum of squares, and at least every `32 p` bars.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Rebuild when `D` falls below this fraction of `p Sxx`.
@@ -173,6 +173,132 @@ impl Beta {
     }
 }
 
+impl Beta {
+    /// Bars `from = p..` of a chunk, whose windows of `p + 1` prices lie in
+    /// it, with `step`'s operations on locals. A block's returns are
+    /// computed first (vectorized), after the `p` returns before the block,
+    /// so the return leaving the window (the same division `step` repeats)
+    /// is read from that buffer; the betas are finished per block.
+    #[inline(always)]
+    fn run_slice(&mut self, xs: &[f64], ys: &[f64], out: &mut [f64], from: usize) {
+        const B: usize = 512;
+        let n = xs.len();
+        let p = self.period;
+        let nf = self.n;
+        let (mut shx, mut shy) = self.shift;
+        let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (self.sx, self.sxx, self.sy, self.syy, self.sxy);
+        let (mut lx, mut ly) = self.leaving;
+        let mut countdown = self.countdown;
+        // rx[m], ry[m]: the return of bar i0 - p + m (m >= 1 is ever read).
+        let mut rx = vec![0.0; p + B];
+        let mut ry = vec![0.0; p + B];
+        for m in 1..p {
+            let i = from - p + m;
+            (rx[m], ry[m]) = (ret(xs[i], xs[i - 1]), ret(ys[i], ys[i - 1]));
+        }
+        let (mut bnum, mut bd, mut bnsxx) = ([0.0; B], [0.0; B], [0.0; B]);
+        let mut i0 = from;
+        while i0 < n {
+            let len = B.min(n - i0);
+            for j in 0..len {
+                let i = i0 + j;
+                rx[p + j] = ret(xs[i], xs[i - 1]);
+                ry[p + j] = ret(ys[i], ys[i - 1]);
+            }
+            for j in 0..len {
+                let (dx, dy) = (rx[p + j] - shx, ry[p + j] - shy);
+                sx += dx;
+                sxx += dx * dx;
+                let mut nsxx = nf * sxx;
+                let mut d = nsxx - sx * sx;
+                let rebuild = nsxx * REL > d
+                    || lx > sxx * ABS
+                    || {
+                        syy += dy * dy;
+                        ly > syy * ABS
+                    }
+                    || {
+                        countdown -= 1;
+                        countdown == 0
+                    };
+                if rebuild {
+                    let r = rebuild_sums(nf, &rx[j + 1..=p + j], &ry[j + 1..=p + j]);
+                    // `opaque` keeps the rebuilt sums scalar (see `fp::opaque`).
+                    let o = fp::opaque;
+                    (shx, shy) = (o(r.shift.0), o(r.shift.1));
+                    (sx, sxx, sy, syy, sxy) = (o(r.sums.0), o(r.sums.1), o(r.sums.2), o(r.sums.3), o(r.sums.4));
+                    countdown = 32 * p;
+                    (nsxx, d) = (r.nsxx, r.d);
+                } else {
+                    sy += dy;
+                    sxy += dx * dy;
+                }
+                (bnum[j], bd[j], bnsxx[j]) = (sxy * nf - sx * sy, d, nsxx);
+                let (ox, oy) = (rx[j + 1] - shx, ry[j + 1] - shy);
+                sy -= oy;
+                sx -= ox;
+                sxy -= ox * oy;
+                (lx, ly) = (ox * ox, oy * oy);
+                sxx -= lx;
+                syy -= ly;
+            }
+            for j in 0..len {
+                let beta = bnum[j] / bd[j];
+                out[i0 + j] = std::hint::select_unpredictable(bd[j] > bnsxx[j] * FLOOR, beta, 0.0);
+            }
+            rx.copy_within(len..len + p, 0);
+            ry.copy_within(len..len + p, 0);
+            i0 += len;
+        }
+        self.shift = (shx, shy);
+        (self.sx, self.sxx, self.sy, self.syy, self.sxy) = (sx, sxx, sy, syy, sxy);
+        self.leaving = (lx, ly);
+        self.countdown = countdown;
+        self.seen += n - from;
+        self.prev = (xs[n - 1], ys[n - 1]);
+        self.xs.load(&xs[n - p - 1..]);
+        self.ys.load(&ys[n - p - 1..]);
+    }
+}
+
+/// What [`Beta`]'s rebuild leaves: the new shift, the sums around it, and
+/// `(n Sxx, D)` with `D` floored at 0.
+struct Rebuilt {
+    shift: (f64, f64),
+    sums: (f64, f64, f64, f64, f64),
+    nsxx: f64,
+    d: f64,
+}
+
+/// [`Beta`]'s rebuild over the window's `p` returns (oldest first).
+#[cold]
+#[inline(never)]
+fn rebuild_sums(nf: f64, rx: &[f64], ry: &[f64]) -> Rebuilt {
+    let (mut tx, mut ty) = (0.0, 0.0);
+    for (&a, &b) in rx.iter().zip(ry) {
+        tx += a;
+        ty += b;
+    }
+    let shift = (tx / nf, ty / nf);
+    let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (&a, &b) in rx.iter().zip(ry) {
+        let (dx, dy) = (a - shift.0, b - shift.1);
+        sxx += dx * dx;
+        sy += dy;
+        syy += dy * dy;
+        sxy += dx * dy;
+        sx += dx;
+    }
+    let nsxx = nf * sxx;
+    let d = nsxx - sx * sx;
+    Rebuilt {
+        shift,
+        sums: (sx, sxx, sy, syy, sxy),
+        nsxx,
+        d: if d < 0.0 { 0.0 } else { d },
+    }
+}
+
 impl Indicator for Beta {
     fn lookback(&self) -> usize {
         self.period
@@ -180,8 +306,15 @@ impl Indicator for Beta {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (xs, ys, out) = (inputs[0], &inputs[1][..inputs[0].len()], &mut *outputs[0]);
+        let n = xs.len();
+        // Bars whose window starts in an earlier chunk, and the first window.
+        let head = self.period.min(n);
+        for i in 0..head {
+            out[i] = self.step(xs[i], ys[i]);
+        }
+        if head < n {
+            fp::with_fma(|| self.run_slice(xs, ys, out, head));
         }
     }
 
