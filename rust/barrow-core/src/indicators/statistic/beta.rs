@@ -149,27 +149,11 @@ impl Beta {
                 r
             })
         };
-        let (mut tx, mut ty) = (0.0, 0.0);
-        for (rx, ry) in returns() {
-            tx += rx;
-            ty += ry;
-        }
-        let shift = (tx / self.n, ty / self.n);
-        let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (rx, ry) in returns() {
-            let (dx, dy) = (rx - shift.0, ry - shift.1);
-            sxx += dx * dx;
-            sy += dy;
-            syy += dy * dy;
-            sxy += dx * dy;
-            sx += dx;
-        }
-        self.shift = shift;
-        (self.sx, self.sxx, self.sy, self.syy, self.sxy) = (sx, sxx, sy, syy, sxy);
+        let r = rebuild_sums(self.n, returns);
+        self.shift = r.shift;
+        (self.sx, self.sxx, self.sy, self.syy, self.sxy) = r.sums;
         self.countdown = 32 * self.period;
-        let nsxx = self.n * sxx;
-        let d = nsxx - sx * sx;
-        (nsxx, if d < 0.0 { 0.0 } else { d })
+        (r.nsxx, r.d)
     }
 }
 
@@ -222,7 +206,8 @@ impl Beta {
                         countdown == 0
                     };
                 if rebuild {
-                    let r = rebuild_sums(nf, &rx[j + 1..=p + j], &ry[j + 1..=p + j]);
+                    let w = j + 1..p + j + 1;
+                    let r = rebuild_sums(nf, || rx[w.clone()].iter().copied().zip(ry[w.clone()].iter().copied()));
                     // `opaque` keeps the rebuilt sums scalar (see `fp::opaque`).
                     let o = fp::opaque;
                     (shx, shy) = (o(r.shift.0), o(r.shift.1));
@@ -270,18 +255,19 @@ struct Rebuilt {
     d: f64,
 }
 
-/// [`Beta`]'s rebuild over the window's `p` returns (oldest first).
+/// Re-centres on the window's mean returns and recomputes the sums over its
+/// `p` returns (`returns()` yields them oldest first).
 #[cold]
 #[inline(never)]
-fn rebuild_sums(nf: f64, rx: &[f64], ry: &[f64]) -> Rebuilt {
+fn rebuild_sums<I: Iterator<Item = (f64, f64)>>(nf: f64, returns: impl Fn() -> I) -> Rebuilt {
     let (mut tx, mut ty) = (0.0, 0.0);
-    for (&a, &b) in rx.iter().zip(ry) {
+    for (a, b) in returns() {
         tx += a;
         ty += b;
     }
     let shift = (tx / nf, ty / nf);
     let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (&a, &b) in rx.iter().zip(ry) {
+    for (a, b) in returns() {
         let (dx, dy) = (a - shift.0, b - shift.1);
         sxx += dx * dx;
         sy += dy;

@@ -134,29 +134,11 @@ impl Correl {
     #[cold]
     #[inline(never)]
     fn rebuild(&mut self) -> (f64, f64, f64) {
-        let (mut tx, mut ty) = (0.0, 0.0);
-        for x in self.xs.iter() {
-            tx += x;
-        }
-        for y in self.ys.iter() {
-            ty += y;
-        }
-        self.shift = (tx * self.rcp, ty * self.rcp);
-        let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for (x, y) in self.xs.iter().zip(self.ys.iter()) {
-            let (dx, dy) = (x - self.shift.0, y - self.shift.1);
-            sx += dx;
-            sxx += dx * dx;
-            sy += dy;
-            syy += dy * dy;
-            sxy += dx * dy;
-        }
-        (self.sx, self.sxx, self.sy, self.syy, self.sxy) = (sx, sxx, sy, syy, sxy);
+        let r = rebuild_sums(self.rcp, || self.xs.iter().zip(self.ys.iter()));
+        self.shift = r.shift;
+        (self.sx, self.sxx, self.sy, self.syy, self.sxy) = r.sums;
         self.countdown = 32 * self.period;
-        let floor = |v: f64| if v < 0.0 { 0.0 } else { v };
-        let vx = floor(sxx - (sx * sx) * self.rcp);
-        let vy = floor(syy - (sy * sy) * self.rcp);
-        (vx, vy, sxy - (sy * sx) * self.rcp)
+        (r.vx, r.vy, r.cov)
     }
 }
 
@@ -206,7 +188,7 @@ impl Correl {
                     };
                 let cov = if rebuild {
                     let w = i + 1 - p..i + 1;
-                    let r = rebuild_sums(rcp, &xs[w.clone()], &ys[w]);
+                    let r = rebuild_sums(rcp, || xs[w.clone()].iter().copied().zip(ys[w.clone()].iter().copied()));
                     // `opaque` keeps the rebuilt sums scalar (see `fp::opaque`).
                     let o = fp::opaque;
                     (shx, shy) = (o(r.shift.0), o(r.shift.1));
@@ -256,20 +238,20 @@ struct Rebuilt {
     cov: f64,
 }
 
-/// [`Correl`]'s rebuild over a window given as slices (oldest first).
+/// Re-centres on the window means and recomputes the sums over the window
+/// (`pairs()` yields it oldest first, the newest pair included), with the
+/// variances floored at 0.
 #[cold]
 #[inline(never)]
-fn rebuild_sums(rcp: f64, xs: &[f64], ys: &[f64]) -> Rebuilt {
+fn rebuild_sums<I: Iterator<Item = (f64, f64)>>(rcp: f64, pairs: impl Fn() -> I) -> Rebuilt {
     let (mut tx, mut ty) = (0.0, 0.0);
-    for &x in xs {
+    for (x, y) in pairs() {
         tx += x;
-    }
-    for &y in ys {
         ty += y;
     }
     let shift = (tx * rcp, ty * rcp);
     let (mut sx, mut sxx, mut sy, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (&x, &y) in xs.iter().zip(ys) {
+    for (x, y) in pairs() {
         let (dx, dy) = (x - shift.0, y - shift.1);
         sx += dx;
         sxx += dx * dx;
