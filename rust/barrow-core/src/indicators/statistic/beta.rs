@@ -158,8 +158,8 @@ impl Beta {
 }
 
 impl Beta {
-    /// Bars `from = p..` of a chunk, whose windows of `p + 1` prices lie in
-    /// it, with `step`'s operations on locals. A block's returns are
+    /// Bars `from..` of a chunk (`from >= p`, `from >= 2`), whose windows of
+    /// `p + 1` prices lie in it, with `step`'s operations on locals. A block's returns are
     /// computed first (vectorized), after the `p` returns before the block,
     /// so the return leaving the window (the same division `step` repeats)
     /// is read from that buffer; the betas are finished per block.
@@ -294,8 +294,9 @@ impl Indicator for Beta {
         check_shapes(inputs, outputs, 2, 1);
         let (xs, ys, out) = (inputs[0], &inputs[1][..inputs[0].len()], &mut *outputs[0]);
         let n = xs.len();
-        // Bars whose window starts in an earlier chunk, and the first window.
-        let head = self.period.min(n);
+        // Bars whose window starts in an earlier chunk, and the first two
+        // bars (the first return sets the shift).
+        let head = self.period.max(2).min(n);
         for i in 0..head {
             out[i] = self.step(xs[i], ys[i]);
         }

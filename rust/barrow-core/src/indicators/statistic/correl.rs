@@ -279,8 +279,9 @@ impl Indicator for Correl {
         let (xs, ys, out) = (inputs[0], &inputs[1][..inputs[0].len()], &mut *outputs[0]);
         let n = xs.len();
         let p = self.period;
-        // Bars whose window starts in an earlier chunk, and the first window.
-        let head = (p - 1).min(n);
+        // Bars whose window starts in an earlier chunk, and the first bar
+        // (it sets the shift).
+        let head = (p - 1).max(1).min(n);
         for i in 0..head {
             out[i] = self.step(xs[i], ys[i]);
         }
