@@ -5,7 +5,7 @@
 //! (100 / p) · (p - bars since high)`, `aroondown` likewise for the low, and
 //! `AROONOSC = (100 / p) · (index of high - index of low)`. Lookback `p`.
 
-use super::super::overlap::History;
+use super::super::overlap::{any_value, History};
 use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
 
@@ -120,7 +120,8 @@ impl Indicator for Aroon {
         // Bars whose window starts in an earlier chunk, and every bar of a
         // chunk holding a NaN, go through `step` (TA-Lib's scan).
         let start = self.seen;
-        let head = if has_nan(highs) || has_nan(lows) { n } else { p.min(n) };
+        let nan = |x: &[f64]| any_value(x, f64::is_nan);
+        let head = if nan(highs) || nan(lows) { n } else { p.min(n) };
         for i in 0..head {
             let (a, b) = self.step(highs[i], lows[i]);
             outputs[0][i] = a;
@@ -166,12 +167,6 @@ impl Indicator for Aroon {
     fn reset(&mut self) {
         *self = Self::new(self.period, self.osc).expect("valid period");
     }
-}
-
-/// Whether `x` holds a NaN.
-fn has_nan(x: &[f64]) -> bool {
-    // Or-ed over blocks, so the test vectorizes.
-    x.chunks(256).any(|c| c.iter().fold(false, |a, &v| a | v.is_nan()))
 }
 
 /// For each window of `w` bars (ending at `e = w - 1 .. highs.len()`),

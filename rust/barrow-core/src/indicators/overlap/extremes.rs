@@ -155,15 +155,20 @@ impl Extremes {
     }
 }
 
+/// Whether any value of `x` meets `test`; or-ed over blocks, so the scan
+/// vectorizes.
+#[inline(always)]
+pub(crate) fn any_value(x: &[f64], test: impl Fn(f64) -> bool) -> bool {
+    x.chunks(256).any(|c| c.iter().fold(false, |a, &v| a | test(v)))
+}
+
 /// Whether `x` holds neither NaN nor zero (-0 and +0 are the copies of one
 /// value that differ in what the scan reports; +0 is turned away with it,
 /// which only sends such a chunk to the scan).
 // `!(|v| > 0)` is meant: it holds for NaN as well as for zeros.
 #[allow(clippy::neg_cmp_op_on_partial_ord)]
 pub(crate) fn plain_values(x: &[f64]) -> bool {
-    // Or-ed over blocks, so the test vectorizes: one compare per value.
-    !x.chunks(256)
-        .any(|c| c.iter().fold(false, |a, &v| a | !(v.abs() > 0.0)))
+    !any_value(x, |v| !(v.abs() > 0.0))
 }
 
 /// Window maxima (`MAX`) or minima of `w` values: `out[e]` for every window
