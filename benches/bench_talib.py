@@ -2,7 +2,8 @@
 every function barrow implements (default parameters).
 
 Run: ./run bench   (or: .venv/bin/python benches/bench_talib.py [--bars N] [--only SMA,EMA])
-Prints, per function, the best-of-N wall time of each and the ratio
+Prints, per function, the best-of-N wall time of each (the two called in
+turn, so both see the same drifts of the machine's speed) and the ratio
 barrow/TA-Lib (below 1 means barrow is faster), then the median ratio and
 the functions slower than TA-Lib. Element-wise functions (math transforms
 and operators, price transforms) split inputs of 131,072 values or more
@@ -22,12 +23,15 @@ import barrow.talib as bt
 from barrow._coverage import inputs_for
 
 
-def best_of(fn, args, repeat: int) -> float:
-    best = float("inf")
+def best_of_pair(ref, ours, args, repeat: int):
+    """Best wall times of `ref` and `ours`, called alternately so that both
+    sample the same stretches of a machine whose speed drifts."""
+    best = [float("inf"), float("inf")]
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - t0)
+        for k, fn in enumerate((ref, ours)):
+            t0 = time.perf_counter()
+            fn(*args)
+            best[k] = min(best[k], time.perf_counter() - t0)
     return best
 
 
@@ -46,8 +50,7 @@ def main() -> None:
     for name in names:
         info = next(f for f in bt._CATALOGUE if f["name"] == name)
         ins = inputs_for(name, info["inputs"], args.bars, 0)
-        t_ref = best_of(getattr(talib, name), ins, args.repeat)
-        t_ours = best_of(getattr(bt, name), ins, args.repeat)
+        t_ref, t_ours = best_of_pair(getattr(talib, name), getattr(bt, name), ins, args.repeat)
         ratios[name] = t_ours / t_ref
         print(f"| {name} | {t_ref * 1e3:.2f} | {t_ours * 1e3:.2f} | {ratios[name]:.2f} |")
     values = np.array(list(ratios.values()))

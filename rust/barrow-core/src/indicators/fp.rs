@@ -41,7 +41,10 @@ fn run_with_fma<K: Kernel>(k: &mut K, inputs: &[&[f64]], outputs: &mut [&mut [f6
 
 /// Runs `f` with the FMA instruction set when the CPU has it, like
 /// [`run_kernel`] for code that is not a [`Kernel`]. Each closure is its
-/// own type, so its body is compiled into its own FMA copy.
+/// own type, so its body is compiled into its own FMA copy, provided it is
+/// inlined there: mark the closure `#[inline(always)]`, and what it calls
+/// too. Left to itself, LLVM may compile the closure as a separate function
+/// without FMA, and whether it does changes with the crate's partitioning.
 #[inline(always)]
 pub(crate) fn with_fma<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]

@@ -212,7 +212,10 @@ impl Indicator for Ultosc {
             head += 1;
         }
         if head < n {
-            fp::with_fma(|| self.run_steady(high, low, close, out, head));
+            fp::with_fma(
+                #[inline(always)]
+                || self.run_steady(high, low, close, out, head),
+            );
         }
     }
 

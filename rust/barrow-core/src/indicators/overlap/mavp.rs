@@ -104,7 +104,10 @@ impl Mavp {
             // lookback).
             let feed = |(start, ma): &mut (usize, Ma), row: &mut [f64]| {
                 let from = start.saturating_sub(seen).min(len);
-                fp::with_fma(|| ma.update_chunk(&x[t0 + from..t0 + len], &mut row[from..len]));
+                fp::with_fma(
+                    #[inline(always)]
+                    || ma.update_chunk(&x[t0 + from..t0 + len], &mut row[from..len]),
+                );
             };
             if parallel {
                 self.mas

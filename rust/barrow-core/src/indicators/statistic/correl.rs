@@ -286,7 +286,10 @@ impl Indicator for Correl {
             out[i] = self.step(xs[i], ys[i]);
         }
         if head < n {
-            fp::with_fma(|| self.run_slice(xs, ys, out, head));
+            fp::with_fma(
+                #[inline(always)]
+                || self.run_slice(xs, ys, out, head),
+            );
         }
     }
 
