@@ -67,28 +67,46 @@ impl Sum {
     #[inline(always)]
     pub(crate) fn run_chunk_at(&mut self, x: &[f64], out: &mut [f64], scale: impl Fn(usize, f64) -> f64) {
         let n = x.len().min(out.len());
+        self.run_chunk_of(|i| x[i], &mut out[..n], scale);
+    }
+
+    /// [`Sum::run_chunk_at`] over the values `value(0), value(1), ...` (one
+    /// per output), for sums of a value derived from several inputs: the
+    /// value leaving the window is derived again rather than stored.
+    #[inline(always)]
+    pub(crate) fn run_chunk_of(
+        &mut self,
+        value: impl Fn(usize) -> f64,
+        out: &mut [f64],
+        scale: impl Fn(usize, f64) -> f64,
+    ) {
+        let n = out.len();
         let p = self.period;
         if p == 1 || n < p {
-            for (j, (o, &v)) in out[..n].iter_mut().zip(x).enumerate() {
-                *o = scale(j, self.step(v));
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = scale(j, self.step(value(j)));
             }
             return;
         }
         // Bars whose trailing value is still in the ring (or before the first output).
         let head = p - 1;
-        for (j, (o, &v)) in out[..head].iter_mut().zip(x).enumerate() {
-            *o = scale(j, self.step(v));
+        for (j, o) in out[..head].iter_mut().enumerate() {
+            *o = scale(j, self.step(value(j)));
         }
         // After those `p - 1` steps every later bar has an output.
         let mut total = self.total;
-        for (j, ((o, &v), &old)) in out[head..n].iter_mut().zip(&x[head..n]).zip(&x[..n - head]).enumerate() {
-            total += v;
+        for (j, o) in out[head..n].iter_mut().enumerate() {
+            total += value(head + j);
             *o = scale(head + j, total);
-            total -= old;
+            total -= value(j);
         }
         self.total = total;
         self.seen += n - head;
-        self.window.load(&x[n - head..n]);
+        let (buf, pos) = self.window.parts();
+        for (k, b) in buf.iter_mut().enumerate() {
+            *b = value(n - head + k);
+        }
+        *pos = 0;
     }
 }
 

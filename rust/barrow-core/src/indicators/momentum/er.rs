@@ -80,6 +80,58 @@ impl Er {
     }
 }
 
+/// Bars taken at a time by [`Er::run_steady`].
+const BLOCK: usize = 1024;
+
+impl Er {
+    /// The bars after the lookback, a block at a time, with the operations
+    /// of [`Er::step`]: the one-bar changes first (vectorized), then the
+    /// path's running sum and flat counter (the only chain), then the
+    /// ratios (vectorized).
+    fn run_steady(&mut self, x: &[f64], out: &mut [f64]) {
+        let p = self.period;
+        // The last p + 1 values (x[t-p-1] ... x[t-1]), then the block's.
+        let mut ext = Vec::with_capacity(p + 1 + BLOCK);
+        ext.push(self.trail);
+        ext.extend(self.window.iter());
+        let mut moves = vec![0.0; p + BLOCK];
+        let mut paths = vec![0.0; BLOCK];
+        let (mut path, mut flat) = (self.path, self.flat);
+        for (xs, os) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+            let m = xs.len();
+            ext.extend_from_slice(xs);
+            // moves[k] = |ext[k+1] - ext[k]|: bar j's change leaves at j
+            // and enters at p + j (|a - b| and |b - a| are the same value).
+            for (d, w) in moves.iter_mut().zip(ext.windows(2)) {
+                *d = (w[1] - w[0]).abs();
+            }
+            for ((pb, &leave), &enter) in paths[..m].iter_mut().zip(&moves[..m]).zip(&moves[p..p + m]) {
+                path -= leave;
+                path += enter;
+                flat = if enter == 0.0 { flat + 1 } else { 0 };
+                if flat >= p {
+                    flat = p;
+                    path = 0.0;
+                }
+                *pb = path;
+            }
+            let (olds, news) = (&ext[1..1 + m], &ext[p + 1..p + 1 + m]);
+            for (((o, &path), &v), &old) in os.iter_mut().zip(&paths[..m]).zip(news).zip(olds) {
+                let change = v - old;
+                let ratio = (change / path).abs();
+                let ratio = if 1.0 < ratio { 1.0 } else { ratio };
+                *o = if path <= 0.0 || path <= change { 1.0 } else { ratio };
+            }
+            ext.drain(..m);
+        }
+        self.trail = ext[0];
+        self.window.load(&ext[1..]);
+        self.prev = ext[p];
+        (self.path, self.flat) = (path, flat);
+        self.seen += x.len();
+    }
+}
+
 impl Indicator for Er {
     fn lookback(&self) -> usize {
         self.period
@@ -87,8 +139,14 @@ impl Indicator for Er {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let mut i = 0;
+        while i < x.len() && self.seen <= self.period {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        if i < x.len() {
+            self.run_steady(&x[i..], &mut out[i..]);
         }
     }
 

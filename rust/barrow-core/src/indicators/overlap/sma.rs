@@ -39,6 +39,14 @@ impl Sma {
         let p = self.period as f64;
         self.sum.run_chunk(x, out, |s| s / p);
     }
+
+    /// [`Sma::update_chunk`] over `value(0), value(1), ...` (one per output):
+    /// the sum of `Sum::run_chunk_of`, divided by the period.
+    #[inline(always)]
+    pub(crate) fn run_chunk_of(&mut self, value: impl Fn(usize) -> f64, out: &mut [f64]) {
+        let p = self.period as f64;
+        self.sum.run_chunk_of(value, out, |_, s| s / p);
+    }
 }
 
 impl Indicator for Sma {

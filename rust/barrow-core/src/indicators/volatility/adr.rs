@@ -31,9 +31,8 @@ impl Indicator for Adr {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.sma.step(inputs[0][i] - inputs[1][i]);
-        }
+        let (high, low) = (inputs[0], inputs[1]);
+        self.sma.run_chunk_of(|i| high[i] - low[i], outputs[0]);
     }
 
     fn reset(&mut self) {
