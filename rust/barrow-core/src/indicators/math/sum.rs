@@ -111,6 +111,14 @@ impl Sum {
 }
 
 impl Sum {
+    /// The running total, the window of the last `period - 1` values and
+    /// the count of values seen, for kernels that advance several sums in
+    /// one loop with the operations of [`Sum::step`].
+    #[inline(always)]
+    pub(crate) fn parts(&mut self) -> (&mut f64, &mut Ring, &mut usize) {
+        (&mut self.total, &mut self.window, &mut self.seen)
+    }
+
     /// Whether every further value gives an output (the lookback is over).
     #[inline(always)]
     pub(crate) fn warmed_up(&self) -> bool {

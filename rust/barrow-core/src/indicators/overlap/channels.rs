@@ -11,9 +11,10 @@
 //!   ATR(atrperiod). As in TA-Lib each of the two is started only as many
 //!   bars before the first output as its own lookback needs.
 
+use super::super::math::Sum;
 use super::super::volatility::{true_range, Atr};
 use super::super::{check_shapes, fp, Indicator};
-use super::{Ema, ExtremeKind, Extremes, Sma};
+use super::{Ema, ExtremeKind, Extremes};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Donchian channel; inputs are (high, low).
@@ -63,10 +64,13 @@ impl Indicator for Donchian {
 #[derive(Clone, Debug)]
 pub struct AccBands {
     period: usize,
-    upper: Sma,
-    middle: Sma,
-    lower: Sma,
+    /// The running sums of the upper band's values, the closes and the
+    /// lower band's values (each SMA is its sum divided by the period).
+    sums: [Sum; 3],
 }
+
+/// Bars taken at a time once the sums are warmed up.
+const BAND_BLOCK: usize = 1024;
 
 impl AccBands {
     /// Bands over `period >= 2` bars.
@@ -76,10 +80,108 @@ impl AccBands {
         }
         Ok(Self {
             period,
-            upper: Sma::new(period)?,
-            middle: Sma::new(period)?,
-            lower: Sma::new(period)?,
+            sums: [Sum::new(period)?, Sum::new(period)?, Sum::new(period)?],
         })
+    }
+
+    /// The values averaged for the upper and lower band.
+    #[inline(always)]
+    fn bands(h: f64, l: f64) -> (f64, f64) {
+        let sum = h + l;
+        let r = 4.0 * (h - l) / sum;
+        let near_zero = -1e-8 < sum && sum < 1e-8;
+        let up = if near_zero { h } else { h * (1.0 + r) };
+        let lo = if near_zero { l } else { l * (1.0 - r) };
+        (up, lo)
+    }
+
+    /// The three running sums over one block (`ext[k]` holds the window's
+    /// last `w` values, then the block's), written to `outs` (divided by
+    /// the period afterwards, in a vectorized pass). Not inlined: inside
+    /// the block loop LLVM keeps the totals on the stack, which puts a store
+    /// and a load on each sum's chain.
+    #[inline(never)]
+    fn sums(
+        mut tu: f64,
+        mut tc: f64,
+        mut tl: f64,
+        ext: [&[f64]; 3],
+        w: usize,
+        outs: [&mut [f64]; 3],
+    ) -> (f64, f64, f64) {
+        let [o0, o1, o2] = outs;
+        let m = o0.len();
+        let [eu, ec, el] = ext.map(|e| (&e[w..w + m], &e[..m]));
+        let (o1, o2) = (&mut o1[..m], &mut o2[..m]);
+        for j in 0..m {
+            tu += eu.0[j];
+            tc += ec.0[j];
+            tl += el.0[j];
+            (o0[j], o1[j], o2[j]) = (tu, tc, tl);
+            tu -= eu.1[j];
+            tc -= ec.1[j];
+            tl -= el.1[j];
+        }
+        (tu, tc, tl)
+    }
+
+    /// The bars after the lookback, a block at a time: the bands' values
+    /// first (vectorized), then the three running sums in one loop, so their
+    /// chains overlap. Each sum sees the operations of [`Sum::step`].
+    #[inline(always)]
+    fn run_steady(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let w = self.period - 1;
+        let p = self.period as f64;
+        // Per sum: the window's last `w` values, then the block's.
+        let mut ext: [Vec<f64>; 3] = std::array::from_fn(|k| {
+            let mut v = Vec::with_capacity(w + BAND_BLOCK);
+            v.extend(self.sums[k].parts().1.iter());
+            v
+        });
+        let mut totals: [f64; 3] = std::array::from_fn(|k| *self.sums[k].parts().0);
+        let n = inputs[0].len();
+        let mut start = 0;
+        while start < n {
+            let m = BAND_BLOCK.min(n - start);
+            let (h, l, c) = (
+                &inputs[0][start..start + m],
+                &inputs[1][start..start + m],
+                &inputs[2][start..start + m],
+            );
+            let [eu, ec, el] = &mut ext;
+            eu.resize(w + m, 0.0);
+            el.resize(w + m, 0.0);
+            for (((u, d), &h), &l) in eu[w..].iter_mut().zip(&mut el[w..]).zip(h).zip(l) {
+                (*u, *d) = Self::bands(h, l);
+            }
+            ec.extend_from_slice(c);
+            let [o0, o1, o2] = outputs else {
+                unreachable!("three outputs")
+            };
+            let outs = [
+                &mut o0[start..start + m],
+                &mut o1[start..start + m],
+                &mut o2[start..start + m],
+            ];
+            let [tu, tc, tl] = totals;
+            let (tu, tc, tl) = Self::sums(tu, tc, tl, [&eu[..], &ec[..], &el[..]], w, outs);
+            totals = [tu, tc, tl];
+            for o in outputs.iter_mut() {
+                for v in &mut o[start..start + m] {
+                    *v /= p;
+                }
+            }
+            for e in &mut ext {
+                e.drain(..m);
+            }
+            start += m;
+        }
+        for (k, sum) in self.sums.iter_mut().enumerate() {
+            let (total, window, seen) = sum.parts();
+            *total = totals[k];
+            window.load(&ext[k]);
+            *seen += n;
+        }
     }
 }
 
@@ -90,18 +192,24 @@ impl Indicator for AccBands {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 3);
-        for i in 0..inputs[0].len() {
-            let (h, l) = (inputs[0][i], inputs[1][i]);
-            let sum = h + l;
-            let (up, lo) = if -1e-8 < sum && sum < 1e-8 {
-                (h, l)
-            } else {
-                let r = 4.0 * (h - l) / sum;
-                (h * (1.0 + r), l * (1.0 - r))
-            };
-            outputs[0][i] = self.upper.step(up);
-            outputs[1][i] = self.middle.step(inputs[2][i]);
-            outputs[2][i] = self.lower.step(lo);
+        let n = inputs[0].len();
+        let p = self.period as f64;
+        let mut i = 0;
+        while i < n && !self.sums[0].warmed_up() {
+            let (up, lo) = Self::bands(inputs[0][i], inputs[1][i]);
+            outputs[0][i] = self.sums[0].step(up) / p;
+            outputs[1][i] = self.sums[1].step(inputs[2][i]) / p;
+            outputs[2][i] = self.sums[2].step(lo) / p;
+            i += 1;
+        }
+        if i < n {
+            let ins: Vec<&[f64]> = inputs.iter().map(|x| &x[i..]).collect();
+            let mut outs: Vec<&mut [f64]> = outputs.iter_mut().map(|o| &mut o[i..]).collect();
+            // With AVX where the CPU has it: wider divisions.
+            fp::with_fma(
+                #[inline(always)]
+                || self.run_steady(&ins, &mut outs),
+            );
         }
     }
 
