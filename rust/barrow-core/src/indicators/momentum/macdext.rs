@@ -81,12 +81,38 @@ impl MacdExt {
     }
 }
 
+/// Bars taken at a time once every average is past its lookback.
+const BLOCK: usize = 1024;
+
 impl fp::Kernel for MacdExt {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let [m, s, h] = outputs else { unreachable!() };
-        for (i, &v) in inputs[0].iter().enumerate() {
-            (m[i], s[i], h[i]) = self.step(v);
+        let x = inputs[0];
+        let mut i = 0;
+        while i < x.len() && self.seen < self.lookback {
+            (m[i], s[i], h[i]) = self.step(x[i]);
+            i += 1;
+        }
+        // Every average is past its lookback: each runs its own chunk loop
+        // over a block, the signal's and histogram's outputs serving as
+        // scratch for the fast and slow averages.
+        for (((x, m), s), h) in x[i..]
+            .chunks(BLOCK)
+            .zip(m[i..].chunks_mut(BLOCK))
+            .zip(s[i..].chunks_mut(BLOCK))
+            .zip(h[i..].chunks_mut(BLOCK))
+        {
+            self.fast.update_chunk(x, h);
+            self.slow.update_chunk(x, s);
+            for ((m, &f), &s) in m.iter_mut().zip(&*h).zip(&*s) {
+                *m = f - s;
+            }
+            self.signal.update_chunk(m, s);
+            for ((h, &m), &g) in h.iter_mut().zip(&*m).zip(&*s) {
+                *h = m - g;
+            }
+            self.seen += x.len();
         }
     }
 }
