@@ -17,6 +17,10 @@ pub struct Coppock {
     wma: Wma,
 }
 
+/// Bars taken at a time once both rates of change have their base.
+const BLOCK: usize = 1024;
+
+#[inline(always)]
 fn roc(v: f64, base: f64) -> f64 {
     if base != 0.0 {
         (v / base - 1.0) * 100.0
@@ -60,8 +64,37 @@ impl Indicator for Coppock {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let (_, r1, r2) = self.periods;
+        let r = r1.max(r2);
+        let mut i = 0;
+        while i < x.len() && self.seen <= r {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        if i == x.len() {
+            return;
+        }
+        // Every later bar has both rates of change: a block's sums first
+        // (vectorized), then the WMA's chunk loop over them. `ext` holds the
+        // last r prices, then the block's.
+        let t0 = self.seen;
+        let mut ext: Vec<f64> = Vec::with_capacity(r + BLOCK);
+        ext.extend((t0 - r..t0).map(|t| self.prices.get(t)));
+        let mut sums = vec![0.0; BLOCK];
+        for (xs, os) in x[i..].chunks(BLOCK).zip(out[i..].chunks_mut(BLOCK)) {
+            let m = xs.len();
+            ext.extend_from_slice(xs);
+            let (now, base1, base2) = (&ext[r..r + m], &ext[r - r1..r - r1 + m], &ext[r - r2..r - r2 + m]);
+            for (((s, &v), &b1), &b2) in sums[..m].iter_mut().zip(now).zip(base1).zip(base2) {
+                *s = roc(v, b1) + roc(v, b2);
+            }
+            self.wma.update_chunk(&sums[..m], os);
+            ext.drain(..m);
+        }
+        self.seen += x.len() - i;
+        for (k, &v) in ext.iter().enumerate() {
+            self.prices.put(self.seen - r + k, v);
         }
     }
 
