@@ -278,12 +278,13 @@ pub const CDL3INSIDE: Pattern = Pattern::new(
 #[inline(always)]
 fn cdl3inside(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    // The comparisons all evaluated and combined, the averages' divisions
+    // only on the bars that pass them.
+    let shape = (b.c.max(b.o) < a.c.max(a.o))
+        & (b.c.min(b.o) > a.c.min(a.o))
+        & (((a.color() == 1) & (c.color() == -1) & (c.c < a.o)) | ((a.color() == -1) & (c.color() == 1) & (c.c > a.o)));
     when(
-        b.c.max(b.o) < a.c.max(a.o)
-            && b.c.min(b.o) > a.c.min(a.o)
-            && ((a.color() == 1 && c.color() == -1 && c.c < a.o) || (a.color() == -1 && c.color() == 1 && c.c > a.o))
-            && a.body() > x.avg(BodyLong, 2)
-            && b.body() <= x.avg(BodyShort, 1),
+        shape && a.body() > x.avg(BodyLong, 2) && b.body() <= x.avg(BodyShort, 1),
         -a.color() * 100,
     )
 }
@@ -521,25 +522,25 @@ pub const CDLTASUKIGAP: Pattern = Pattern::new(
 #[inline(always)]
 fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    // Judged last: the average's division is needed only on the rare bars
-    // that pass the rest.
-    let similar = || (b.body() - c.body()).abs() < x.avg(Near, 1);
+    // The comparisons are coin tosses on market data, so all of them are
+    // evaluated and combined; the average's division is needed only on the
+    // rare bars that pass them.
+    let up = body_gap_up(&b, &a)
+        & (b.color() == 1)
+        & (c.color() == -1)
+        & (c.o < b.c)
+        & (c.o > b.o)
+        & (c.c < b.o)
+        & (c.c > a.c.max(a.o));
+    let down = body_gap_down(&b, &a)
+        & (b.color() == -1)
+        & (c.color() == 1)
+        & (c.o < b.o)
+        & (c.o > b.c)
+        & (c.c > b.o)
+        & (c.c < a.c.min(a.o));
     when(
-        ((body_gap_up(&b, &a)
-            && b.color() == 1
-            && c.color() == -1
-            && c.o < b.c
-            && c.o > b.o
-            && c.c < b.o
-            && c.c > a.c.max(a.o))
-            || (body_gap_down(&b, &a)
-                && b.color() == -1
-                && c.color() == 1
-                && c.o < b.o
-                && c.o > b.c
-                && c.c > b.o
-                && c.c < a.c.min(a.o)))
-            && similar(),
+        (up | down) && (b.body() - c.body()).abs() < x.avg(Near, 1),
         b.color() * 100,
     )
 }
@@ -612,13 +613,13 @@ pub const CDLXSIDEGAP3METHODS: Pattern = Pattern::new(
 fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == b.color()
-            && b.color() == -c.color()
-            && c.o < b.c.max(b.o)
-            && c.o > b.c.min(b.o)
-            && c.c < a.c.max(a.o)
-            && c.c > a.c.min(a.o)
-            && ((a.color() == 1 && body_gap_up(&b, &a)) || (a.color() == -1 && body_gap_down(&b, &a))),
+        (a.color() == b.color())
+            & (b.color() == -c.color())
+            & (c.o < b.c.max(b.o))
+            & (c.o > b.c.min(b.o))
+            & (c.c < a.c.max(a.o))
+            & (c.c > a.c.min(a.o))
+            & (((a.color() == 1) & body_gap_up(&b, &a)) | ((a.color() == -1) & body_gap_down(&b, &a))),
         a.color() * 100,
     )
 }
