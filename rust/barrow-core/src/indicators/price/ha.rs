@@ -5,7 +5,7 @@
 //! `hahigh = max(h, haopen, haclose)`, `halow = min(l, haopen, haclose)`.
 //! Lookback 0.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 
 /// Streaming Heikin-Ashi; inputs are (open, high, low, close), outputs
 /// (haopen, hahigh, halow, haclose).
@@ -23,24 +23,31 @@ impl HeikinAshi {
     /// Consumes one bar.
     #[inline(always)]
     pub fn step(&mut self, open: f64, high: f64, low: f64, close: f64) -> [f64; 4] {
-        let ha_close = (open + high + low + close) / 4.0;
         let ha_open = match self.prev {
             Some((o, c)) => (o + c) / 2.0,
             None => (open + close) / 2.0,
         };
-        self.prev = Some((ha_open, ha_close));
-        let mut ha_high = high;
-        let mut ha_low = low;
-        for v in [ha_open, ha_close] {
-            if v > ha_high {
-                ha_high = v;
-            }
-            if v < ha_low {
-                ha_low = v;
-            }
-        }
-        [ha_open, ha_high, ha_low, ha_close]
+        let ha = candle(ha_open, open, high, low, close);
+        self.prev = Some((ha[0], ha[3]));
+        ha
     }
+}
+
+/// The candle (haopen, hahigh, halow, haclose) of a bar given its haopen.
+#[inline(always)]
+fn candle(ha_open: f64, open: f64, high: f64, low: f64, close: f64) -> [f64; 4] {
+    let ha_close = (open + high + low + close) / 4.0;
+    let mut ha_high = high;
+    let mut ha_low = low;
+    for v in [ha_open, ha_close] {
+        if v > ha_high {
+            ha_high = v;
+        }
+        if v < ha_low {
+            ha_low = v;
+        }
+    }
+    [ha_open, ha_high, ha_low, ha_close]
 }
 
 impl Indicator for HeikinAshi {
@@ -50,12 +57,39 @@ impl Indicator for HeikinAshi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 4);
-        for i in 0..inputs[0].len() {
-            let ha = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
-            for (out, v) in outputs.iter_mut().zip(ha) {
-                out[i] = v;
-            }
+        let n = inputs[0].len();
+        if n == 0 {
+            return;
         }
+        let [o0, o1, o2, o3] = outputs else {
+            unreachable!("four outputs")
+        };
+        let mut start = 0;
+        if self.prev.is_none() {
+            [o0[0], o1[0], o2[0], o3[0]] = self.step(inputs[0][0], inputs[1][0], inputs[2][0], inputs[3][0]);
+            start = 1;
+        }
+        // The previous candle's open and close in locals (the only chain is
+        // the open's), with the operations of `step`.
+        let (mut po, mut pc) = self.prev.expect("set above");
+        let bars = inputs[0][start..]
+            .iter()
+            .zip(&inputs[1][start..])
+            .zip(&inputs[2][start..])
+            .zip(&inputs[3][start..]);
+        let outs = o0[start..]
+            .iter_mut()
+            .zip(&mut o1[start..])
+            .zip(&mut o2[start..])
+            .zip(&mut o3[start..]);
+        for ((((&open, &high), &low), &close), (((ho, hh), hl), hc)) in bars.zip(outs) {
+            let ha = candle((po + pc) / 2.0, open, high, low, close);
+            // Scalars of their own: LLVM otherwise packs the open's chain
+            // with the close's sum into one vector and shuffles every bar.
+            (po, pc) = (fp::opaque(ha[0]), fp::opaque(ha[3]));
+            [*ho, *hh, *hl, *hc] = ha;
+        }
+        self.prev = Some((po, pc));
     }
 
     fn reset(&mut self) {
