@@ -87,9 +87,33 @@ impl Indicator for Cmo {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let mut i = 0;
+        while i < x.len() && self.seen <= self.period {
+            out[i] = self.step(x[i]);
+            i += 1;
         }
+        // Steady state: the operations of `step` with the gain/loss split as
+        // selects (a falling bar adds +0 to the gain, which is never -0, and
+        // a rising one subtracts +0 from the loss: both leave them as they
+        // are), since whether a bar rose is a coin toss.
+        let pf = self.period as f64;
+        let (mut prev, mut gain, mut loss) = (self.prev, self.gain, self.loss);
+        for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+            let d = v - prev;
+            prev = v;
+            loss *= pf - 1.0;
+            gain *= pf - 1.0;
+            let falling = 0.0 > d;
+            gain += if falling { 0.0 } else { d };
+            loss -= if falling { d } else { 0.0 };
+            loss /= pf;
+            gain /= pf;
+            let sum = loss + gain;
+            *o = if sum > 0.0 { ((gain - loss) / sum) * 100.0 } else { 0.0 };
+        }
+        self.seen += x.len() - i;
+        (self.prev, self.gain, self.loss) = (prev, gain, loss);
     }
 
     fn reset(&mut self) {
