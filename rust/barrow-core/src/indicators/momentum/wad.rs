@@ -41,9 +41,24 @@ impl Indicator for Wad {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        let (high, low, close) = (inputs[0], inputs[1], inputs[2]);
+        let Some(&first) = close.first() else {
+            return;
+        };
+        // The operations of `step`, with the direction as selects (it is a
+        // coin toss). An unchanged close adds +0, which leaves the sum as it
+        // is: every term is nonzero, so the sum is never -0.
+        let mut pc = self.prev_close.unwrap_or(first);
+        let mut sum = self.sum;
+        for (((o, &h), &l), &c) in outputs[0].iter_mut().zip(high).zip(low).zip(close) {
+            let true_low = if pc < l { pc } else { l };
+            let true_high = if pc > h { pc } else { h };
+            let down = std::hint::select_unpredictable(c < pc, c - true_high, 0.0);
+            sum += std::hint::select_unpredictable(c > pc, c - true_low, down);
+            *o = sum;
+            pc = c;
         }
+        (self.sum, self.prev_close) = (sum, Some(pc));
     }
 
     fn reset(&mut self) {
