@@ -8,6 +8,9 @@
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
+/// Bars taken at a time once every bar has a full window.
+const BLOCK: usize = 1024;
+
 /// Streaming intraday momentum index; inputs are (open, close).
 #[derive(Clone, Debug)]
 pub struct Imi {
@@ -64,9 +67,62 @@ impl Indicator for Imi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (open, close, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        let (n, p) = (open.len(), self.period);
+        let mut i = 0;
+        while i < n && self.seen + 1 < p {
+            out[i] = self.step(open[i], close[i]);
+            i += 1;
         }
+        if i == n {
+            return;
+        }
+        // Every later bar has a full window. A block at a time: each bar's
+        // terms (a falling bar adds +0 to `up`, a rising one +0 to `down`,
+        // which leaves those sums as they are: they are never -0), then the
+        // window sums one offset at a time, oldest first as in `step`, so
+        // the additions vectorize across bars.
+        let w = p - 1;
+        let mut ext_o: Vec<f64> = Vec::with_capacity(w + BLOCK);
+        let mut ext_c: Vec<f64> = Vec::with_capacity(w + BLOCK);
+        ext_o.extend(self.opens.iter().skip(1));
+        ext_c.extend(self.closes.iter().skip(1));
+        let (mut ups, mut downs) = (vec![0.0; w + BLOCK], vec![0.0; w + BLOCK]);
+        let (mut up, mut down) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+        let mut start = i;
+        while start < n {
+            let m = BLOCK.min(n - start);
+            ext_o.extend_from_slice(&open[start..start + m]);
+            ext_c.extend_from_slice(&close[start..start + m]);
+            for (((u, d), &o), &c) in ups.iter_mut().zip(downs.iter_mut()).zip(&ext_o).zip(&ext_c) {
+                let rising = c > o;
+                *u = if rising { c - o } else { 0.0 };
+                *d = if rising { 0.0 } else { o - c };
+            }
+            let (up, down) = (&mut up[..m], &mut down[..m]);
+            up.fill(0.0);
+            down.fill(0.0);
+            for k in 0..p {
+                for (s, &t) in up.iter_mut().zip(&ups[k..k + m]) {
+                    *s += t;
+                }
+                for (s, &t) in down.iter_mut().zip(&downs[k..k + m]) {
+                    *s += t;
+                }
+            }
+            for ((o, &u), &d) in out[start..start + m].iter_mut().zip(&*up).zip(&*down) {
+                let total = u + d;
+                *o = if total == 0.0 { 50.0 } else { 100.0 * (u / total) };
+            }
+            if start + m == n {
+                self.opens.load(&ext_o[ext_o.len() - p..]);
+                self.closes.load(&ext_c[ext_c.len() - p..]);
+            }
+            ext_o.drain(..m);
+            ext_c.drain(..m);
+            start += m;
+        }
+        self.seen += n - i;
     }
 
     fn reset(&mut self) {
