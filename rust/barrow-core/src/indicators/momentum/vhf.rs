@@ -8,6 +8,9 @@
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
+/// Bars taken at a time once every bar has a full window.
+const BLOCK: usize = 1024;
+
 /// Streaming vertical horizontal filter.
 #[derive(Clone, Debug)]
 pub struct Vhf {
@@ -66,9 +69,59 @@ impl Indicator for Vhf {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let (n, p) = (x.len(), self.period);
+        let mut i = 0;
+        while i < n && self.seen < p {
+            out[i] = self.step(x[i]);
+            i += 1;
         }
+        if i == n {
+            return;
+        }
+        // Every later bar has a full window. A block at a time, each window
+        // with the operations of `step` in its order, one offset at a time
+        // so that they vectorize across bars. `ext` holds the last p values,
+        // then the block's.
+        let mut ext: Vec<f64> = Vec::with_capacity(p + BLOCK);
+        ext.extend(self.window.iter().skip(1));
+        let mut moves = vec![0.0; p + BLOCK];
+        let (mut path, mut highest, mut lowest) = (vec![0.0; BLOCK], vec![0.0; BLOCK], vec![0.0; BLOCK]);
+        let mut start = i;
+        while start < n {
+            let m = BLOCK.min(n - start);
+            ext.extend_from_slice(&x[start..start + m]);
+            for (d, w) in moves.iter_mut().zip(ext.windows(2)) {
+                *d = (w[1] - w[0]).abs();
+            }
+            let (path, highest, lowest) = (&mut path[..m], &mut highest[..m], &mut lowest[..m]);
+            path.fill(0.0);
+            highest.copy_from_slice(&ext[p..p + m]);
+            lowest.copy_from_slice(&ext[p..p + m]);
+            for k in 1..=p {
+                for (s, &d) in path.iter_mut().zip(&moves[k - 1..k - 1 + m]) {
+                    *s += d;
+                }
+                for ((h, l), &v) in highest.iter_mut().zip(lowest.iter_mut()).zip(&ext[k..k + m]) {
+                    *h = if v > *h { v } else { *h };
+                    *l = if v < *l { v } else { *l };
+                }
+            }
+            for (((o, &s), &h), &l) in out[start..start + m]
+                .iter_mut()
+                .zip(&*path)
+                .zip(&*highest)
+                .zip(&*lowest)
+            {
+                *o = if s > 0.0 { (h - l) / s } else { 0.0 };
+            }
+            if start + m == n {
+                self.window.load(&ext[ext.len() - (p + 1)..]);
+            }
+            ext.drain(..m);
+            start += m;
+        }
+        self.seen += n - i;
     }
 
     fn reset(&mut self) {
