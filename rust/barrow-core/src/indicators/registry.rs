@@ -1059,36 +1059,40 @@ mod tests {
             .collect()
     }
 
+    /// Runs `f` on `inputs` in chunks of the lengths `sizes` yields (until
+    /// the series ends) and asserts the same bits as one call on it all.
+    fn assert_chunking_gives_the_same_bits(f: &FunctionInfo, inputs: &[Vec<f64>], mut sizes: impl FnMut() -> usize) {
+        let views: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
+        let (n, n_out) = (views[0].len(), f.outputs.len());
+        let whole = crate::indicators::run(f.build_with(&BTreeMap::new()).unwrap().as_mut(), &views, n_out);
+        let mut ind = f.build_with(&BTreeMap::new()).unwrap();
+        let mut outs = vec![vec![0.0; n]; n_out];
+        let mut start = 0;
+        while start < n {
+            let len = sizes().clamp(1, n - start);
+            let ins: Vec<&[f64]> = views.iter().map(|s| &s[start..start + len]).collect();
+            let mut o: Vec<&mut [f64]> = outs.iter_mut().map(|v| &mut v[start..start + len]).collect();
+            ind.update(&ins, &mut o);
+            start += len;
+        }
+        for (k, (a, b)) in whole.iter().zip(&outs).enumerate() {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                assert!(
+                    x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
+                    "{} output {k} differs at {i} across chunkings: {x} vs {y}",
+                    f.name
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_function_gives_the_same_bits_in_chunks_longer_than_its_blocks() {
         // Kernels that work a block at a time (1,024 or 4,096 bars) carry
         // their window across blocks inside a call and across calls.
-        let n = 9_000;
-        let sizes = [1, 4_100, 3, 1_030, n];
         for f in functions() {
-            let inputs = inputs_for(f, n, 11);
-            let views: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-            let n_out = f.outputs.len();
-            let whole = crate::indicators::run(f.build_with(&BTreeMap::new()).unwrap().as_mut(), &views, n_out);
-            let mut ind = f.build_with(&BTreeMap::new()).unwrap();
-            let mut outs = vec![vec![0.0; n]; n_out];
-            let mut start = 0;
-            for len in sizes {
-                let len = len.min(n - start);
-                let ins: Vec<&[f64]> = views.iter().map(|s| &s[start..start + len]).collect();
-                let mut o: Vec<&mut [f64]> = outs.iter_mut().map(|v| &mut v[start..start + len]).collect();
-                ind.update(&ins, &mut o);
-                start += len;
-            }
-            for (k, (a, b)) in whole.iter().zip(&outs).enumerate() {
-                for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                    assert!(
-                        x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-                        "{} output {k} differs at {i} across long chunks: {x} vs {y}",
-                        f.name
-                    );
-                }
-            }
+            let mut sizes = [1, 4_100, 3, 1_030, 9_000].into_iter();
+            assert_chunking_gives_the_same_bits(f, &inputs_for(f, 9_000, 11), || sizes.next().unwrap_or(9_000));
         }
     }
 
@@ -1097,29 +1101,8 @@ mod tests {
         let mut rng = crate::data::rng::SplitMix64::new(99);
         for f in functions() {
             let inputs = inputs_for(f, 700, 7);
-            let views: Vec<&[f64]> = inputs.iter().map(Vec::as_slice).collect();
-            let n_out = f.outputs.len();
-            let whole = crate::indicators::run(f.build_with(&BTreeMap::new()).unwrap().as_mut(), &views, n_out);
             for _ in 0..3 {
-                let mut ind = f.build_with(&BTreeMap::new()).unwrap();
-                let mut outs = vec![vec![0.0; 700]; n_out];
-                let mut start = 0;
-                while start < 700 {
-                    let len = (1 + rng.below(120)).min(700 - start);
-                    let ins: Vec<&[f64]> = views.iter().map(|s| &s[start..start + len]).collect();
-                    let mut o: Vec<&mut [f64]> = outs.iter_mut().map(|v| &mut v[start..start + len]).collect();
-                    ind.update(&ins, &mut o);
-                    start += len;
-                }
-                for (k, (a, b)) in whole.iter().zip(&outs).enumerate() {
-                    for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                        assert!(
-                            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-                            "{} output {k} differs at {i} across chunkings: {x} vs {y}",
-                            f.name
-                        );
-                    }
-                }
+                assert_chunking_gives_the_same_bits(f, &inputs, || 1 + rng.below(120));
             }
         }
     }
