@@ -108,6 +108,25 @@ fn codes_by_blocks(inputs: &[&[f64]], out: &mut [i32], mut update: impl FnMut(&[
     }
 }
 
+/// Steps a one-input kernel over the first values of a chunk while
+/// `warming` holds (the bars its steady loop cannot take yet), writing
+/// their outputs; returns how many it took.
+#[inline(always)]
+pub(crate) fn step_while<K>(
+    kernel: &mut K,
+    x: &[f64],
+    out: &mut [f64],
+    warming: impl Fn(&K) -> bool,
+    step: impl Fn(&mut K, f64) -> f64,
+) -> usize {
+    let mut i = 0;
+    while i < x.len() && warming(kernel) {
+        out[i] = step(kernel, x[i]);
+        i += 1;
+    }
+    i
+}
+
 /// Checks the slice shapes promised by [`Indicator::update`].
 #[inline]
 pub(crate) fn check_shapes(inputs: &[&[f64]], outputs: &[&mut [f64]], n_in: usize, n_out: usize) -> usize {

@@ -5,7 +5,7 @@
 //! the first sum. Lookback `max(r1, r2) + w - 1`.
 
 use super::super::overlap::{History, Wma};
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, step_while, Indicator};
 use crate::error::Result;
 
 /// Streaming Coppock curve.
@@ -67,11 +67,7 @@ impl Indicator for Coppock {
         let (x, out) = (inputs[0], &mut *outputs[0]);
         let (_, r1, r2) = self.periods;
         let r = r1.max(r2);
-        let mut i = 0;
-        while i < x.len() && self.seen <= r {
-            out[i] = self.step(x[i]);
-            i += 1;
-        }
+        let i = step_while(self, x, out, |s| s.seen <= r, Coppock::step);
         if i == x.len() {
             return;
         }

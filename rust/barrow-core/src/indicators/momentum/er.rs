@@ -6,7 +6,7 @@
 //! the signed change reaches it, and at most 1, as in TA-Lib 0.8 (the same
 //! ratio as KAMA's). Lookback `p`.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming efficiency ratio.
@@ -140,11 +140,7 @@ impl Indicator for Er {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
-        let mut i = 0;
-        while i < x.len() && self.seen <= self.period {
-            out[i] = self.step(x[i]);
-            i += 1;
-        }
+        let i = step_while(self, x, out, |s| s.seen <= s.period, Er::step);
         if i < x.len() {
             self.run_steady(&x[i..], &mut out[i..]);
         }

@@ -11,7 +11,7 @@
 //!   of the slow average.
 
 use super::super::overlap::{Ema, Ma, MaType};
-use super::super::{check_shapes, fp, Indicator};
+use super::super::{check_shapes, fp, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Chande momentum oscillator.
@@ -88,11 +88,7 @@ impl Indicator for Cmo {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
-        let mut i = 0;
-        while i < x.len() && self.seen <= self.period {
-            out[i] = self.step(x[i]);
-            i += 1;
-        }
+        let i = step_while(self, x, out, |s| s.seen <= s.period, Cmo::step);
         // Steady state: the operations of `step` with the gain/loss split as
         // selects (a falling bar adds +0 to the gain, which is never -0, and
         // a rising one subtracts +0 from the loss: both leave them as they

@@ -5,7 +5,7 @@
 //! 0 when the path is not positive. Recomputed from the window each bar,
 //! as TA-Lib does. Lookback `p`.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, ring::Ring, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Bars taken at a time once every bar has a full window.
@@ -71,11 +71,7 @@ impl Indicator for Vhf {
         check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
         let (n, p) = (x.len(), self.period);
-        let mut i = 0;
-        while i < n && self.seen < p {
-            out[i] = self.step(x[i]);
-            i += 1;
-        }
+        let i = step_while(self, x, out, |s| s.seen < p, Vhf::step);
         if i == n {
             return;
         }

@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 use super::super::ring::Ring;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming nearest-rank percentile.
@@ -180,11 +180,7 @@ impl Indicator for PercentRank {
         check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
         let (n, p) = (x.len(), self.period);
-        let mut i = 0;
-        while i < n && self.seen < p {
-            out[i] = self.step(x[i]);
-            i += 1;
-        }
+        let i = step_while(self, x, out, |s| s.seen < p, PercentRank::step);
         if i == n {
             return;
         }
