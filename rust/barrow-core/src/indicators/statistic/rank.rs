@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 use super::super::ring::Ring;
-use super::super::{check_shapes, step_while, Indicator};
+use super::super::{check_shapes, fp, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming nearest-rank percentile.
@@ -109,30 +109,21 @@ impl Indicator for Percentile {
 const RANK_BLOCK: usize = 1024;
 
 /// Adds to `below[j]` the count of `ext[j..j + p]` below `ext[p + j]`, one
-/// window offset at a time (with AVX where the CPU has it: four bars per
-/// comparison).
+/// window offset at a time (in `fp`'s FMA copy where the CPU has it, whose
+/// AVX compares four bars at a time).
 fn count_below(ext: &[f64], p: usize, below: &mut [f64]) {
-    #[inline(always)]
-    fn count(ext: &[f64], p: usize, below: &mut [f64]) {
-        let m = below.len();
-        let values = &ext[p..p + m];
-        for k in 0..p {
-            for ((c, &w), &v) in below.iter_mut().zip(&ext[k..k + m]).zip(values) {
-                *c += if w < v { 1.0 } else { 0.0 };
+    fp::with_fma(
+        #[inline(always)]
+        || {
+            let m = below.len();
+            let values = &ext[p..p + m];
+            for k in 0..p {
+                for ((c, &w), &v) in below.iter_mut().zip(&ext[k..k + m]).zip(values) {
+                    *c += if w < v { 1.0 } else { 0.0 };
+                }
             }
-        }
-    }
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        #[target_feature(enable = "avx")]
-        fn count_avx(ext: &[f64], p: usize, below: &mut [f64]) {
-            count(ext, p, below)
-        }
-        // SAFETY: the CPU supports AVX, checked just above.
-        unsafe { count_avx(ext, p, below) };
-        return;
-    }
-    count(ext, p, below)
+        },
+    )
 }
 
 /// Streaming percent rank.
