@@ -111,6 +111,60 @@ impl Sum {
 }
 
 impl Sum {
+    /// Advances two sums over the same values `x` in one loop, so that their
+    /// chains of additions overlap, writing `finish(sum_a, sum_b)` to `out`
+    /// (same length; NaN sums during a lookback). Each sum performs the
+    /// operations of [`Sum::step`] in its order; `finish` runs over blocks
+    /// of totals after their chains, so that it vectorizes.
+    #[inline(always)]
+    pub(crate) fn run_pair(a: &mut Sum, b: &mut Sum, x: &[f64], out: &mut [f64], finish: impl Fn(f64, f64) -> f64) {
+        let n = x.len().min(out.len());
+        let head = a.period.max(b.period) - 1;
+        if a.period == 1 || b.period == 1 || n <= head {
+            for (o, &v) in out[..n].iter_mut().zip(x) {
+                *o = finish(a.step(v), b.step(v));
+            }
+            return;
+        }
+        // Bars whose trailing value is still in a ring (or before the first output).
+        for (o, &v) in out[..head].iter_mut().zip(x) {
+            *o = finish(a.step(v), b.step(v));
+        }
+        // From here on both sums have an output every bar and their
+        // trailing values lie in `x`.
+        const BLOCK: usize = 256;
+        let (la, lb) = (a.period - 1, b.period - 1);
+        let (mut ta, mut tb) = (a.total, b.total);
+        let (mut sa, mut sb) = ([0.0; BLOCK], [0.0; BLOCK]);
+        let mut j0 = head;
+        while j0 < n {
+            let m = BLOCK.min(n - j0);
+            let new = &x[j0..j0 + m];
+            let (old_a, old_b) = (&x[j0 - la..j0 - la + m], &x[j0 - lb..j0 - lb + m]);
+            for k in 0..m {
+                ta += new[k];
+                tb += new[k];
+                sa[k] = ta;
+                sb[k] = tb;
+                ta = super::super::fp::opaque(ta - old_a[k]);
+                tb = super::super::fp::opaque(tb - old_b[k]);
+            }
+            for ((o, &u), &w) in out[j0..j0 + m].iter_mut().zip(&sa[..m]).zip(&sb[..m]) {
+                *o = finish(u, w);
+            }
+            j0 += m;
+        }
+        (a.total, b.total) = (ta, tb);
+        for s in [a, b] {
+            s.seen += n - head;
+            let (buf, pos) = s.window.parts();
+            buf.copy_from_slice(&x[n - buf.len()..n]);
+            *pos = 0;
+        }
+    }
+}
+
+impl Sum {
     /// The running total, the window of the last `period - 1` values and
     /// the count of values seen, for kernels that advance several sums in
     /// one loop with the operations of [`Sum::step`].

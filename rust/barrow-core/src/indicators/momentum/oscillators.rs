@@ -10,7 +10,7 @@
 //!   `((fast - slow) / slow) * 100`, 0 when `|slow| < 1e-14`. Lookback that
 //!   of the slow average.
 
-use super::super::overlap::{Ema, Ma, MaType};
+use super::super::overlap::{Ema, Ma, MaType, Sma};
 use super::super::{check_shapes, fp, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
@@ -268,11 +268,75 @@ impl PriceOscillator {
     }
 }
 
+impl PriceOscillator {
+    /// The chunk with `combine(fast, slow)` past the lookback: two simple
+    /// averages in one loop (their chains overlap), any other type one
+    /// block of each average at a time.
+    #[inline(always)]
+    fn run(&mut self, x: &[f64], out: &mut [f64], combine: impl Fn(f64, f64) -> f64) {
+        if let (Ma::Sma(f), Ma::Sma(s)) = (&mut self.fast, &mut self.slow) {
+            // NaN averages during the lookback give NaN.
+            Sma::run_pair(f, s, x, out, combine);
+            self.seen += x.len();
+            return;
+        }
+        if let (Ma::Ema(f), Ma::Ema(s)) = (&mut self.fast, &mut self.slow) {
+            let mut i = 0;
+            while i < x.len() && (f.seeded().is_none() || s.seeded().is_none()) {
+                let (u, w) = (f.step(x[i]), s.step(x[i]));
+                out[i] = if self.seen + i < self.lookback {
+                    f64::NAN
+                } else {
+                    combine(u, w)
+                };
+                i += 1;
+            }
+            if let (Some((mut a, ka)), Some((mut b, kb))) = (f.seeded(), s.seeded()) {
+                // Both seeded, hence past the lookback: the two recursions of
+                // `Ema::step` in one loop.
+                for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+                    a = fp::madd(v - a, ka, a);
+                    b = fp::madd(v - b, kb, b);
+                    *o = combine(a, b);
+                }
+                f.advance(a, x.len() - i);
+                s.advance(b, x.len() - i);
+            }
+            self.seen += x.len();
+            return;
+        }
+        const BLOCK: usize = 1024;
+        let mut fast = [0.0; BLOCK];
+        for (xb, ob) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+            let fb = &mut fast[..xb.len()];
+            self.fast.update_chunk(xb, fb);
+            self.slow.update_chunk(xb, ob);
+            for (k, (o, &f)) in ob.iter_mut().zip(fb.iter()).enumerate() {
+                *o = if self.seen + k < self.lookback {
+                    f64::NAN
+                } else {
+                    combine(f, *o)
+                };
+            }
+            self.seen += xb.len();
+        }
+    }
+}
+
 impl fp::Kernel for PriceOscillator {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        if self.percent {
+            self.run(x, out, |f, s| {
+                if -1e-14 < s && s < 1e-14 {
+                    0.0
+                } else {
+                    ((f - s) / s) * 100.0
+                }
+            });
+        } else {
+            self.run(x, out, |f, s| f - s);
         }
     }
 }

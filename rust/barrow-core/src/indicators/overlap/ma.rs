@@ -308,6 +308,7 @@ impl Ma {
             Ma::Kama(m) => return m.update_chunk(x, out),
             Ma::T3(m) => return m.update_chunk(x, out),
             Ma::Hma(m) => return m.update_chunk(x, out),
+            Ma::Rma(m) => return m.update_chunk(x, out),
             _ => {}
         }
         each_ma!(self, m => {

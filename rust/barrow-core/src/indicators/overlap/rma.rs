@@ -57,6 +57,22 @@ impl Rma {
         }
     }
 
+    /// Consumes a chunk into `out` (same length): the seed through `step`,
+    /// then the smoothing with its value in a local, the operations of
+    /// `step` in its order.
+    #[inline(always)]
+    pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
+        let i = super::super::step_while(self, x, out, |s| s.seen < s.period, Rma::step);
+        let (alpha, beta) = (self.alpha, self.beta);
+        let mut prev = self.prev;
+        for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+            prev = fp::madd(beta, prev, alpha * v);
+            *o = prev;
+        }
+        self.prev = prev;
+        self.seen += x.len() - i;
+    }
+
     /// Forgets everything.
     pub fn reset(&mut self) {
         self.seen = 0;

@@ -49,6 +49,16 @@ impl Sma {
     }
 }
 
+impl Sma {
+    /// Two averages of the same values in one loop (see
+    /// [`Sum::run_pair`]), writing `finish(sma_a, sma_b)` to `out`.
+    #[inline(always)]
+    pub(crate) fn run_pair(a: &mut Sma, b: &mut Sma, x: &[f64], out: &mut [f64], finish: impl Fn(f64, f64) -> f64) {
+        let (pa, pb) = (a.period as f64, b.period as f64);
+        Sum::run_pair(&mut a.sum, &mut b.sum, x, out, |u, w| finish(u / pa, w / pb));
+    }
+}
+
 impl Indicator for Sma {
     fn lookback(&self) -> usize {
         self.period - 1
