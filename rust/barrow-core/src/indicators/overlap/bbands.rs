@@ -193,27 +193,41 @@ impl fp::Kernel for Bbands {
         }
         // From index `w` on, the window is `x[i - w ..= i]`: read it in place.
         if let Middle::Sma { raw } = self.middle {
-            // The common case, with the state in locals: same operations as `bands`.
+            // The common case, with the state in locals: same operations as
+            // `bands`. The sums run over a block of bars first; the
+            // divisions and square roots of the block follow, vectorized
+            // (they would otherwise keep the divider busier than the sums'
+            // chains are long).
+            const BLOCK: usize = 256;
             let (mut raw, var_state, p) = (raw, &mut self.variance, self.period as f64);
             let (dev_up, dev_dn) = (self.nbdevup, self.nbdevdn);
-            for i in w..x.len() {
-                let (v, old) = (x[i], x[i - w]);
-                raw += v;
-                let (var, rebuilt) = var_state.step(v, old, || x[i - w..i].iter().copied());
-                let m = raw / p;
-                raw -= old;
-                let sd = match rebuilt {
-                    None if var == 0.0 => 0.0,
-                    None => var.sqrt(),
-                    Some(mean_sq) if mean_sq * FLOOR > var || var == 0.0 => 0.0,
-                    Some(_) => var.sqrt(),
-                };
-                (up[i], mid[i], lo[i]) = if dev_up == dev_dn {
-                    let t = dev_up * sd;
-                    (m + t, m, m - t)
-                } else {
-                    (fp::madd(sd, dev_up, m), m, m - sd * dev_dn)
-                };
+            let (mut sums, mut vars, mut floors) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+            let mut j0 = w;
+            while j0 < x.len() {
+                let end = (j0 + BLOCK).min(x.len());
+                var_state.run_slice(&x[..end], j0, |i, var, rebuilt| {
+                    let k = i - j0;
+                    raw += x[i];
+                    sums[k] = raw;
+                    raw -= x[i - w];
+                    vars[k] = var;
+                    // A variance below the floor after a rebuild is 0.
+                    floors[k] = rebuilt.map_or(f64::NEG_INFINITY, |mean_sq| mean_sq * FLOOR);
+                });
+                let m = end - j0;
+                let blocks = sums[..m].iter().zip(&vars[..m]).zip(&floors[..m]);
+                let outs = up[j0..end].iter_mut().zip(&mut mid[j0..end]).zip(&mut lo[j0..end]);
+                for (((u, md), l), ((&sum, &var), &floor)) in outs.zip(blocks) {
+                    let mean = sum / p;
+                    let sd = if floor > var || var == 0.0 { 0.0 } else { var.sqrt() };
+                    (*u, *md, *l) = if dev_up == dev_dn {
+                        let t = dev_up * sd;
+                        (mean + t, mean, mean - t)
+                    } else {
+                        (fp::madd(sd, dev_up, mean), mean, mean - sd * dev_dn)
+                    };
+                }
+                j0 = end;
             }
             self.middle = Middle::Sma { raw };
             self.seen += x.len() - w;

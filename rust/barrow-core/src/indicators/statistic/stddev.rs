@@ -5,7 +5,7 @@
 //! below `1e-12` of the mean square is 0. STDDEV is `sqrt(var) * nbdev`.
 //! Lookback `p - 1`.
 
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use super::variance::{ShiftedVariance, FLOOR};
 use crate::error::{BarrowError, Result};
 
@@ -106,8 +106,13 @@ impl Indicator for Deviation {
         }
         // The remaining windows lie in this chunk: run on the slice.
         let (sqrt, nbdev) = (self.sqrt, self.nbdev);
-        self.variance
-            .run_slice(x, head, |i, var, rebuilt| out[i] = finish(var, rebuilt, sqrt, nbdev));
+        let variance = &mut self.variance;
+        // The AVX encoding of the FMA copy saves the register copies of the
+        // two-operand SSE forms; the loop is bound by its instruction count.
+        fp::with_fma(
+            #[inline(always)]
+            || variance.run_slice(x, head, |i, var, rebuilt| out[i] = finish(var, rebuilt, sqrt, nbdev)),
+        );
         self.seen += n - head;
         self.window.load(&x[n - head..]);
     }

@@ -88,8 +88,8 @@ impl ShiftedVariance {
         debug_assert!(p >= 2 && from + 1 >= p);
         let rcp = self.rcp;
         let (mut shift, mut s1, mut s2, mut countdown) = (self.shift, self.s1, self.s2, self.countdown);
-        for i in from..x.len() {
-            let (v, old) = (x[i], x[i + 1 - p]);
+        for (k, (&v, &old)) in x[from..].iter().zip(&x[from + 1 - p..]).enumerate() {
+            let i = from + k;
             let d = v - shift;
             s1 += d;
             s2 += d * d;
