@@ -50,6 +50,40 @@ fn efficiency(path: f64, change: f64) -> f64 {
     }
 }
 
+/// One step of the path length on a change `d` (`new_trail - trail` leaving
+/// the window, as in [`Kama::step`]); returns the new length, 0 after `p`
+/// flat changes in a row (whose efficiency is 1).
+#[inline(always)]
+fn path_step(path: &mut f64, flat: &mut usize, p: usize, d: f64, trail: f64, new_trail: f64) -> f64 {
+    if d == 0.0 {
+        *flat += 1;
+    } else {
+        *flat = 0;
+    }
+    if *flat >= p {
+        *flat = p;
+        *path = 0.0;
+    } else {
+        *path -= (trail - new_trail).abs();
+        *path += d.abs();
+    }
+    *path
+}
+
+/// [`efficiency`] with its cases as selects, for loops where the ratio
+/// should not wait on a branch: 1 when the path length is not positive or
+/// the change reaches it, else the clamped ratio (NaN for a NaN path).
+#[inline(always)]
+fn efficiency_select(path: f64, change: f64) -> f64 {
+    let r = (change / path).abs();
+    let r = if 1.0 < r { 1.0 } else { r };
+    if path <= 0.0 || (path > 0.0 && change >= path) {
+        1.0
+    } else {
+        r
+    }
+}
+
 impl Kama {
     /// A KAMA over `period >= 1` values.
     pub fn new(period: usize) -> Result<Self> {
@@ -154,32 +188,59 @@ impl Kama {
         if head == n {
             return;
         }
+        // One block of bars at a time: the path lengths run first, then the
+        // block's smoothing constants are computed together (vectorized),
+        // then the average's recursion takes them. The recursion of one
+        // block runs in the same loop as the path lengths of the next, so
+        // the two chains overlap; the long computation from a path length
+        // to its constant stays off both.
+        const BLOCK: usize = 256;
         let (mut path, mut flat, mut kama) = (self.path, self.flat, self.kama);
-        for i in head..n {
-            let (v, prev, new_trail, trail) = (x[i], x[i - 1], x[i - p], x[i - p - 1]);
-            let d = v - prev;
-            let mut reset = false;
-            if d == 0.0 {
-                flat += 1;
-                if flat >= p {
-                    flat = p;
-                    reset = true;
+        let (mut paths, mut consts) = ([0.0; BLOCK], [0.0; BLOCK]);
+        // The block whose constants are ready: (first bar, length).
+        let mut ready: Option<(usize, usize)> = None;
+        let mut j0 = head;
+        while j0 < n {
+            let m = BLOCK.min(n - j0);
+            // Bar `j0 + k` reads x[j0 + k] and the values 1, p and p + 1 bars back.
+            let bars = x[j0..j0 + m]
+                .iter()
+                .zip(&x[j0 - 1..])
+                .zip(&x[j0 - p..])
+                .zip(&x[j0 - p - 1..]);
+            let paths = &mut paths[..m];
+            if let Some((s, len)) = ready {
+                let smoothed = out[s..s + len].iter_mut().zip(&x[s..s + len]).zip(&consts[..len]);
+                let mut smoothed = smoothed.into_iter();
+                for ((dst, (((&v, &prev), &new_trail), &trail)), ((o, &u), &sc)) in
+                    paths.iter_mut().zip(bars).zip(smoothed.by_ref())
+                {
+                    *dst = path_step(&mut path, &mut flat, p, v - prev, trail, new_trail);
+                    kama = fp::madd(sc, u - kama, kama);
+                    *o = kama;
+                }
+                for ((o, &u), &sc) in smoothed {
+                    kama = fp::madd(sc, u - kama, kama);
+                    *o = kama;
                 }
             } else {
-                flat = 0;
+                for (dst, (((&v, &prev), &new_trail), &trail)) in paths.iter_mut().zip(bars) {
+                    *dst = path_step(&mut path, &mut flat, p, v - prev, trail, new_trail);
+                }
             }
-            let er = if reset {
-                path = 0.0;
-                1.0
-            } else {
-                path -= (trail - new_trail).abs();
-                path += d.abs();
-                efficiency(path, v - new_trail)
-            };
-            let sc = fp::madd(er, C_DIFF, C_SLOW);
-            let sc = sc * sc;
-            kama = fp::madd(sc, v - kama, kama);
-            out[i] = kama;
+            let changes = x[j0..j0 + m].iter().zip(&x[j0 - p..]);
+            for (c, (&path, (&v, &new_trail))) in consts.iter_mut().zip(paths.iter().zip(changes)) {
+                let sc = fp::madd(efficiency_select(path, v - new_trail), C_DIFF, C_SLOW);
+                *c = sc * sc;
+            }
+            ready = Some((j0, m));
+            j0 += m;
+        }
+        if let Some((s, len)) = ready {
+            for ((o, &u), &sc) in out[s..s + len].iter_mut().zip(&x[s..s + len]).zip(&consts[..len]) {
+                kama = fp::madd(sc, u - kama, kama);
+                *o = kama;
+            }
         }
         (self.path, self.flat, self.kama) = (path, flat, kama);
         self.trail = x[n - 1 - p];
