@@ -6,7 +6,7 @@
 //! the signed change reaches it, and at most 1, as in TA-Lib 0.8 (the same
 //! ratio as KAMA's). Lookback `p`.
 
-use super::super::{check_shapes, ring::Ring, step_while, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming efficiency ratio.
@@ -83,11 +83,72 @@ impl Er {
 /// Bars taken at a time by [`Er::run_steady`].
 const BLOCK: usize = 1024;
 
+/// The ratio for a path length and the signed change over the window, as
+/// [`Er::step`] computes it, with its cases as selects.
+#[inline(always)]
+fn ratio(path: f64, change: f64) -> f64 {
+    // Clamped to 1 (a falling window can exceed it by a few ulps); a NaN
+    // passes through, as in TA-Lib.
+    let r = (change / path).abs();
+    let r = if 1.0 < r { 1.0 } else { r };
+    if path <= 0.0 || path <= change {
+        1.0
+    } else {
+        r
+    }
+}
+
+/// One step of the path length: `leave` drops out, `enter` comes in; 0
+/// after `p` flat changes in a row.
+#[inline(always)]
+fn path_step(path: &mut f64, flat: &mut usize, p: usize, leave: f64, enter: f64) -> f64 {
+    *path -= leave;
+    *path += enter;
+    *flat = if enter == 0.0 { *flat + 1 } else { 0 };
+    if *flat >= p {
+        *flat = p;
+        *path = 0.0;
+    }
+    *path
+}
+
+/// The path lengths of one block (`paths[k]` after `leave[k]` drops out and
+/// `enter[k]` comes in), and in the same loop the ratios due from the block
+/// before. Kept out of line: inlined into its caller the running length
+/// went through the stack.
+#[inline(never)]
+fn sums_and_ratios(
+    path: &mut f64,
+    flat: &mut usize,
+    p: usize,
+    (paths, leave, enter): (&mut [f64], &[f64], &[f64]),
+    (out, due_paths, due_changes): (&mut [f64], &[f64], &[f64]),
+) {
+    let (mut length, mut run) = (*path, *flat);
+    let done = out.len().min(paths.len());
+    let sums = paths.iter_mut().zip(leave).zip(enter);
+    let mut ratios = out.iter_mut().zip(due_paths).zip(due_changes);
+    for (((pb, &leave), &enter), ((o, &dp), &dc)) in sums.zip(ratios.by_ref()) {
+        *pb = path_step(&mut length, &mut run, p, leave, enter);
+        *o = ratio(dp, dc);
+    }
+    // The first block has no ratios due; the last may be shorter than the one before.
+    for ((pb, &leave), &enter) in paths.iter_mut().zip(leave).zip(enter).skip(done) {
+        *pb = path_step(&mut length, &mut run, p, leave, enter);
+    }
+    for ((o, &dp), &dc) in ratios {
+        *o = ratio(dp, dc);
+    }
+    (*path, *flat) = (length, run);
+}
+
 impl Er {
     /// The bars after the lookback, a block at a time, with the operations
-    /// of [`Er::step`]: the one-bar changes first (vectorized), then the
-    /// path's running sum and flat counter (the only chain), then the
-    /// ratios (vectorized).
+    /// of [`Er::step`]: the block's one-bar changes and window changes first
+    /// (vectorized), then the path's running sum and flat counter (the only
+    /// chain). The ratios of a block are taken in the loop of the next
+    /// block's sums, where their divisions run while the chain waits.
+    #[inline(always)]
     fn run_steady(&mut self, x: &[f64], out: &mut [f64]) {
         let p = self.period;
         // The last p + 1 values (x[t-p-1] ... x[t-1]), then the block's.
@@ -95,9 +156,13 @@ impl Er {
         ext.push(self.trail);
         ext.extend(self.window.iter());
         let mut moves = vec![0.0; p + BLOCK];
-        let mut paths = vec![0.0; BLOCK];
+        // The block being summed, and the one whose ratios are due.
+        let (mut paths, mut due_paths) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+        let (mut changes, mut due_changes) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+        let mut due: Option<(usize, usize)> = None;
         let (mut path, mut flat) = (self.path, self.flat);
-        for (xs, os) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+        let mut start = 0;
+        for xs in x.chunks(BLOCK) {
             let m = xs.len();
             ext.extend_from_slice(xs);
             // moves[k] = |ext[k+1] - ext[k]|: bar j's change leaves at j
@@ -105,24 +170,28 @@ impl Er {
             for (d, w) in moves.iter_mut().zip(ext.windows(2)) {
                 *d = (w[1] - w[0]).abs();
             }
-            for ((pb, &leave), &enter) in paths[..m].iter_mut().zip(&moves[..m]).zip(&moves[p..p + m]) {
-                path -= leave;
-                path += enter;
-                flat = if enter == 0.0 { flat + 1 } else { 0 };
-                if flat >= p {
-                    flat = p;
-                    path = 0.0;
-                }
-                *pb = path;
-            }
             let (olds, news) = (&ext[1..1 + m], &ext[p + 1..p + 1 + m]);
-            for (((o, &path), &v), &old) in os.iter_mut().zip(&paths[..m]).zip(news).zip(olds) {
-                let change = v - old;
-                let ratio = (change / path).abs();
-                let ratio = if 1.0 < ratio { 1.0 } else { ratio };
-                *o = if path <= 0.0 || path <= change { 1.0 } else { ratio };
+            for ((c, &v), &old) in changes.iter_mut().zip(news).zip(olds) {
+                *c = v - old;
             }
+            let (leave, enter) = (&moves[..m], &moves[p..p + m]);
+            let (s, len) = due.unwrap_or((0, 0));
+            let ratios = (&mut out[s..s + len], &due_paths[..len], &due_changes[..len]);
+            sums_and_ratios(&mut path, &mut flat, p, (&mut paths[..m], leave, enter), ratios);
+            std::mem::swap(&mut paths, &mut due_paths);
+            std::mem::swap(&mut changes, &mut due_changes);
+            due = Some((start, m));
+            start += m;
             ext.drain(..m);
+        }
+        if let Some((s, len)) = due {
+            for ((o, &dp), &dc) in out[s..s + len]
+                .iter_mut()
+                .zip(&due_paths[..len])
+                .zip(&due_changes[..len])
+            {
+                *o = ratio(dp, dc);
+            }
         }
         self.trail = ext[0];
         self.window.load(&ext[1..]);
@@ -142,7 +211,11 @@ impl Indicator for Er {
         let (x, out) = (inputs[0], &mut *outputs[0]);
         let i = step_while(self, x, out, |s| s.seen <= s.period, Er::step);
         if i < x.len() {
-            self.run_steady(&x[i..], &mut out[i..]);
+            // The vectorized passes are twice as wide in the AVX encoding.
+            fp::with_fma(
+                #[inline(always)]
+                || self.run_steady(&x[i..], &mut out[i..]),
+            );
         }
     }
 
