@@ -69,30 +69,101 @@ impl Hma {
         self.seen = 0;
     }
 
-    /// Consumes a chunk into `out` (same length). Once all three WMAs take
-    /// every value, they run block by block through their own chunk loops.
+    /// Consumes a chunk into `out` (same length). Once all three WMAs are
+    /// past their first values they run a block of bars at a time: the
+    /// weighted sums of the two inner averages, then the block's de-lagged
+    /// values (their divisions vectorized), then the outer average's sums,
+    /// which run in the loop of the next block's inner sums so that all
+    /// three chains of additions overlap, then the outer divisions.
     #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
-        const BLOCK: usize = 2048;
+        const BLOCK: usize = 512;
         let n = x.len().min(out.len());
+        let p = self.period;
+        let (ph, r) = ((p / 2).max(1), ((p as f64).sqrt() as usize).max(1));
+        if ph < 2 || r < 2 {
+            // Periods 1 to 3: one or two averages copy their input.
+            for (o, &v) in out[..n].iter_mut().zip(x) {
+                *o = self.step(v);
+            }
+            return;
+        }
+        // Until all three are steady and the full window lies in the chunk.
         let mut i = 0;
-        while i < n && (self.period == 1 || self.seen < self.period) {
+        while i < n && (i < p || !self.outer.steady()) {
             out[i] = self.step(x[i]);
             i += 1;
         }
-        let (mut full, mut half) = ([0.0; BLOCK], [0.0; BLOCK]);
-        while i < n {
+        if i == n {
+            return;
+        }
+        let (mut full, mut half, mut outer) = (self.full.run(), self.half.run(), self.outer.run());
+        let (df, dh, d_outer) = (full.divider(), half.divider(), outer.divider());
+        // The last r de-lagged values, then those of the block the outer
+        // average takes next.
+        let mut y = vec![0.0; r + BLOCK];
+        for (k, v) in y[..r].iter_mut().enumerate() {
+            *v = self.outer.value(self.outer.seen() - r + k);
+        }
+        let (mut ws_full, mut ws_half, mut ws_outer) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+        let start = i;
+        // The block whose de-lagged values are in `y`: (first bar, length).
+        let mut pending = (i, 0);
+        loop {
             let m = BLOCK.min(n - i);
-            let (full, half) = (&mut full[..m], &mut half[..m]);
-            self.full.update_chunk(&x[i..i + m], full);
-            self.half.update_chunk(&x[i..i + m], half);
-            for (h, &f) in half.iter_mut().zip(&*full) {
-                *h = 2.0 * *h - f;
+            let (ps, pm) = pending;
+            // (Macros rather than closures, which LLVM left out of line.)
+            macro_rules! inner {
+                ($k:expr) => {{
+                    let k = $k;
+                    let j = i + k;
+                    let v = x[j];
+                    ws_full[k] = full.push_weighted(v, x[j - p], || &x[j + 1 - p..=j]);
+                    ws_half[k] = half.push_weighted(v, x[j - ph], || &x[j + 1 - ph..=j]);
+                }};
             }
-            self.outer.update_chunk(half, &mut out[i..i + m]);
-            self.seen += m;
+            macro_rules! outer_sum {
+                ($k:expr) => {{
+                    let k = $k;
+                    ws_outer[k] = outer.push_weighted(y[r + k], y[k], || &y[k + 1..=r + k]);
+                }};
+            }
+            let both = m.min(pm);
+            // The common case, without bounds checks: the same steps.
+            let news = x[i..i + both].iter().zip(&x[i - p..]).zip(&x[i - ph..]);
+            let sums = ws_full[..both].iter_mut().zip(&mut ws_half[..both]);
+            let outer_in = y[r..r + both].iter().zip(&y[..both]).zip(&mut ws_outer[..both]);
+            for (k, ((((&v, &tf), &th), (wf, wh)), ((&u, &tu), wo))) in news.zip(sums).zip(outer_in).enumerate() {
+                let j = i + k;
+                *wf = full.push_weighted(v, tf, || &x[j + 1 - p..=j]);
+                *wh = half.push_weighted(v, th, || &x[j + 1 - ph..=j]);
+                *wo = outer.push_weighted(u, tu, || &y[k + 1..=r + k]);
+            }
+            for k in both..m {
+                inner!(k);
+            }
+            for k in both..pm {
+                outer_sum!(k);
+            }
+            for (o, &ws) in out[ps..ps + pm].iter_mut().zip(&ws_outer[..pm]) {
+                *o = ws / d_outer;
+            }
+            // Keep the last r de-lagged values taken.
+            y.copy_within(pm..pm + r, 0);
+            if m == 0 {
+                break;
+            }
+            for ((d, &f), &h) in y[r..r + m].iter_mut().zip(&ws_full[..m]).zip(&ws_half[..m]) {
+                *d = 2.0 * (h / dh) - f / df;
+            }
+            pending = (i, m);
             i += m;
         }
+        let count = n - start;
+        self.full.finish(full, count, &x[n - p..n]);
+        self.half.finish(half, count, &x[n - ph..n]);
+        self.outer.finish(outer, count, &y[..r]);
+        self.seen += count;
     }
 }
 

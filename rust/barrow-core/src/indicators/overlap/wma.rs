@@ -99,35 +99,110 @@ impl Wma {
         if head == n {
             return;
         }
-        let pf = p as f64;
-        let divider = self.divider;
-        let (mut psum, mut wsum, mut until) = (self.psum, self.wsum, self.until_rebuild);
+        let mut run = self.run();
         for i in head..n {
-            let v = x[i];
-            until -= 1;
-            let ws = if until == 0 {
-                until = 8 * p;
-                let (mut sum, mut ws) = (0.0, 0.0);
-                for (k, &w) in x[i + 1 - p..=i].iter().enumerate() {
-                    sum += w;
-                    ws += (k + 1) as f64 * w;
-                }
-                psum = sum;
-                ws
-            } else {
-                psum = (psum + v) - x[i - p];
-                v * pf + wsum
-            };
-            wsum = ws - psum;
-            out[i] = ws / divider;
+            out[i] = run.push(x[i], x[i - p], || &x[i + 1 - p..=i]);
         }
-        (self.psum, self.wsum, self.until_rebuild) = (psum, wsum, until);
-        self.trail = x[n - p];
-        // Keep the last bars for windows that reach into the next chunk.
-        let base = self.seen - head;
-        for (i, &v) in x.iter().enumerate().take(n).skip(n - p) {
-            self.window.put(base + i, v);
+        self.finish(run, n - head, &x[n - p..n]);
+    }
+}
+
+/// A [`Wma`]'s sums in locals, for loops that run it on values whose
+/// trailing value and window they can hand over (see [`Wma::run`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WmaRun {
+    period: usize,
+    pf: f64,
+    divider: f64,
+    psum: f64,
+    wsum: f64,
+    until: usize,
+}
+
+impl WmaRun {
+    /// Takes `v`, whose trailing value (`p` values back) is `trail`, and
+    /// returns the average, with the operations of [`Wma::step`];
+    /// `window()` gives the last `p` values, ending with `v`, for the
+    /// periodic rebuild.
+    #[inline(always)]
+    pub(crate) fn push<'a>(&mut self, v: f64, trail: f64, window: impl FnOnce() -> &'a [f64]) -> f64 {
+        self.push_weighted(v, trail, window) / self.divider
+    }
+
+    /// [`WmaRun::push`] without the final division: the weighted sum, for
+    /// loops that divide a block of them at once (see [`WmaRun::divider`]).
+    #[inline(always)]
+    pub(crate) fn push_weighted<'a>(&mut self, v: f64, trail: f64, window: impl FnOnce() -> &'a [f64]) -> f64 {
+        self.until -= 1;
+        let ws = if self.until == 0 {
+            self.until = 8 * self.period;
+            let (mut sum, mut ws) = (0.0, 0.0);
+            for (k, &w) in window().iter().enumerate() {
+                sum += w;
+                ws += (k + 1) as f64 * w;
+            }
+            self.psum = sum;
+            ws
+        } else {
+            self.psum = (self.psum + v) - trail;
+            v * self.pf + self.wsum
+        };
+        self.wsum = ws - self.psum;
+        ws
+    }
+
+    /// What a weighted sum is divided by to give the average.
+    #[inline(always)]
+    pub(crate) fn divider(&self) -> f64 {
+        self.divider
+    }
+}
+
+impl Wma {
+    /// Whether the average takes the next value in its steady form (past
+    /// its first `p` values, and `p >= 2`).
+    #[inline(always)]
+    pub(crate) fn steady(&self) -> bool {
+        self.period >= 2 && self.seen >= self.period
+    }
+
+    /// Values taken so far.
+    #[inline(always)]
+    pub(crate) fn seen(&self) -> usize {
+        self.seen
+    }
+
+    /// The value taken at `index` (counting from 0), one of the last `p`.
+    #[inline(always)]
+    pub(crate) fn value(&self, index: usize) -> f64 {
+        self.window.get(index)
+    }
+
+    /// The sums in locals; valid once [`Wma::steady`]. Report back with
+    /// [`Wma::finish`].
+    #[inline(always)]
+    pub(crate) fn run(&self) -> WmaRun {
+        debug_assert!(self.steady());
+        WmaRun {
+            period: self.period,
+            pf: self.period as f64,
+            divider: self.divider,
+            psum: self.psum,
+            wsum: self.wsum,
+            until: self.until_rebuild,
         }
-        self.seen += n - head;
+    }
+
+    /// Records that `count` values went through `run`, the last `p` of
+    /// them `last`.
+    #[inline(always)]
+    pub(crate) fn finish(&mut self, run: WmaRun, count: usize, last: &[f64]) {
+        (self.psum, self.wsum, self.until_rebuild) = (run.psum, run.wsum, run.until);
+        self.seen += count;
+        self.trail = last[0];
+        let base = self.seen - last.len();
+        for (k, &v) in last.iter().enumerate() {
+            self.window.put(base + k, v);
+        }
     }
 }
