@@ -10,9 +10,10 @@
 //! final lower band in an uptrend or the final upper band in a downtrend,
 //! and the trend (1 or -1; 0 during the lookback). Lookback `p`.
 
-use super::super::volatility::Atr;
+use super::super::volatility::{true_range, Atr};
 use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
+use std::hint::select_unpredictable;
 
 /// Streaming SuperTrend; inputs are (high, low, close), outputs
 /// (supertrend, trend).
@@ -102,11 +103,38 @@ impl SuperTrend {
 impl fp::Kernel for SuperTrend {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for i in 0..inputs[0].len() {
-            let (line, trend) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
-            outputs[0][i] = line;
-            outputs[1][i] = trend;
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        let [line, trend] = outputs else { unreachable!() };
+        let n = h.len();
+        let mut i = 0;
+        while i < n && (self.state.is_none() || self.atr.steady().is_none()) {
+            (line[i], trend[i]) = self.step(h[i], l[i], c[i]);
+            i += 1;
         }
+        let (Some(s), Some((mut atr, keep, take, mut prev))) = (self.state.as_mut(), self.atr.steady()) else {
+            return;
+        };
+        // The operations of `step` with the state in locals and the band
+        // and trend updates as selects: whether a band moves is a coin toss.
+        let multiplier = self.multiplier;
+        let (mut upper, mut lower, mut up) = (s.upper, s.lower, s.up);
+        let bars = h[i..].iter().zip(&l[i..]).zip(&c[i..]);
+        for ((o, t), ((&hi, &lo), &cl)) in line[i..].iter_mut().zip(&mut trend[i..]).zip(bars) {
+            let tr = true_range(hi, lo, prev);
+            atr = fp::madd(atr, keep, tr * take);
+            let mid = (hi + lo) / 2.0;
+            let band = multiplier * atr;
+            let (basic_upper, basic_lower) = (mid + band, mid - band);
+            upper = select_unpredictable((basic_upper < upper) | (prev > upper), basic_upper, upper);
+            lower = select_unpredictable((basic_lower > lower) | (prev < lower), basic_lower, lower);
+            up = select_unpredictable(up, !(cl < lower), cl > upper);
+            prev = cl;
+            *o = select_unpredictable(up, lower, upper);
+            *t = select_unpredictable(up, 1.0, -1.0);
+        }
+        (s.upper, s.lower, s.up, s.prev_close) = (upper, lower, up, prev);
+        self.atr.advance(atr, prev, n - i);
+        self.seen += n - i;
     }
 }
 
