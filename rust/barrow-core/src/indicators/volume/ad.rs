@@ -38,6 +38,21 @@ pub(super) fn accumulate(ad: f64, high: f64, low: f64, close: f64, volume: f64) 
     }
 }
 
+/// The bar's term of [`accumulate`] as a value: +0 without a positive
+/// range, which added to the line leaves it as it is (the line starts at +0
+/// and a sum is -0 only if both terms are), so the division can run ahead
+/// of the line's chain.
+#[inline(always)]
+pub(super) fn flow_or_zero(high: f64, low: f64, close: f64, volume: f64) -> f64 {
+    let range = high - low;
+    let flow = (((close - low) - (high - close)) / range) * volume;
+    if range > 0.0 {
+        flow
+    } else {
+        0.0
+    }
+}
+
 impl Indicator for Ad {
     fn lookback(&self) -> usize {
         0

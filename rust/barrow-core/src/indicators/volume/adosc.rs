@@ -6,7 +6,7 @@
 //! `k = 2 / (period + 1)`. Lookback `max(fast, slow) - 1`.
 
 use super::super::{check_shapes, fp, Indicator};
-use super::ad::accumulate;
+use super::ad::flow_or_zero;
 use super::Ad;
 use crate::error::{BarrowError, Result};
 
@@ -77,9 +77,8 @@ impl fp::Kernel for Adosc {
         }
         // The operations of `step` with the line and both averages in
         // locals, so their three recursions overlap, over blocks whose
-        // money flows are computed first (their divisions vectorized). A
-        // bar without a positive range adds +0, which leaves the line as it
-        // is: the line starts at +0 and a sum is -0 only if both terms are.
+        // money flows are computed first (their divisions vectorized; see
+        // `flow_or_zero`).
         const BLOCK: usize = 256;
         let (kf, ks, lookback) = (self.k_fast, self.k_slow, self.lookback());
         let (mut ad, mut fast, mut slow, mut t) = (self.ad.ad, self.fast, self.slow, self.seen);
@@ -93,9 +92,7 @@ impl fp::Kernel for Adosc {
                 .zip(&c[j0..j0 + m])
                 .zip(&v[j0..j0 + m]);
             for (f, (((&hi, &lo), &cl), &vol)) in flows.iter_mut().zip(bars) {
-                let range = hi - lo;
-                let flow = (((cl - lo) - (hi - cl)) / range) * vol;
-                *f = if range > 0.0 { flow } else { 0.0 };
+                *f = flow_or_zero(hi, lo, cl, vol);
             }
             for (o, &flow) in out[j0..j0 + m].iter_mut().zip(&flows[..m]) {
                 ad += flow;
