@@ -127,7 +127,8 @@ impl fp::Kernel for SuperTrend {
             let (basic_upper, basic_lower) = (mid + band, mid - band);
             upper = select_unpredictable((basic_upper < upper) | (prev > upper), basic_upper, upper);
             lower = select_unpredictable((basic_lower > lower) | (prev < lower), basic_lower, lower);
-            up = select_unpredictable(up, !(cl < lower), cl > upper);
+            let breaks_down = cl < lower;
+            up = select_unpredictable(up, !breaks_down, cl > upper);
             prev = cl;
             *o = select_unpredictable(up, lower, upper);
             *t = select_unpredictable(up, 1.0, -1.0);
