@@ -8,7 +8,7 @@
 //! Lookback `p`.
 
 use super::super::volatility::true_range;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming vortex indicator; inputs are (high, low, close), outputs
@@ -77,6 +77,24 @@ impl Vortex {
     }
 }
 
+/// `(+VI, -VI)` from the block's sums `((tr, vm+), vm-)`, 0 where the
+/// true-range sum is not positive, in the AVX encoding where the CPU has
+/// it (four divisions at a time).
+#[inline(always)]
+fn ratios<'a>(bars: impl Iterator<Item = ((&'a mut f64, &'a mut f64), ((&'a f64, &'a f64), &'a f64))>) {
+    fp::with_fma(
+        #[inline(always)]
+        || {
+            for ((po, mo), ((&a, &b), &d)) in bars {
+                let (plus, minus) = (b / a, d / a);
+                let positive = a > 0.0;
+                *po = if positive { plus } else { 0.0 };
+                *mo = if positive { minus } else { 0.0 };
+            }
+        },
+    )
+}
+
 impl Indicator for Vortex {
     fn lookback(&self) -> usize {
         self.period
@@ -84,11 +102,64 @@ impl Indicator for Vortex {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 2);
-        for i in 0..inputs[0].len() {
-            let (plus, minus) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
-            outputs[0][i] = plus;
-            outputs[1][i] = minus;
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        let [plus_out, minus_out] = outputs else { unreachable!() };
+        let n = h.len();
+        let mut i = 0;
+        while i < n && (self.prev.is_none() || self.count < self.period) {
+            (plus_out[i], minus_out[i]) = self.step(h[i], l[i], c[i]);
+            i += 1;
         }
+        let Some((mut ph, mut pl, mut pc)) = self.prev else {
+            return;
+        };
+        // The operations of `step` with the state in locals, a block of bars
+        // at a time: the sums first, then the block's ratios (their
+        // divisions vectorized).
+        const BLOCK: usize = 256;
+        let p = self.period;
+        let mut pos = self.count % p;
+        let (mut s_tr, mut s_plus, mut s_minus) = self.sums;
+        let mut null_run = self.null_run;
+        let (mut trs, mut pluses, mut minuses) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+        let mut j0 = i;
+        while j0 < n {
+            let m = BLOCK.min(n - j0);
+            let bars = h[j0..j0 + m].iter().zip(&l[j0..j0 + m]).zip(&c[j0..j0 + m]);
+            let sums = trs.iter_mut().zip(&mut pluses).zip(&mut minuses);
+            for (((a, b), d), ((&hi, &lo), &cl)) in sums.zip(bars) {
+                let tr = true_range(hi, lo, pc);
+                let plus = (hi - pl).abs();
+                let minus = (lo - ph).abs();
+                self.terms[pos] = (tr, plus, minus);
+                pos += 1;
+                if pos == p {
+                    pos = 0;
+                }
+                s_tr += tr;
+                s_plus += plus;
+                s_minus += minus;
+                null_run = if tr == 0.0 { null_run + 1 } else { 0 };
+                if null_run >= p {
+                    null_run = p;
+                    s_tr = 0.0;
+                }
+                (*a, *b, *d) = (s_tr, s_plus, s_minus);
+                let (old_tr, old_plus, old_minus) = self.terms[pos];
+                // `opaque` keeps the sums scalar (see `fp::opaque`).
+                s_tr = fp::opaque(s_tr - old_tr);
+                s_plus = fp::opaque(s_plus - old_plus);
+                s_minus = fp::opaque(s_minus - old_minus);
+                (ph, pl, pc) = (hi, lo, cl);
+            }
+            let outs = plus_out[j0..j0 + m].iter_mut().zip(&mut minus_out[j0..j0 + m]);
+            ratios(outs.zip(trs.iter().zip(&pluses).zip(&minuses)));
+            j0 += m;
+        }
+        self.count += n - i;
+        self.sums = (s_tr, s_plus, s_minus);
+        self.null_run = null_run;
+        self.prev = Some((ph, pl, pc));
     }
 
     fn reset(&mut self) {
