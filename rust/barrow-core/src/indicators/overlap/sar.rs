@@ -14,6 +14,7 @@
 
 use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
+use std::hint::select_unpredictable;
 
 /// SAREXT's parameters; SAR uses [`SarParams::sar`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -164,13 +165,12 @@ impl Sar {
                 self.sar = sar.max_below(prev_high).max_below(high);
             } else {
                 out = self.sar;
-                if high > self.ep {
-                    self.ep = high;
-                    self.af_long += self.long.1;
-                    if self.af_long > self.long.2 {
-                        self.af_long = self.long.2;
-                    }
-                }
+                // Whether the bar makes a new extreme is a coin toss: both
+                // outcomes are computed and one is selected.
+                let extreme = high > self.ep;
+                let af = (self.af_long + self.long.1).min_above(self.long.2);
+                self.af_long = select_unpredictable(extreme, af, self.af_long);
+                self.ep = select_unpredictable(extreme, high, self.ep);
                 let sar = fp::madd(self.af_long, self.ep - self.sar, self.sar);
                 self.sar = sar.min_above(prev_low).min_above(low);
             }
@@ -188,13 +188,10 @@ impl Sar {
             self.sar = sar.min_above(prev_low).min_above(low);
         } else {
             out = if self.params.signed { 0.0 - self.sar } else { self.sar };
-            if low < self.ep {
-                self.ep = low;
-                self.af_short += self.short.1;
-                if self.af_short > self.short.2 {
-                    self.af_short = self.short.2;
-                }
-            }
+            let extreme = low < self.ep;
+            let af = (self.af_short + self.short.1).min_above(self.short.2);
+            self.af_short = select_unpredictable(extreme, af, self.af_short);
+            self.ep = select_unpredictable(extreme, low, self.ep);
             let sar = fp::madd(self.af_short, self.ep - self.sar, self.sar);
             self.sar = sar.max_below(prev_high).max_below(high);
         }
@@ -231,9 +228,13 @@ impl Clamp for f64 {
 impl fp::Kernel for Sar {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        // A local copy (the state holds no heap data) keeps the state in
+        // registers through the loop.
+        let mut sar = self.clone();
+        for (o, (&high, &low)) in outputs[0].iter_mut().zip(inputs[0].iter().zip(inputs[1])) {
+            *o = sar.step(high, low);
         }
+        *self = sar;
     }
 }
 
