@@ -119,19 +119,35 @@ impl Sum {
     #[inline(always)]
     pub(crate) fn run_pair(a: &mut Sum, b: &mut Sum, x: &[f64], out: &mut [f64], finish: impl Fn(f64, f64) -> f64) {
         let n = x.len().min(out.len());
+        Sum::run_pair_of(a, b, |j| x[j], |j| x[j], &mut out[..n], finish);
+    }
+
+    /// [`Sum::run_pair`] over values `value_a(j)` and `value_b(j)` (one per
+    /// output), derived again for the values leaving the windows rather
+    /// than stored.
+    #[inline(always)]
+    pub(crate) fn run_pair_of(
+        a: &mut Sum,
+        b: &mut Sum,
+        value_a: impl Fn(usize) -> f64,
+        value_b: impl Fn(usize) -> f64,
+        out: &mut [f64],
+        finish: impl Fn(f64, f64) -> f64,
+    ) {
+        let n = out.len();
         let head = a.period.max(b.period) - 1;
         if a.period == 1 || b.period == 1 || n <= head {
-            for (o, &v) in out[..n].iter_mut().zip(x) {
-                *o = finish(a.step(v), b.step(v));
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = finish(a.step(value_a(j)), b.step(value_b(j)));
             }
             return;
         }
         // Bars whose trailing value is still in a ring (or before the first output).
-        for (o, &v) in out[..head].iter_mut().zip(x) {
-            *o = finish(a.step(v), b.step(v));
+        for (j, o) in out[..head].iter_mut().enumerate() {
+            *o = finish(a.step(value_a(j)), b.step(value_b(j)));
         }
         // From here on both sums have an output every bar and their
-        // trailing values lie in `x`.
+        // trailing values are derived from the chunk.
         const BLOCK: usize = 256;
         let (la, lb) = (a.period - 1, b.period - 1);
         let (mut ta, mut tb) = (a.total, b.total);
@@ -139,15 +155,14 @@ impl Sum {
         let mut j0 = head;
         while j0 < n {
             let m = BLOCK.min(n - j0);
-            let new = &x[j0..j0 + m];
-            let (old_a, old_b) = (&x[j0 - la..j0 - la + m], &x[j0 - lb..j0 - lb + m]);
             for k in 0..m {
-                ta += new[k];
-                tb += new[k];
+                let j = j0 + k;
+                ta += value_a(j);
+                tb += value_b(j);
                 sa[k] = ta;
                 sb[k] = tb;
-                ta = super::super::fp::opaque(ta - old_a[k]);
-                tb = super::super::fp::opaque(tb - old_b[k]);
+                ta = super::super::fp::opaque(ta - value_a(j - la));
+                tb = super::super::fp::opaque(tb - value_b(j - lb));
             }
             for ((o, &u), &w) in out[j0..j0 + m].iter_mut().zip(&sa[..m]).zip(&sb[..m]) {
                 *o = finish(u, w);
@@ -155,10 +170,13 @@ impl Sum {
             j0 += m;
         }
         (a.total, b.total) = (ta, tb);
-        for s in [a, b] {
+        for (s, value) in [(a, &value_a as &dyn Fn(usize) -> f64), (b, &value_b)] {
             s.seen += n - head;
             let (buf, pos) = s.window.parts();
-            buf.copy_from_slice(&x[n - buf.len()..n]);
+            let len = buf.len();
+            for (k, v) in buf.iter_mut().enumerate() {
+                *v = value(n - len + k);
+            }
             *pos = 0;
         }
     }

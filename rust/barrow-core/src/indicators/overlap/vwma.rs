@@ -6,7 +6,7 @@
 //! price.
 
 use super::super::math::Sum;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::Result;
 
 /// Streaming VWMA; inputs are (real, volume).
@@ -47,9 +47,18 @@ impl Indicator for Vwma {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (x, volume, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        if self.period == 1 {
+            out.copy_from_slice(x);
+            return;
         }
+        // Both sums in one loop, their divisions per block (see `Sum::run_pair_of`).
+        let p = self.period as f64;
+        let (pv, v) = (&mut self.pv, &mut self.v);
+        fp::with_fma(
+            #[inline(always)]
+            || Sum::run_pair_of(pv, v, |j| x[j] * volume[j], |j| volume[j], out, |a, b| a / p / (b / p)),
+        );
     }
 
     fn reset(&mut self) {
