@@ -63,36 +63,20 @@ impl Indicator for WindowExtremes {
         check_shapes(inputs, outputs, 1, n_out);
         let x = inputs[0];
         let skipped = self.skipped;
-        let at = |e: &Extremes| e.best_index().map_or(0.0, |i| (i + skipped) as f64);
+        let at = |i: Option<usize>| i.map_or(0.0, |i| (i + skipped) as f64);
         match self.kind {
             K::MinMax => {
-                let (lo, rest) = outputs.split_at_mut(1);
-                for ((l, h), &v) in lo[0].iter_mut().zip(rest[0].iter_mut()).zip(x) {
-                    *l = self.min.step_as::<false>(v);
-                    *h = self.max.step_as::<true>(v);
-                }
+                let (lo, hi) = outputs.split_at_mut(1);
+                self.min.scan::<false>(x, |i, best, _| lo[0][i] = best);
+                self.max.scan::<true>(x, |i, best, _| hi[0][i] = best);
             }
             K::MinMaxIndex => {
-                let (lo, rest) = outputs.split_at_mut(1);
-                for ((l, h), &v) in lo[0].iter_mut().zip(rest[0].iter_mut()).zip(x) {
-                    self.min.step_as::<false>(v);
-                    self.max.step_as::<true>(v);
-                    *l = at(&self.min);
-                    *h = at(&self.max);
-                }
+                let (lo, hi) = outputs.split_at_mut(1);
+                self.min.scan::<false>(x, |i, _, index| lo[0][i] = at(index));
+                self.max.scan::<true>(x, |i, _, index| hi[0][i] = at(index));
             }
-            K::MaxIndex => {
-                for (o, &v) in outputs[0].iter_mut().zip(x) {
-                    self.max.step_as::<true>(v);
-                    *o = at(&self.max);
-                }
-            }
-            K::MinIndex => {
-                for (o, &v) in outputs[0].iter_mut().zip(x) {
-                    self.min.step_as::<false>(v);
-                    *o = at(&self.min);
-                }
-            }
+            K::MaxIndex => self.max.scan::<true>(x, |i, _, index| outputs[0][i] = at(index)),
+            K::MinIndex => self.min.scan::<false>(x, |i, _, index| outputs[0][i] = at(index)),
         }
     }
 

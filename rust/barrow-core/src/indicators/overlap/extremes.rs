@@ -50,12 +50,6 @@ impl Extremes {
         self.seen
     }
 
-    /// Position (counted from this kernel's first value) of the extreme the
-    /// last [`Extremes::step`] returned, once past the lookback.
-    pub(crate) fn best_index(&self) -> Option<usize> {
-        self.best_index
-    }
-
     /// Consumes one value and returns the extreme (NaN during the lookback).
     #[inline(always)]
     pub fn step(&mut self, a: f64) -> f64 {
@@ -96,6 +90,50 @@ impl Extremes {
         self.best
     }
 
+    /// The scan of [`Extremes::step_as`] over a chunk, calling
+    /// `emit(i, extreme, position)` for each bar (NaN and `None` during
+    /// the lookback). Windows that lie in the chunk are read from the
+    /// slice, with the state in locals.
+    #[inline(always)]
+    pub(crate) fn scan<const MAX: bool>(&mut self, x: &[f64], mut emit: impl FnMut(usize, f64, Option<usize>)) {
+        let n = x.len();
+        let p = self.period;
+        // Windows that reach into earlier chunks, or the lookback.
+        let mut i = 0;
+        while i < n && (i + 1 < p || self.seen + 1 < p) {
+            let best = self.step_as::<MAX>(x[i]);
+            emit(i, best, self.best_index);
+            i += 1;
+        }
+        if i == n {
+            return;
+        }
+        let base = self.seen - i;
+        let (mut best, mut best_index) = (self.best, self.best_index);
+        for (k, &a) in x[i..].iter().enumerate() {
+            let (today, j) = (base + i + k, i + k);
+            let trailing = today + 1 - p;
+            if best_index.is_none_or(|b| b < trailing) {
+                let window = &x[j + 1 - p..=j];
+                let (mut at, mut value) = (0, window[0]);
+                for (w, &v) in window.iter().enumerate().skip(1) {
+                    if if MAX { v > value } else { v < value } {
+                        (at, value) = (w, v);
+                    }
+                }
+                (best, best_index) = (value, Some(trailing + at));
+            } else if if MAX { a >= best } else { a <= best } {
+                (best, best_index) = (a, Some(today));
+            }
+            emit(j, best, best_index);
+        }
+        (self.best, self.best_index) = (best, best_index);
+        self.seen = base + n;
+        for (k, &v) in x.iter().enumerate().skip(n - p) {
+            self.values.put(base + k, v);
+        }
+    }
+
     /// Consumes a chunk into `out` (same length).
     #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
@@ -120,7 +158,7 @@ impl Extremes {
         let out = &mut out[..n];
         let p = self.period;
         if n < 2 * p + 64 || !plain_values(x) {
-            out.iter_mut().zip(x).for_each(|(o, &a)| *o = self.step_as::<MAX>(a));
+            self.scan::<MAX>(x, |i, best, _| out[i] = best);
             return;
         }
         // Bars whose window starts in an earlier chunk.
@@ -136,9 +174,7 @@ impl Extremes {
             w.iter().filter(|&&v| v == out[e]).count() == 1
         });
         let Some(e) = single else {
-            for i in head..n {
-                out[i] = self.step_as::<MAX>(x[i]);
-            }
+            self.scan::<MAX>(&x[head..], |i, best, _| out[head + i] = best);
             return;
         };
         for (i, &v) in x.iter().enumerate().take(e + 1).skip(e + 1 - p) {
@@ -149,9 +185,7 @@ impl Extremes {
             .expect("the extreme is in its window");
         (self.best, self.best_index) = (x[at], Some(start + at));
         self.seen = start + e + 1;
-        for i in e + 1..n {
-            out[i] = self.step_as::<MAX>(x[i]);
-        }
+        self.scan::<MAX>(&x[e + 1..], |i, best, _| out[e + 1 + i] = best);
     }
 }
 
