@@ -34,10 +34,24 @@ impl Eri {
 impl fp::Kernel for Eri {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let (bull, bear) = outputs.split_at_mut(1);
-        for (i, (b, r)) in bull[0].iter_mut().zip(bear[0].iter_mut()).enumerate() {
-            (*b, *r) = self.step(inputs[0][i], inputs[1][i], inputs[2][i]);
+        let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
+        let [bull, bear] = outputs else { unreachable!() };
+        let n = h.len();
+        let mut i = 0;
+        while i < n && self.ema.seeded().is_none() {
+            (bull[i], bear[i]) = self.step(h[i], l[i], c[i]);
+            i += 1;
         }
+        let Some((mut ema, k)) = self.ema.seeded() else {
+            return;
+        };
+        // The operations of `step` with the average in a local.
+        let bars = h[i..].iter().zip(&l[i..]).zip(&c[i..]);
+        for ((b, r), ((&hi, &lo), &cl)) in bull[i..].iter_mut().zip(&mut bear[i..]).zip(bars) {
+            ema = fp::madd(cl - ema, k, ema);
+            (*b, *r) = (hi - ema, lo - ema);
+        }
+        self.ema.advance(ema, n - i);
     }
 }
 
