@@ -56,39 +56,24 @@ impl Er {
                 return f64::NAN;
             }
         } else {
-            self.path -= (self.trail - old).abs();
-            self.path += (v - prev).abs();
-            self.flat = if v - prev == 0.0 { self.flat + 1 } else { 0 };
-            if self.flat >= self.period {
-                self.flat = self.period;
-                self.path = 0.0;
-            }
+            let (leave, enter) = ((self.trail - old).abs(), (v - prev).abs());
+            path_step(&mut self.path, &mut self.flat, self.period, leave, enter);
         }
         self.trail = old;
-        let change = v - old;
-        if self.path <= 0.0 || self.path <= change {
-            return 1.0;
-        }
-        // Clamped to 1 (a falling window can exceed it by a few ulps); a
-        // NaN passes through, as in TA-Lib.
-        let ratio = (change / self.path).abs();
-        if 1.0 < ratio {
-            1.0
-        } else {
-            ratio
-        }
+        efficiency_ratio(self.path, v - old)
     }
 }
 
 /// Bars taken at a time by [`Er::run_steady`].
 const BLOCK: usize = 1024;
 
-/// The ratio for a path length and the signed change over the window, as
-/// [`Er::step`] computes it, with its cases as selects.
+/// The efficiency ratio of a path length and the signed change over the
+/// window, shared with KAMA: 1 when the path is not positive or the change
+/// reaches it, else `|change / path|` clamped to 1 (a falling window can
+/// exceed it by a few ulps); a NaN passes through, as in TA-Lib. Its cases
+/// are selects, so the division can run ahead of whatever waits on it.
 #[inline(always)]
-fn ratio(path: f64, change: f64) -> f64 {
-    // Clamped to 1 (a falling window can exceed it by a few ulps); a NaN
-    // passes through, as in TA-Lib.
+pub(crate) fn efficiency_ratio(path: f64, change: f64) -> f64 {
     let r = (change / path).abs();
     let r = if 1.0 < r { 1.0 } else { r };
     if path <= 0.0 || path <= change {
@@ -98,10 +83,11 @@ fn ratio(path: f64, change: f64) -> f64 {
     }
 }
 
-/// One step of the path length: `leave` drops out, `enter` comes in; 0
-/// after `p` flat changes in a row.
+/// One step of the path length once its window is full, shared with KAMA:
+/// the one-bar move `leave` drops out and `enter` comes in (both absolute);
+/// `p` flat moves in a row set it to 0. Returns the new length.
 #[inline(always)]
-fn path_step(path: &mut f64, flat: &mut usize, p: usize, leave: f64, enter: f64) -> f64 {
+pub(crate) fn path_step(path: &mut f64, flat: &mut usize, p: usize, leave: f64, enter: f64) -> f64 {
     *path -= leave;
     *path += enter;
     *flat = if enter == 0.0 { *flat + 1 } else { 0 };
@@ -130,14 +116,14 @@ fn sums_and_ratios(
     let mut ratios = out.iter_mut().zip(due_paths).zip(due_changes);
     for (((pb, &leave), &enter), ((o, &dp), &dc)) in sums.zip(ratios.by_ref()) {
         *pb = path_step(&mut length, &mut run, p, leave, enter);
-        *o = ratio(dp, dc);
+        *o = efficiency_ratio(dp, dc);
     }
     // The first block has no ratios due; the last may be shorter than the one before.
     for ((pb, &leave), &enter) in paths.iter_mut().zip(leave).zip(enter).skip(done) {
         *pb = path_step(&mut length, &mut run, p, leave, enter);
     }
     for ((o, &dp), &dc) in ratios {
-        *o = ratio(dp, dc);
+        *o = efficiency_ratio(dp, dc);
     }
     (*path, *flat) = (length, run);
 }
@@ -190,7 +176,7 @@ impl Er {
                 .zip(&due_paths[..len])
                 .zip(&due_changes[..len])
             {
-                *o = ratio(dp, dc);
+                *o = efficiency_ratio(dp, dc);
             }
         }
         self.trail = ext[0];

@@ -38,6 +38,7 @@ pub use coppock::Coppock;
 pub use directional::{Directional, DirectionalKind};
 pub use dpo::Dpo;
 pub use er::Er;
+pub(crate) use er::{efficiency_ratio, path_step};
 pub use eri::Eri;
 pub use fosc::Fosc;
 pub use fractal::Fractal;

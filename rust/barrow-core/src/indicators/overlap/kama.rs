@@ -8,6 +8,7 @@
 //! changes, as in TA-Lib 0.8. Lookback `p`; period 1 copies the input.
 
 use super::super::fp;
+use super::super::momentum::{efficiency_ratio, path_step};
 use super::history::History;
 use crate::error::{BarrowError, Result};
 
@@ -24,64 +25,6 @@ pub struct Kama {
     kama: f64,
     trail: f64,
     window: History,
-}
-
-#[inline(always)]
-fn efficiency(path: f64, change: f64) -> f64 {
-    let ratio = |change: f64, path: f64| {
-        let r = (change / path).abs();
-        if 1.0 < r {
-            1.0
-        } else {
-            r
-        }
-    };
-    if path > 0.0 {
-        if change >= path {
-            1.0
-        } else {
-            ratio(change, path)
-        }
-    } else if path <= 0.0 {
-        1.0
-    } else {
-        // NaN path length: the ratio carries the NaN, as in TA-Lib.
-        ratio(change, path)
-    }
-}
-
-/// One step of the path length on a change `d` (`new_trail - trail` leaving
-/// the window, as in [`Kama::step`]); returns the new length, 0 after `p`
-/// flat changes in a row (whose efficiency is 1).
-#[inline(always)]
-fn path_step(path: &mut f64, flat: &mut usize, p: usize, d: f64, trail: f64, new_trail: f64) -> f64 {
-    if d == 0.0 {
-        *flat += 1;
-    } else {
-        *flat = 0;
-    }
-    if *flat >= p {
-        *flat = p;
-        *path = 0.0;
-    } else {
-        *path -= (trail - new_trail).abs();
-        *path += d.abs();
-    }
-    *path
-}
-
-/// [`efficiency`] with its cases as selects, for loops where the ratio
-/// should not wait on a branch: 1 when the path length is not positive or
-/// the change reaches it, else the clamped ratio (NaN for a NaN path).
-#[inline(always)]
-fn efficiency_select(path: f64, change: f64) -> f64 {
-    let r = (change / path).abs();
-    let r = if 1.0 < r { 1.0 } else { r };
-    if path <= 0.0 || (path > 0.0 && change >= path) {
-        1.0
-    } else {
-        r
-    }
 }
 
 impl Kama {
@@ -138,31 +81,20 @@ impl Kama {
             if i < p {
                 return f64::NAN;
             }
-            let er = efficiency(self.path, v - self.window.get(0));
+            let er = efficiency_ratio(self.path, v - self.window.get(0));
             self.smooth(er, v, prev);
             self.trail = self.window.get(0);
             return self.kama;
         }
-        let d = v - prev;
         let new_trail = self.window.get(i - p);
-        let mut reset = false;
-        if d == 0.0 {
-            self.flat += 1;
-            if self.flat >= p {
-                self.flat = p;
-                reset = true;
-            }
-        } else {
-            self.flat = 0;
-        }
-        let er = if reset {
-            self.path = 0.0;
-            1.0
-        } else {
-            self.path -= (self.trail - new_trail).abs();
-            self.path += d.abs();
-            efficiency(self.path, v - new_trail)
-        };
+        path_step(
+            &mut self.path,
+            &mut self.flat,
+            p,
+            (self.trail - new_trail).abs(),
+            (v - prev).abs(),
+        );
+        let er = efficiency_ratio(self.path, v - new_trail);
         self.trail = new_trail;
         let from = self.kama;
         self.smooth(er, v, from);
@@ -215,7 +147,7 @@ impl Kama {
                 for ((dst, (((&v, &prev), &new_trail), &trail)), ((o, &u), &sc)) in
                     paths.iter_mut().zip(bars).zip(smoothed.by_ref())
                 {
-                    *dst = path_step(&mut path, &mut flat, p, v - prev, trail, new_trail);
+                    *dst = path_step(&mut path, &mut flat, p, (trail - new_trail).abs(), (v - prev).abs());
                     kama = fp::madd(sc, u - kama, kama);
                     *o = kama;
                 }
@@ -225,12 +157,12 @@ impl Kama {
                 }
             } else {
                 for (dst, (((&v, &prev), &new_trail), &trail)) in paths.iter_mut().zip(bars) {
-                    *dst = path_step(&mut path, &mut flat, p, v - prev, trail, new_trail);
+                    *dst = path_step(&mut path, &mut flat, p, (trail - new_trail).abs(), (v - prev).abs());
                 }
             }
             let changes = x[j0..j0 + m].iter().zip(&x[j0 - p..]);
             for (c, (&path, (&v, &new_trail))) in consts.iter_mut().zip(paths.iter().zip(changes)) {
-                let sc = fp::madd(efficiency_select(path, v - new_trail), C_DIFF, C_SLOW);
+                let sc = fp::madd(efficiency_ratio(path, v - new_trail), C_DIFF, C_SLOW);
                 *c = sc * sc;
             }
             ready = Some((j0, m));
