@@ -67,36 +67,41 @@ impl SuperTrend {
         let mid = (high + low) / 2.0;
         let band = self.multiplier * atr;
         let (basic_upper, basic_lower) = (mid + band, mid - band);
-        let s = match self.state.as_mut() {
-            None => self.state.insert(Bands {
-                upper: basic_upper,
-                lower: basic_lower,
-                up: true,
-                prev_close: close,
-            }),
-            Some(s) => {
-                if basic_upper < s.upper || s.prev_close > s.upper {
-                    s.upper = basic_upper;
-                }
-                if basic_lower > s.lower || s.prev_close < s.lower {
-                    s.lower = basic_lower;
-                }
-                if s.up {
-                    if close < s.lower {
-                        s.up = false;
-                    }
-                } else if close > s.upper {
-                    s.up = true;
-                }
-                s.prev_close = close;
-                s
-            }
-        };
-        if s.up {
-            (s.lower, 1.0)
-        } else {
-            (s.upper, -1.0)
+        match self.state.as_mut() {
+            None => self
+                .state
+                .insert(Bands {
+                    upper: basic_upper,
+                    lower: basic_lower,
+                    up: true,
+                    prev_close: close,
+                })
+                .output(),
+            Some(s) => s.advance(basic_upper, basic_lower, close),
         }
+    }
+}
+
+impl Bands {
+    /// Takes a bar's basic bands and close; returns (supertrend, trend).
+    /// The band and trend updates are selects: whether a band moves is a
+    /// coin toss.
+    #[inline(always)]
+    fn advance(&mut self, basic_upper: f64, basic_lower: f64, close: f64) -> (f64, f64) {
+        let (upper, lower, prev) = (self.upper, self.lower, self.prev_close);
+        self.upper = select_unpredictable((basic_upper < upper) | (prev > upper), basic_upper, upper);
+        self.lower = select_unpredictable((basic_lower > lower) | (prev < lower), basic_lower, lower);
+        let breaks_down = close < self.lower;
+        self.up = select_unpredictable(self.up, !breaks_down, close > self.upper);
+        self.prev_close = close;
+        self.output()
+    }
+
+    /// The final lower band in an uptrend, the upper one in a downtrend,
+    /// and the trend.
+    #[inline(always)]
+    fn output(&self) -> (f64, f64) {
+        select_unpredictable(self.up, (self.lower, 1.0), (self.upper, -1.0))
     }
 }
 
@@ -111,30 +116,23 @@ impl fp::Kernel for SuperTrend {
             (line[i], trend[i]) = self.step(h[i], l[i], c[i]);
             i += 1;
         }
-        let (Some(s), Some((mut atr, keep, take, mut prev))) = (self.state.as_mut(), self.atr.steady()) else {
+        let (Some(s), Some((mut atr, keep, take, _))) = (self.state.as_mut(), self.atr.steady()) else {
             return;
         };
-        // The operations of `step` with the state in locals and the band
-        // and trend updates as selects: whether a band moves is a coin toss.
+        // The operations of `step` with the state in locals (the bands are
+        // a copy, their previous close the ATR's).
         let multiplier = self.multiplier;
-        let (mut upper, mut lower, mut up) = (s.upper, s.lower, s.up);
+        let mut bands = *s;
         let bars = h[i..].iter().zip(&l[i..]).zip(&c[i..]);
         for ((o, t), ((&hi, &lo), &cl)) in line[i..].iter_mut().zip(&mut trend[i..]).zip(bars) {
-            let tr = true_range(hi, lo, prev);
+            let tr = true_range(hi, lo, bands.prev_close);
             atr = fp::madd(atr, keep, tr * take);
             let mid = (hi + lo) / 2.0;
             let band = multiplier * atr;
-            let (basic_upper, basic_lower) = (mid + band, mid - band);
-            upper = select_unpredictable((basic_upper < upper) | (prev > upper), basic_upper, upper);
-            lower = select_unpredictable((basic_lower > lower) | (prev < lower), basic_lower, lower);
-            let breaks_down = cl < lower;
-            up = select_unpredictable(up, !breaks_down, cl > upper);
-            prev = cl;
-            *o = select_unpredictable(up, lower, upper);
-            *t = select_unpredictable(up, 1.0, -1.0);
+            (*o, *t) = bands.advance(mid + band, mid - band, cl);
         }
-        (s.upper, s.lower, s.up, s.prev_close) = (upper, lower, up, prev);
-        self.atr.advance(atr, prev, n - i);
+        *s = bands;
+        self.atr.advance(atr, bands.prev_close, n - i);
         self.seen += n - i;
     }
 }
