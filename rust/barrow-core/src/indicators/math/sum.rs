@@ -101,10 +101,19 @@ impl Sum {
             total -= value(j);
         }
         self.total = total;
-        self.seen += n - head;
+        self.finish_run(n, n - head, value);
+    }
+
+    /// After a loop that took `count` more values of a chunk of `n`
+    /// (`value(j)` its `j`-th): the count, and the ring refilled with the
+    /// chunk's last values.
+    #[inline(always)]
+    fn finish_run(&mut self, n: usize, count: usize, value: impl Fn(usize) -> f64) {
+        self.seen += count;
         let (buf, pos) = self.window.parts();
+        let len = buf.len();
         for (k, b) in buf.iter_mut().enumerate() {
-            *b = value(n - head + k);
+            *b = value(n - len + k);
         }
         *pos = 0;
     }
@@ -170,15 +179,8 @@ impl Sum {
             j0 += m;
         }
         (a.total, b.total) = (ta, tb);
-        for (s, value) in [(a, &value_a as &dyn Fn(usize) -> f64), (b, &value_b)] {
-            s.seen += n - head;
-            let (buf, pos) = s.window.parts();
-            let len = buf.len();
-            for (k, v) in buf.iter_mut().enumerate() {
-                *v = value(n - len + k);
-            }
-            *pos = 0;
-        }
+        a.finish_run(n, n - head, value_a);
+        b.finish_run(n, n - head, value_b);
     }
 }
 

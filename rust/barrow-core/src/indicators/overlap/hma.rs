@@ -112,24 +112,9 @@ impl Hma {
         loop {
             let m = BLOCK.min(n - i);
             let (ps, pm) = pending;
-            // (Macros rather than closures, which LLVM left out of line.)
-            macro_rules! inner {
-                ($k:expr) => {{
-                    let k = $k;
-                    let j = i + k;
-                    let v = x[j];
-                    ws_full[k] = full.push_weighted(v, x[j - p], || &x[j + 1 - p..=j]);
-                    ws_half[k] = half.push_weighted(v, x[j - ph], || &x[j + 1 - ph..=j]);
-                }};
-            }
-            macro_rules! outer_sum {
-                ($k:expr) => {{
-                    let k = $k;
-                    ws_outer[k] = outer.push_weighted(y[r + k], y[k], || &y[k + 1..=r + k]);
-                }};
-            }
             let both = m.min(pm);
-            // The common case, without bounds checks: the same steps.
+            // All bars but those of the first and last blocks, without
+            // bounds checks.
             let news = x[i..i + both].iter().zip(&x[i - p..]).zip(&x[i - ph..]);
             let sums = ws_full[..both].iter_mut().zip(&mut ws_half[..both]);
             let outer_in = y[r..r + both].iter().zip(&y[..both]).zip(&mut ws_outer[..both]);
@@ -139,11 +124,15 @@ impl Hma {
                 *wh = half.push_weighted(v, th, || &x[j + 1 - ph..=j]);
                 *wo = outer.push_weighted(u, tu, || &y[k + 1..=r + k]);
             }
+            // The first block has no outer sums due, the last may be shorter
+            // than the one before.
             for k in both..m {
-                inner!(k);
+                let j = i + k;
+                ws_full[k] = full.push_weighted(x[j], x[j - p], || &x[j + 1 - p..=j]);
+                ws_half[k] = half.push_weighted(x[j], x[j - ph], || &x[j + 1 - ph..=j]);
             }
             for k in both..pm {
-                outer_sum!(k);
+                ws_outer[k] = outer.push_weighted(y[r + k], y[k], || &y[k + 1..=r + k]);
             }
             for (o, &ws) in out[ps..ps + pm].iter_mut().zip(&ws_outer[..pm]) {
                 *o = ws / d_outer;
