@@ -19,6 +19,14 @@ def ohlc(n: int, seed: int):
     return high, low, close
 
 
+def talib_rel(name: str) -> float:
+    """The difference from TA-Lib barrow allows itself for `name`: 0 (bit
+    for bit), or TOLERANCE for the functions listed in TOLERANT."""
+    from barrow._coverage import TOLERANCE, TOLERANT
+
+    return TOLERANCE if name in TOLERANT else 0.0
+
+
 def assert_same(ours, ref, rel: float = 0.0, what: str = "") -> None:
     """Identical NaN positions and values within `rel` relative to max(1, |ref|)
     (rel=0 means bit-identical)."""

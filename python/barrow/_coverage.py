@@ -228,9 +228,20 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 
 # Functions whose values are within TOLERANCE of TA-Lib but not bit-identical,
-# with the reason (TA-Lib's arithmetic order cannot be reproduced exactly).
-# Every other implemented function must be bit-identical.
-TOLERANT: Dict[str, str] = {}
+# with the reason: their loops are bound by the latency of one recursion, and
+# barrow shortens that chain by reordering its arithmetic (see the module
+# docs of the Rust kernels). Every other implemented function must be
+# bit-identical.
+_EMA = "EMA step as one multiply-add, prev * (1 - k) + k * v (TA-Lib: (v - prev) * k + prev)"
+_SUM = "running sum moved by (new - trailing) in one addition (TA-Lib: add, then subtract)"
+_WILDER = "Wilder smoothing as one multiply-add, avg * ((p - 1) / p) + v / p"
+TOLERANT: Dict[str, str] = {
+    **{n: _EMA for n in ("EMA", "DEMA", "TEMA", "TRIX", "MACD", "MACDFIX", "APO", "PPO", "PVO", "KC", "CVI")},
+    **{n: _EMA for n in ("EFI", "ERI", "MASSI", "SMI", "TSI", "ZLEMA", "KAMA", "BBANDS")},
+    **{n: _SUM for n in ("SMA", "SUM", "AO", "AC", "DPO", "VWMA")},
+    **{n: f"{_SUM}; {_EMA}" for n in ("MA", "MAVP", "MACDEXT", "STOCH", "STOCHF", "STOCHRSI", "KDJ")},
+    **{n: _WILDER for n in ("RSI", "CMO", "PLUS_DM", "MINUS_DM")},
+}
 TOLERANCE = 1e-9
 
 

@@ -14,6 +14,17 @@ pub(crate) fn madd(a: f64, b: f64, c: f64) -> f64 {
     a.mul_add(b, c)
 }
 
+/// One exponential smoothing step, `prev + k (v - prev)`, computed as
+/// `prev (1 - k) + k v` with the multiply-add fused: the recursion's chain
+/// is then one multiply-add per value, where TA-Lib's
+/// `(v - prev) k + prev` chains a subtraction and a multiply-add. The
+/// result differs from TA-Lib's in the last bits (the smoothing contracts
+/// errors, so they do not grow along the series).
+#[inline(always)]
+pub(crate) fn ema(prev: f64, v: f64, k: f64) -> f64 {
+    madd(prev, 1.0 - k, k * v)
+}
+
 /// A chunk loop that [`run_kernel`] can compile twice. Implementations must
 /// be `#[inline(always)]` so the loop is inlined into the FMA copy.
 pub(crate) trait Kernel {

@@ -1,9 +1,12 @@
 //! SUM — rolling sum over `p` values (also the numerator of SMA).
 //!
-//! A running total in TA-Lib's order: add the new value, take the output,
-//! subtract the trailing value. Keeping that order (rather than re-summing
-//! the window) is what makes SUM and SMA equal to TA-Lib's to the last bit.
-//! Lookback `p - 1`; period 1 copies the input.
+//! A running total of the last `p - 1` values: each output is that total
+//! plus the new value, and the total then moves by the new value minus the
+//! trailing one. That puts one addition per bar on the recursion's chain;
+//! TA-Lib adds the new value and subtracts the trailing one in turn (two),
+//! so sums differ from TA-Lib's in their last bits (rounding errors of a
+//! running sum wander rather than grow, about `sqrt(n)` ulps of the total
+//! after `n` bars). Lookback `p - 1`; period 1 copies the input.
 
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
@@ -38,13 +41,13 @@ impl Sum {
             self.seen += 1;
             return v;
         }
-        self.total += v;
         let trailing = self.window.swap(v);
         let out = if self.seen + 1 >= self.period {
-            let out = self.total;
-            self.total -= trailing;
+            let out = self.total + v;
+            self.total += v - trailing;
             out
         } else {
+            self.total += v;
             f64::NAN
         };
         self.seen += 1;
@@ -93,12 +96,23 @@ impl Sum {
         for (j, o) in out[..head].iter_mut().enumerate() {
             *o = scale(j, self.step(value(j)));
         }
-        // After those `p - 1` steps every later bar has an output.
+        // After those `p - 1` steps every later bar has an output. By
+        // blocks: the sums first, then `scale` over the block, so that its
+        // work (a division, say) vectorizes instead of waiting in the chain.
+        const BLOCK: usize = 256;
         let mut total = self.total;
-        for (j, o) in out[head..n].iter_mut().enumerate() {
-            total += value(head + j);
-            *o = scale(head + j, total);
-            total -= value(j);
+        let mut j0 = head;
+        while j0 < n {
+            let block = &mut out[j0..n.min(j0 + BLOCK)];
+            for (k, o) in block.iter_mut().enumerate() {
+                let v = value(j0 + k);
+                *o = total + v;
+                total += v - value(j0 + k - head);
+            }
+            for (k, o) in block.iter_mut().enumerate() {
+                *o = scale(j0 + k, *o);
+            }
+            j0 += block.len();
         }
         self.total = total;
         self.finish_run(n, n - head, value);
@@ -166,12 +180,11 @@ impl Sum {
             let m = BLOCK.min(n - j0);
             for k in 0..m {
                 let j = j0 + k;
-                ta += value_a(j);
-                tb += value_b(j);
-                sa[k] = ta;
-                sb[k] = tb;
-                ta = super::super::fp::opaque(ta - value_a(j - la));
-                tb = super::super::fp::opaque(tb - value_b(j - lb));
+                let (u, w) = (value_a(j), value_b(j));
+                sa[k] = ta + u;
+                sb[k] = tb + w;
+                ta = super::super::fp::opaque(ta + (u - value_a(j - la)));
+                tb = super::super::fp::opaque(tb + (w - value_b(j - lb)));
             }
             for ((o, &u), &w) in out[j0..j0 + m].iter_mut().zip(&sa[..m]).zip(&sb[..m]) {
                 *o = finish(u, w);
@@ -227,15 +240,14 @@ impl SumCursor<'_> {
     /// operations of [`Sum::step`].
     #[inline(always)]
     pub(crate) fn push(&mut self, v: f64) -> f64 {
-        self.total += v;
-        let out = self.total;
+        let out = self.total + v;
         let (buf, _) = self.sum.window.parts();
         let old = std::mem::replace(&mut buf[self.pos], v);
         self.pos += 1;
         if self.pos == buf.len() {
             self.pos = 0;
         }
-        self.total -= old;
+        self.total += v - old;
         self.pushed += 1;
         out
     }

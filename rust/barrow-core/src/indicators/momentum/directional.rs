@@ -4,7 +4,11 @@
 //! Per bar: `+DM1 = high - prev_high` when that is positive and larger than
 //! `prev_low - low` (and `-DM1` symmetrically), `TR1` the true range. The
 //! first `p - 1` values of each are summed, then smoothed as
-//! `s = s - s / p + x`. `±DI = 100 * (±DM / TR)` (0 while TR is not
+//! `s = s - s / p + x`. PLUS_DM and MINUS_DM, whose loop is that chain,
+//! compute it as `s * ((p - 1) / p) + x` with the multiply-add fused (one
+//! multiply-add where TA-Lib chains a division, a subtraction and an
+//! addition; within a few ulps of TA-Lib); the others, bound by their
+//! divisions, keep TA-Lib's operations and its bits. `±DI = 100 * (±DM / TR)` (0 while TR is not
 //! positive), `DX = 100 * (|-DI - +DI| / (-DI + +DI))` (kept from the previous
 //! bar when TR or the DI sum is zero), `ADX` is the mean of the first `p` DX
 //! values then `(adx * (p - 1) + dx) / p`, and `ADXR = (adx + adx[p - 1 bars
@@ -14,7 +18,8 @@
 
 use super::super::ring::Ring;
 use super::super::volatility::true_range;
-use super::super::{check_shapes, in_local, Indicator};
+use super::super::{check_shapes, fp, in_local, Indicator};
+use super::rsi::Wilder;
 use crate::error::{BarrowError, Result};
 
 /// Which member of the directional-movement family to output.
@@ -82,6 +87,7 @@ pub struct Directional {
     dx: f64,
     sum_dx: f64,
     adx: f64,
+    smooth: Wilder,
     /// ADX values of the last `p - 1` bars, for ADXR.
     past_adx: Ring,
 }
@@ -110,6 +116,7 @@ impl Directional {
             dx: 0.0,
             sum_dx: 0.0,
             adx: 0.0,
+            smooth: Wilder::new(period),
             past_adx: Ring::new(if kind == DirectionalKind::Adxr { period - 1 } else { 0 }),
         })
     }
@@ -174,7 +181,14 @@ impl Directional {
             self.plus_dm += plus;
             self.minus_dm += minus;
             self.tr += tr;
+        } else if matches!(kind, DirectionalKind::PlusDm | DirectionalKind::MinusDm) {
+            // Bound by the smoothing's chain: one multiply-add each.
+            let keep = self.smooth.keep();
+            self.plus_dm = fp::madd(self.plus_dm, keep, plus);
+            self.minus_dm = fp::madd(self.minus_dm, keep, minus);
         } else {
+            // Bound by the divisions that follow, not by the chains:
+            // TA-Lib's operations.
             self.plus_dm = self.plus_dm - self.plus_dm / pf + plus;
             self.minus_dm = self.minus_dm - self.minus_dm / pf + minus;
             self.tr = self.tr - self.tr / pf + tr;
@@ -234,14 +248,20 @@ impl Directional {
             past_adx: Ring::new(0),
             ..*self
         };
-        in_local(
-            self,
-            stand_in,
+        // With FMA where the CPU has it (the smoothing's multiply-adds).
+        fp::with_fma(
             #[inline(always)]
-            |st| {
-                for (i, o) in out.iter_mut().enumerate() {
-                    *o = st.step_with(kind, high[i], low[i], close.map_or(0.0, |c| c[i]));
-                }
+            || {
+                in_local(
+                    self,
+                    stand_in,
+                    #[inline(always)]
+                    |st| {
+                        for (i, o) in out.iter_mut().enumerate() {
+                            *o = st.step_with(kind, high[i], low[i], close.map_or(0.0, |c| c[i]));
+                        }
+                    },
+                )
             },
         );
     }

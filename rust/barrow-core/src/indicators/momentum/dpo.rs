@@ -1,11 +1,11 @@
 //! DPO — detrended price oscillator.
 //!
 //! `x[t - (p/2 + 1)] - SMA(x, p)[t]`: the price half a window back minus
-//! the current average. The running sum starts where TA-Lib starts it, so
-//! the average carries TA-Lib's rounding. Lookback `max(p - 1, p/2 + 1)`.
+//! the current average. The running sum starts where TA-Lib starts it.
+//! Lookback `max(p - 1, p/2 + 1)`.
 
 use super::super::math::Sum;
-use super::super::{check_shapes, ring::Ring, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming detrended price oscillator.
@@ -77,7 +77,11 @@ impl Indicator for Dpo {
         let t0 = self.seen;
         let (p, d, lookback) = (self.period as f64, self.period / 2 + 1, self.lookback);
         let kept: Vec<f64> = self.displaced.iter().take(m.min(d)).collect();
-        self.sum.run_chunk_at(x, out, |j, total| {
+        // The bars still in the lookback or whose displaced value is in the
+        // ring, then the rest, whose arithmetic is the same on every bar (so
+        // that it vectorizes, a block of sums at a time).
+        let head = m.min(d.max(lookback.saturating_sub(t0)));
+        self.sum.run_chunk_at(&x[..head], &mut out[..head], |j, total| {
             let back = if j < d { kept[j] } else { x[j - d] };
             if t0 + j < lookback {
                 f64::NAN
@@ -85,6 +89,16 @@ impl Indicator for Dpo {
                 back - total / p
             }
         });
+        if head < m {
+            let (rest, back) = (&x[head..], &x[head - d..]);
+            fp::with_fma(
+                #[inline(always)]
+                || {
+                    self.sum
+                        .run_chunk_at(rest, &mut out[head..], |j, total| back[j] - total / p)
+                },
+            );
+        }
         if m >= d {
             self.displaced.load(&x[m - d..]);
         } else {

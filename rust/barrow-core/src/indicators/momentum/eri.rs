@@ -48,7 +48,7 @@ impl fp::Kernel for Eri {
         // The operations of `step` with the average in a local.
         let bars = h[i..].iter().zip(&l[i..]).zip(&c[i..]);
         for ((b, r), ((&hi, &lo), &cl)) in bull[i..].iter_mut().zip(&mut bear[i..]).zip(bars) {
-            ema = fp::madd(cl - ema, k, ema);
+            ema = fp::ema(ema, cl, k);
             (*b, *r) = (hi - ema, lo - ema);
         }
         self.ema.advance(ema, n - i);

@@ -103,10 +103,10 @@ impl fp::Kernel for Macd {
         let (mut sg, kg) = signal.unwrap_or((f64::NAN, 0.0));
         for j in i..x.len() {
             let v = x[j];
-            f = fp::madd(v - f, kf, f);
-            sl = fp::madd(v - sl, ks, sl);
+            f = fp::ema(f, v, kf);
+            sl = fp::ema(sl, v, ks);
             let d = f - sl;
-            sg = if signal.is_some() { fp::madd(d - sg, kg, sg) } else { d };
+            sg = if signal.is_some() { fp::ema(sg, d, kg) } else { d };
             m[j] = d;
             s[j] = sg;
             h[j] = d - sg;

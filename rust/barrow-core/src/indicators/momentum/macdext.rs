@@ -149,7 +149,7 @@ impl StochRsi {
     pub fn new(period: usize, k: usize, d: usize, d_type: MaType) -> Result<Self> {
         Ok(Self {
             period,
-            rsi: Rsi::new(period)?,
+            rsi: Rsi::in_talib_order(period)?,
             stoch: Stochastic::fast(k, d, d_type)?,
             seen: 0,
         })
@@ -180,9 +180,7 @@ impl fp::Kernel for StochRsi {
         while start < x.len() {
             let end = (start + BLOCK).min(x.len());
             let r = &mut rsi[..end - start];
-            for (r, &v) in r.iter_mut().zip(&x[start..end]) {
-                *r = self.rsi.step(v);
-            }
+            fp::Kernel::kernel(&mut self.rsi, &[&x[start..end]], &mut [&mut *r]);
             // The stochastic starts at the RSI's first value.
             let skip = self.period.saturating_sub(self.seen).min(end - start);
             k[start..start + skip].fill(f64::NAN);

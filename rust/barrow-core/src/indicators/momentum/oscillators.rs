@@ -1,8 +1,9 @@
 //! CMO, TRIX, APO and PPO, with TA-Lib 0.8's arithmetic.
 //!
-//! - CMO: Wilder-smoothed gains and losses (divided by `p`, unlike RSI's
-//!   reciprocal), `((gain - loss) / (gain + loss)) * 100`, 0 when the sum is
-//!   not positive. Lookback `p`.
+//! - CMO: gains and losses averaged (divided by `p`) over the first `p`
+//!   changes, then Wilder-smoothed as in RSI,
+//!   `((gain - loss) / (gain + loss)) * 100`, 0 when the sum is not
+//!   positive. Lookback `p`.
 //! - TRIX: `((e3 / e3_prev) - 1) * 100` of a triple EMA (0 when the previous
 //!   value is 0). Lookback `3 (p - 1) + 1`.
 //! - APO and PPO: two moving averages of the same type run from the first
@@ -12,12 +13,14 @@
 
 use super::super::overlap::{Ema, Ma, MaType, Sma};
 use super::super::{check_shapes, fp, step_while, Indicator};
+use super::rsi::Wilder;
 use crate::error::{BarrowError, Result};
 
 /// Streaming Chande momentum oscillator.
 #[derive(Clone, Debug)]
 pub struct Cmo {
     period: usize,
+    smooth: Wilder,
     seen: usize,
     prev: f64,
     gain: f64,
@@ -32,6 +35,7 @@ impl Cmo {
         }
         Ok(Self {
             period,
+            smooth: Wilder::new(period),
             seen: 0,
             prev: 0.0,
             gain: 0.0,
@@ -39,12 +43,27 @@ impl Cmo {
         })
     }
 
+    /// A change's (gain, loss) parts as TA-Lib splits them: a falling bar
+    /// adds `-d` to the loss, any other (NaN too) adds `d` to the gain.
+    /// Selects, since whether a bar rose is a coin toss; the +0 added to
+    /// the other side leaves it as it is (neither is ever -0).
     #[inline(always)]
-    fn add(&mut self, d: f64) {
-        if 0.0 > d {
-            self.loss -= d;
+    fn split(d: f64) -> (f64, f64) {
+        let falling = 0.0 > d;
+        (
+            std::hint::select_unpredictable(falling, 0.0, d),
+            std::hint::select_unpredictable(falling, -d, 0.0),
+        )
+    }
+
+    /// `((gain - loss) / (gain + loss)) * 100`, 0 when the sum is not positive.
+    #[inline(always)]
+    fn value(gain: f64, loss: f64) -> f64 {
+        let sum = loss + gain;
+        if sum > 0.0 {
+            ((gain - loss) / sum) * 100.0
         } else {
-            self.gain += d;
+            0.0
         }
     }
 
@@ -58,25 +77,33 @@ impl Cmo {
             self.prev = v;
             return f64::NAN;
         }
-        let d = v - self.prev;
+        let (up, down) = Self::split(v - self.prev);
         self.prev = v;
-        let pf = p as f64;
-        if i > p {
-            self.loss *= pf - 1.0;
-            self.gain *= pf - 1.0;
-        }
-        self.add(d);
         if i < p {
+            self.gain += up;
+            self.loss += down;
             return f64::NAN;
         }
-        self.loss /= pf;
-        self.gain /= pf;
-        let sum = self.loss + self.gain;
-        if sum > 0.0 {
-            ((self.gain - self.loss) / sum) * 100.0
+        if i == p {
+            let pf = p as f64;
+            self.gain = (self.gain + up) / pf;
+            self.loss = (self.loss + down) / pf;
         } else {
-            0.0
+            self.gain = self.smooth.next(self.gain, up);
+            self.loss = self.smooth.next(self.loss, down);
         }
+        Self::value(self.gain, self.loss)
+    }
+}
+
+impl fp::Kernel for Cmo {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let i = step_while(self, x, out, |s| s.seen <= s.period, Cmo::step);
+        let state = (self.prev, self.gain, self.loss);
+        (self.prev, self.gain, self.loss) = self.smooth.run(state, &x[i..], &mut out[i..], Self::split, Self::value);
+        self.seen += x.len() - i;
     }
 }
 
@@ -87,29 +114,7 @@ impl Indicator for Cmo {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        let (x, out) = (inputs[0], &mut *outputs[0]);
-        let i = step_while(self, x, out, |s| s.seen <= s.period, Cmo::step);
-        // Steady state: the operations of `step` with the gain/loss split as
-        // selects (a falling bar adds +0 to the gain, which is never -0, and
-        // a rising one subtracts +0 from the loss: both leave them as they
-        // are), since whether a bar rose is a coin toss.
-        let pf = self.period as f64;
-        let (mut prev, mut gain, mut loss) = (self.prev, self.gain, self.loss);
-        for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
-            let d = v - prev;
-            prev = v;
-            loss *= pf - 1.0;
-            gain *= pf - 1.0;
-            let falling = 0.0 > d;
-            gain += if falling { 0.0 } else { d };
-            loss -= if falling { d } else { 0.0 };
-            loss /= pf;
-            gain /= pf;
-            let sum = loss + gain;
-            *o = if sum > 0.0 { ((gain - loss) / sum) * 100.0 } else { 0.0 };
-        }
-        self.seen += x.len() - i;
-        (self.prev, self.gain, self.loss) = (prev, gain, loss);
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
@@ -186,9 +191,9 @@ impl fp::Kernel for Trix {
         let (mut c, _) = self.emas[2].seeded().expect("seeded");
         let mut prev = self.prev;
         for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
-            a = fp::madd(v - a, k, a);
-            b = fp::madd(a - b, k, b);
-            c = fp::madd(b - c, k, c);
+            a = fp::ema(a, v, k);
+            b = fp::ema(b, a, k);
+            c = fp::ema(c, b, k);
             *o = if prev == 0.0 { 0.0 } else { ((c / prev) - 1.0) * 100.0 };
             prev = c;
         }
@@ -295,8 +300,8 @@ impl PriceOscillator {
                 // Both seeded, hence past the lookback: the two recursions of
                 // `Ema::step` in one loop.
                 for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
-                    a = fp::madd(v - a, ka, a);
-                    b = fp::madd(v - b, kb, b);
+                    a = fp::ema(a, v, ka);
+                    b = fp::ema(b, v, kb);
                     *o = combine(a, b);
                 }
                 f.advance(a, x.len() - i);

@@ -1,6 +1,6 @@
 //! QSTICK — Chande and Kroll's Qstick: the SMA of candle bodies.
 //!
-//! `SMA(close - open, p)` with TA-Lib's running sum. Lookback `p - 1`.
+//! `SMA(close - open, p)` with the running sum of [`Sma`]. Lookback `p - 1`.
 
 use super::super::overlap::Sma;
 use super::super::{check_shapes, Indicator};
@@ -30,9 +30,8 @@ impl Indicator for Qstick {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.sma.step(inputs[1][i] - inputs[0][i]);
-        }
+        let (open, close) = (inputs[0], inputs[1]);
+        self.sma.run_chunk_of(|i| close[i] - open[i], outputs[0]);
     }
 
     fn reset(&mut self) {

@@ -1,25 +1,91 @@
 //! RSI — Wilder's relative strength index.
 //!
-//! The first `p` price changes are averaged into `gain` and `loss`; after
-//! that each change updates them by Wilder smoothing,
-//! `avg = (avg * (p - 1) + change) * (1 / p)`: TA-Lib's published build
-//! multiplies by the reciprocal of the period rather than dividing, and so
-//! does barrow, to give the same bits. `rsi = 100 * gain / (gain + loss)`,
-//! or 0 when `gain + loss` is not positive. Lookback `p`.
+//! The first `p` price changes are averaged into `gain` and `loss` (their
+//! sums times `1 / p`); after that each change updates them by Wilder
+//! smoothing, `avg = (avg * (p - 1) + change) / p`, computed as
+//! `avg * ((p - 1) / p) + change * (1 / p)` with the multiply-add fused:
+//! one multiply-add per bar on each chain, where TA-Lib chains a multiply,
+//! an addition and a multiply (the smoothing contracts rounding errors, so
+//! values stay within a few ulps of TA-Lib's; STOCHRSI's RSI keeps TA-Lib's
+//! operations, see [`Rsi::in_talib_order`]). `rsi = 100 * gain / (gain +
+//! loss)`, or 0 when `gain + loss` is not positive. Lookback `p`.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming relative strength index.
 #[derive(Clone, Debug)]
 pub struct Rsi {
     period: usize,
-    inv_period: f64,
-    keep: f64,
+    smooth: Wilder,
+    talib_order: bool,
     seen: usize,
     prev_value: f64,
     gain: f64,
     loss: f64,
+}
+
+/// Wilder's smoothing of a pair of running averages (gains and losses).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Wilder {
+    /// `(p - 1) / p`.
+    keep: f64,
+    /// `1 / p`.
+    take: f64,
+}
+
+impl Wilder {
+    /// The smoothing over `period` values.
+    pub(crate) fn new(period: usize) -> Self {
+        let p = period as f64;
+        Self {
+            keep: (p - 1.0) / p,
+            take: 1.0 / p,
+        }
+    }
+
+    /// `(p - 1) / p`.
+    #[inline(always)]
+    pub(crate) fn keep(self) -> f64 {
+        self.keep
+    }
+
+    /// `avg * (p - 1) / p + v / p`.
+    #[inline(always)]
+    pub(crate) fn next(self, avg: f64, v: f64) -> f64 {
+        fp::madd(avg, self.keep, v * self.take)
+    }
+
+    /// The smoothed averages over the changes of `x` (`prev` the value
+    /// before it), each change split by `split` into its (gain, loss)
+    /// parts, writing `finish(gain, loss)` to `out`. By blocks: the two
+    /// chains first, then `finish` over the block, so that its division
+    /// vectorizes. Returns the last value and the averages.
+    #[inline(always)]
+    pub(crate) fn run(
+        self,
+        (mut prev, mut gain, mut loss): (f64, f64, f64),
+        x: &[f64],
+        out: &mut [f64],
+        split: impl Fn(f64) -> (f64, f64),
+        finish: impl Fn(f64, f64) -> f64,
+    ) -> (f64, f64, f64) {
+        const BLOCK: usize = 64;
+        let (mut gains, mut losses) = ([0.0; BLOCK], [0.0; BLOCK]);
+        for (xs, outs) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
+            for ((&v, g), l) in xs.iter().zip(&mut gains).zip(&mut losses) {
+                let (up, down) = split(v - prev);
+                prev = v;
+                gain = self.next(gain, up);
+                loss = self.next(loss, down);
+                (*g, *l) = (gain, loss);
+            }
+            for ((o, &g), &l) in outs.iter_mut().zip(&gains).zip(&losses) {
+                *o = finish(g, l);
+            }
+        }
+        (prev, gain, loss)
+    }
 }
 
 impl Rsi {
@@ -30,8 +96,8 @@ impl Rsi {
         }
         Ok(Self {
             period,
-            inv_period: 1.0 / period as f64,
-            keep: (period - 1) as f64,
+            smooth: Wilder::new(period),
+            talib_order: false,
             seen: 0,
             prev_value: 0.0,
             gain: 0.0,
@@ -39,25 +105,42 @@ impl Rsi {
         })
     }
 
+    /// An RSI that smooths with TA-Lib's operations in TA-Lib's order
+    /// (`(avg * (p - 1) + change) * (1 / p)`), bit for bit, for STOCHRSI:
+    /// its fast %D may be a MAMA, whose adaptive speed turns differences
+    /// in the last bit of its input into different outputs.
+    pub(crate) fn in_talib_order(period: usize) -> Result<Self> {
+        Ok(Self {
+            talib_order: true,
+            ..Self::new(period)?
+        })
+    }
+
+    /// TA-Lib's smoothing step: `(avg * (p - 1) + v) * (1 / p)`.
     #[inline(always)]
-    fn value(&self) -> f64 {
-        let total = self.gain + self.loss;
+    fn talib_next(&self, avg: f64, v: f64) -> f64 {
+        (avg * (self.period - 1) as f64 + v) * self.smooth.take
+    }
+
+    /// `100 * gain / (gain + loss)`, 0 when the sum is not positive.
+    #[inline(always)]
+    fn value(gain: f64, loss: f64) -> f64 {
+        let total = gain + loss;
         if total > 0.0 {
-            100.0 * (self.gain / total)
+            100.0 * (gain / total)
         } else {
             0.0
         }
     }
 
-    /// Splits a price change into its gain part and adds both parts, as the
-    /// published build does: `gain += max(change, 0)` (a NaN change adds
-    /// nothing) and `loss += gain_part - change` (a NaN change poisons the
-    /// loss, after which the RSI is 0, as in TA-Lib).
+    /// A price change's gain and loss parts, as TA-Lib splits them:
+    /// `max(change, 0)` (nothing for a NaN change) and `gain_part - change`
+    /// (a NaN change poisons the loss, after which the RSI is 0, as in
+    /// TA-Lib). Written as selects: whether a bar rose is a coin toss.
     #[inline(always)]
-    fn accumulate(&mut self, change: f64) {
-        let up = if 0.0 < change { change } else { 0.0 };
-        self.gain += up;
-        self.loss += up - change;
+    fn split(change: f64) -> (f64, f64) {
+        let up = std::hint::select_unpredictable(0.0 < change, change, 0.0);
+        (up, up - change)
     }
 
     /// Consumes one value and returns the RSI (NaN during the lookback).
@@ -71,18 +154,51 @@ impl Rsi {
         }
         let change = v - self.prev_value;
         self.prev_value = v;
+        let (up, down) = Self::split(change);
         if seen < self.period {
-            self.accumulate(change);
+            self.gain += up;
+            self.loss += down;
             return f64::NAN;
         }
-        if seen > self.period {
-            self.loss *= self.keep;
-            self.gain *= self.keep;
+        if seen == self.period {
+            self.gain = (self.gain + up) * self.smooth.take;
+            self.loss = (self.loss + down) * self.smooth.take;
+        } else if self.talib_order {
+            self.gain = self.talib_next(self.gain, up);
+            self.loss = self.talib_next(self.loss, down);
+        } else {
+            self.gain = self.smooth.next(self.gain, up);
+            self.loss = self.smooth.next(self.loss, down);
         }
-        self.accumulate(change);
-        self.loss *= self.inv_period;
-        self.gain *= self.inv_period;
-        self.value()
+        Self::value(self.gain, self.loss)
+    }
+}
+
+impl fp::Kernel for Rsi {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let mut i = 0;
+        while i < x.len() && self.seen <= self.period {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        if self.talib_order {
+            let (mut prev, mut gain, mut loss) = (self.prev_value, self.gain, self.loss);
+            for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+                let (up, down) = Self::split(v - prev);
+                prev = v;
+                gain = self.talib_next(gain, up);
+                loss = self.talib_next(loss, down);
+                *o = Self::value(gain, loss);
+            }
+            (self.prev_value, self.gain, self.loss) = (prev, gain, loss);
+        } else {
+            let state = (self.prev_value, self.gain, self.loss);
+            (self.prev_value, self.gain, self.loss) =
+                self.smooth.run(state, &x[i..], &mut out[i..], Self::split, Self::value);
+        }
+        self.seen += x.len() - i;
     }
 }
 
@@ -93,30 +209,7 @@ impl Indicator for Rsi {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        let (x, out) = (inputs[0], &mut *outputs[0]);
-        let mut i = 0;
-        while i < x.len() && self.seen <= self.period {
-            out[i] = self.step(x[i]);
-            i += 1;
-        }
-        // Steady state: the same operations as `step`, without its branches.
-        let (mut prev, mut gain, mut loss) = (self.prev_value, self.gain, self.loss);
-        for j in i..x.len() {
-            let v = x[j];
-            let change = v - prev;
-            prev = v;
-            loss *= self.keep;
-            gain *= self.keep;
-            let up = if 0.0 < change { change } else { 0.0 };
-            gain += up;
-            loss += up - change;
-            loss *= self.inv_period;
-            gain *= self.inv_period;
-            let total = gain + loss;
-            out[j] = if total > 0.0 { 100.0 * (gain / total) } else { 0.0 };
-        }
-        self.seen += x.len() - i;
-        (self.prev_value, self.gain, self.loss) = (prev, gain, loss);
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {

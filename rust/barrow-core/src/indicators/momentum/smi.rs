@@ -103,13 +103,13 @@ impl fp::Kernel for Smi {
             self.highest.run::<true>(&high[j0..j1], hhs);
             self.lowest.run::<false>(&low[j0..j1], lls);
             for (j, (&hh, &ll)) in (j0..j1).zip(hhs.iter().zip(lls.iter())) {
-                a = fp::madd((close[j] - (hh + ll) * 0.5) - a, ka, a);
-                b = fp::madd((hh - ll) - b, kb, b);
-                c = fp::madd(a - c, kc, c);
-                d = fp::madd(b - d, kd, d);
+                a = fp::ema(a, close[j] - (hh + ll) * 0.5, ka);
+                b = fp::ema(b, hh - ll, kb);
+                c = fp::ema(c, a, kc);
+                d = fp::ema(d, b, kd);
                 let half = 0.5 * d;
                 let value = std::hint::select_unpredictable(half > 0.0, 100.0 * c / half, 0.0);
-                e = fp::madd(value - e, ke, e);
+                e = fp::ema(e, value, ke);
                 (smi[j], sig[j]) = (value, e);
             }
             j0 = j1;

@@ -80,10 +80,10 @@ impl fp::Kernel for Tsi {
         for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
             let change = v - prev;
             prev = v;
-            a = fp::madd(change - a, ka, a);
-            b = fp::madd(change.abs() - b, kb, b);
-            c = fp::madd(a - c, kc, c);
-            d = fp::madd(b - d, kd, d);
+            a = fp::ema(a, change, ka);
+            b = fp::ema(b, change.abs(), kb);
+            c = fp::ema(c, a, kc);
+            d = fp::ema(d, b, kd);
             *o = if d > 0.0 { 100.0 * c / d } else { 0.0 };
         }
         let m = n - i;

@@ -311,7 +311,7 @@ impl Keltner {
         };
         let nbdev = self.nbdev;
         for j in from..h.len() {
-            m = fp::madd((h[j] + l[j] + c[j]) / 3.0 - m, k, m);
+            m = fp::ema(m, (h[j] + l[j] + c[j]) / 3.0, k);
             let tr = true_range(h[j], l[j], prev_close);
             prev_close = c[j];
             atr = fp::madd(atr, keep, tr * take);

@@ -67,7 +67,7 @@ impl Ema {
             self.prev = self.seed / self.period as f64;
             self.prev
         } else {
-            self.prev = fp::madd(v - self.prev, self.k, self.prev);
+            self.prev = fp::ema(self.prev, v, self.k);
             self.prev
         }
     }

@@ -57,7 +57,7 @@ impl Kama {
     fn smooth(&mut self, er: f64, v: f64, from: f64) {
         let sc = fp::madd(er, C_DIFF, C_SLOW);
         let sc = sc * sc;
-        self.kama = fp::madd(sc, v - from, from);
+        self.kama = fp::ema(from, v, sc);
     }
 
     /// Consumes one value.
@@ -148,11 +148,11 @@ impl Kama {
                     paths.iter_mut().zip(bars).zip(smoothed.by_ref())
                 {
                     *dst = path_step(&mut path, &mut flat, p, (trail - new_trail).abs(), (v - prev).abs());
-                    kama = fp::madd(sc, u - kama, kama);
+                    kama = fp::ema(kama, u, sc);
                     *o = kama;
                 }
                 for ((o, &u), &sc) in smoothed {
-                    kama = fp::madd(sc, u - kama, kama);
+                    kama = fp::ema(kama, u, sc);
                     *o = kama;
                 }
             } else {
@@ -170,7 +170,7 @@ impl Kama {
         }
         if let Some((s, len)) = ready {
             for ((o, &u), &sc) in out[s..s + len].iter_mut().zip(&x[s..s + len]).zip(&consts[..len]) {
-                kama = fp::madd(sc, u - kama, kama);
+                kama = fp::ema(kama, u, sc);
                 *o = kama;
             }
         }

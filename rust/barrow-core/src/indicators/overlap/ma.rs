@@ -155,16 +155,16 @@ impl MultiEma {
         if let [_, _, third] = &self.emas[..] {
             let (mut e2, _) = third.seeded().expect("seeded");
             for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
-                e0 = fp::madd(v - e0, k, e0);
-                e1 = fp::madd(e0 - e1, k, e1);
-                e2 = fp::madd(e1 - e2, k, e2);
+                e0 = fp::ema(e0, v, k);
+                e1 = fp::ema(e1, e0, k);
+                e2 = fp::ema(e2, e1, k);
                 *o = (e0 * 3.0 - e1 * 3.0) + e2;
             }
             self.emas[2].advance(e2, n - i);
         } else {
             for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
-                e0 = fp::madd(v - e0, k, e0);
-                e1 = fp::madd(e0 - e1, k, e1);
+                e0 = fp::ema(e0, v, k);
+                e1 = fp::ema(e1, e0, k);
                 *o = (e0 + e0) - e1;
             }
         }

@@ -2,13 +2,12 @@
 //!
 //! `out[i] = (x[i-p+1] + ... + x[i]) / p`, lookback `p - 1`.
 //!
-//! Like TA-Lib, the window sum is a running total: the new value is added,
-//! the output taken, then the trailing value subtracted. Keeping that order
-//! (rather than re-summing the window) is what makes the outputs equal to
-//! TA-Lib's to the last bit.
+//! The window sum is the running total of [`Sum`] (one addition per bar on
+//! its chain; within a few ulps of TA-Lib's), divided by `p` a block at a
+//! time.
 
 use super::super::math::Sum;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::Result;
 
 /// Streaming simple moving average: the rolling [`Sum`] divided by `p`.
@@ -37,7 +36,11 @@ impl Sma {
     #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
         let p = self.period as f64;
-        self.sum.run_chunk(x, out, |s| s / p);
+        // With AVX where the CPU has it: wider divisions.
+        fp::with_fma(
+            #[inline(always)]
+            || self.sum.run_chunk(x, out, |s| s / p),
+        );
     }
 
     /// [`Sma::update_chunk`] over `value(0), value(1), ...` (one per output):
@@ -45,7 +48,10 @@ impl Sma {
     #[inline(always)]
     pub(crate) fn run_chunk_of(&mut self, value: impl Fn(usize) -> f64, out: &mut [f64]) {
         let p = self.period as f64;
-        self.sum.run_chunk_of(value, out, |_, s| s / p);
+        fp::with_fma(
+            #[inline(always)]
+            || self.sum.run_chunk_of(value, out, |_, s| s / p),
+        );
     }
 }
 

@@ -84,7 +84,7 @@ impl Zlema {
         let (mut e, k) = self.ema.seeded().expect("seeded");
         for j in i..n {
             let d = 2.0 * x[j] - x[j - lag];
-            e = fp::madd(d - e, k, e);
+            e = fp::ema(e, d, k);
             out[j] = e;
         }
         self.ema.advance(e, n - i);

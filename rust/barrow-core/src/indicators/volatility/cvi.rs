@@ -90,7 +90,7 @@ impl Indicator for Cvi {
                 let (past, pos) = self.past.parts();
                 let mut at = *pos;
                 for j in i..n {
-                    e = fp::madd((h[j] - l[j]) - e, k, e);
+                    e = fp::ema(e, h[j] - l[j], k);
                     let lagged = std::mem::replace(&mut past[at], e);
                     at += 1;
                     if at == past.len() {
@@ -117,11 +117,12 @@ mod tests {
 
     #[test]
     fn cvi_of_a_doubling_range() {
-        // Ranges 1, 1, then 3: EMA(2) goes 1 -> (3 - 1) * 2/3 + 1.
+        // Ranges 1, 1, then 3: EMA(2) goes 1 -> 1 * (1 - 2/3) + 3 * 2/3.
         let mut c = Cvi::new(2, 1).unwrap();
         assert!(c.step(1.0, 0.0).is_nan());
         assert!(c.step(1.0, 0.0).is_nan());
-        let e = (3.0f64 - 1.0).mul_add(2.0 / 3.0, 1.0);
+        let k = 2.0 / 3.0;
+        let e = 1.0f64.mul_add(1.0 - k, 3.0 * k);
         assert_eq!(c.step(3.0, 0.0), 100.0 * ((e - 1.0) / 1.0));
     }
 

@@ -81,8 +81,8 @@ impl Indicator for Massi {
                 let (mut b, kb) = self.ema2.seeded().expect("seeded");
                 let mut sum = self.sum.cursor();
                 for j in i..n {
-                    a = fp::madd((high[j] - low[j]) - a, ka, a);
-                    b = fp::madd(a - b, kb, b);
+                    a = fp::ema(a, high[j] - low[j], ka);
+                    b = fp::ema(b, a, kb);
                     out[j] = sum.push(if b == 0.0 { 1.0 } else { a / b });
                 }
                 sum.finish();
