@@ -1,9 +1,11 @@
 //! EMA — exponential moving average.
 //!
 //! `k = 2 / (p + 1)`; the seed at index `p - 1` is the SMA of the first `p`
-//! values, then `ema = (x - ema) * k + ema` as one fused multiply-add, as
-//! TA-Lib 0.8 computes it (see `fp`). Lookback `p - 1` (TA-Lib's default unstable period of 0
-//! and default compatibility mode). Period 1 copies the input.
+//! values, then `ema = ema * (1 - k) + k * x`, one fused multiply-add on
+//! the recursion's chain (`fp::ema`; TA-Lib 0.8 computes `(x - ema) * k +
+//! ema`, which chains a subtraction too: values agree to a few ulps).
+//! Lookback `p - 1` (TA-Lib's default unstable period of 0 and default
+//! compatibility mode). Period 1 copies the input.
 
 use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};

@@ -3,7 +3,8 @@
 //! Efficiency ratio `|x[t] - x[t-p]| / Σ|Δx|` over the last `p` changes
 //! (1 when the path length is not positive or the change reaches it),
 //! smoothing `sc = (ER · (2/3 - 2/31) + 2/31)²` as one fused multiply-add
-//! squared, `kama = sc · (x - kama) + kama` fused; seeded with the previous
+//! squared, `kama = kama · (1 - sc) + sc · x` fused (`fp::ema`; TA-Lib's
+//! `sc · (x - kama) + kama` agrees to a few ulps); seeded with the previous
 //! price. The path length is a running sum, set to 0 after `p` exactly flat
 //! changes, as in TA-Lib 0.8. Lookback `p`; period 1 copies the input.
 

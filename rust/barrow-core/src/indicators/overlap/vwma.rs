@@ -1,8 +1,8 @@
 //! VWMA — volume-weighted moving average.
 //!
 //! `(sum(x * v) / p) / (sum(v) / p)` over the last `p` bars, both sums
-//! running totals in TA-Lib's SMA order (see [`Sum`]), so the value is
-//! SMA(x * v) / SMA(v) to the bit. Lookback `p - 1`; period 1 copies the
+//! running totals of [`Sum`], so the value is SMA(x * v) / SMA(v) to the
+//! bit. Lookback `p - 1`; period 1 copies the
 //! price.
 
 use super::super::math::Sum;
