@@ -1,7 +1,10 @@
 """TA-Lib-compatible functions: ``import barrow.talib as talib``.
 
 Same upper-case names, positional inputs, keyword names, defaults and
-output tuples as the ``TA-Lib`` Python package, with identical values.
+output tuples as the ``TA-Lib`` Python package, with TA-Lib's values: bit
+for bit, or within 1e-9 (relative to max(1, |value|)) for the functions
+whose recursion barrow computes in a shorter order (``TOLERANT`` in
+``barrow._coverage`` lists them with the reason).
 Inputs may be numpy arrays (float64; other numeric dtypes are converted),
 pandas Series (a Series with the same index comes back), or Arrow arrays
 (pyarrow, polars; Arrow comes back, nulls read as NaN). As in TA-Lib,
