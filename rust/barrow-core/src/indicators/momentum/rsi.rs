@@ -18,7 +18,6 @@ use crate::error::{BarrowError, Result};
 pub struct Rsi {
     period: usize,
     smooth: Wilder,
-    talib_order: bool,
     seen: usize,
     prev_value: f64,
     gain: f64,
@@ -32,6 +31,10 @@ pub(crate) struct Wilder {
     keep: f64,
     /// `1 / p`.
     take: f64,
+    /// `p - 1`.
+    lag: f64,
+    /// Whether [`Wilder::step`] uses TA-Lib's operations.
+    talib_order: bool,
 }
 
 impl Wilder {
@@ -41,6 +44,17 @@ impl Wilder {
         Self {
             keep: (p - 1.0) / p,
             take: 1.0 / p,
+            lag: p - 1.0,
+            talib_order: false,
+        }
+    }
+
+    /// The smoothing with TA-Lib's operations in TA-Lib's order,
+    /// `(avg * (p - 1) + v) * (1 / p)`: bit for bit, with a longer chain.
+    pub(crate) fn in_talib_order(period: usize) -> Self {
+        Self {
+            talib_order: true,
+            ..Self::new(period)
         }
     }
 
@@ -56,6 +70,23 @@ impl Wilder {
         fp::madd(avg, self.keep, v * self.take)
     }
 
+    /// TA-Lib's step, `(avg * (p - 1) + v) * (1 / p)`.
+    #[inline(always)]
+    fn next_in_talib_order(self, avg: f64, v: f64) -> f64 {
+        (avg * self.lag + v) * self.take
+    }
+
+    /// [`Wilder::next`], or TA-Lib's step for a smoothing made by
+    /// [`Wilder::in_talib_order`].
+    #[inline(always)]
+    fn step(self, avg: f64, v: f64) -> f64 {
+        if self.talib_order {
+            self.next_in_talib_order(avg, v)
+        } else {
+            self.next(avg, v)
+        }
+    }
+
     /// The smoothed averages over the changes of `x` (`prev` the value
     /// before it), each change split by `split` into its (gain, loss)
     /// parts, writing `finish(gain, loss)` to `out`. By blocks: the two
@@ -64,10 +95,29 @@ impl Wilder {
     #[inline(always)]
     pub(crate) fn run(
         self,
+        state: (f64, f64, f64),
+        x: &[f64],
+        out: &mut [f64],
+        split: impl Fn(f64) -> (f64, f64),
+        finish: impl Fn(f64, f64) -> f64,
+    ) -> (f64, f64, f64) {
+        // The order tested once, outside the loops.
+        if self.talib_order {
+            self.run_by(state, x, out, split, |avg, v| self.next_in_talib_order(avg, v), finish)
+        } else {
+            self.run_by(state, x, out, split, |avg, v| self.next(avg, v), finish)
+        }
+    }
+
+    /// [`Wilder::run`] with the smoothing step `next`.
+    #[inline(always)]
+    fn run_by(
+        self,
         (mut prev, mut gain, mut loss): (f64, f64, f64),
         x: &[f64],
         out: &mut [f64],
         split: impl Fn(f64) -> (f64, f64),
+        next: impl Fn(f64, f64) -> f64,
         finish: impl Fn(f64, f64) -> f64,
     ) -> (f64, f64, f64) {
         const BLOCK: usize = 64;
@@ -76,8 +126,8 @@ impl Wilder {
             for ((&v, g), l) in xs.iter().zip(&mut gains).zip(&mut losses) {
                 let (up, down) = split(v - prev);
                 prev = v;
-                gain = self.next(gain, up);
-                loss = self.next(loss, down);
+                gain = next(gain, up);
+                loss = next(loss, down);
                 (*g, *l) = (gain, loss);
             }
             for ((o, &g), &l) in outs.iter_mut().zip(&gains).zip(&losses) {
@@ -97,7 +147,6 @@ impl Rsi {
         Ok(Self {
             period,
             smooth: Wilder::new(period),
-            talib_order: false,
             seen: 0,
             prev_value: 0.0,
             gain: 0.0,
@@ -111,15 +160,9 @@ impl Rsi {
     /// in the last bit of its input into different outputs.
     pub(crate) fn in_talib_order(period: usize) -> Result<Self> {
         Ok(Self {
-            talib_order: true,
+            smooth: Wilder::in_talib_order(period),
             ..Self::new(period)?
         })
-    }
-
-    /// TA-Lib's smoothing step: `(avg * (p - 1) + v) * (1 / p)`.
-    #[inline(always)]
-    fn talib_next(&self, avg: f64, v: f64) -> f64 {
-        (avg * (self.period - 1) as f64 + v) * self.smooth.take
     }
 
     /// `100 * gain / (gain + loss)`, 0 when the sum is not positive.
@@ -163,12 +206,9 @@ impl Rsi {
         if seen == self.period {
             self.gain = (self.gain + up) * self.smooth.take;
             self.loss = (self.loss + down) * self.smooth.take;
-        } else if self.talib_order {
-            self.gain = self.talib_next(self.gain, up);
-            self.loss = self.talib_next(self.loss, down);
         } else {
-            self.gain = self.smooth.next(self.gain, up);
-            self.loss = self.smooth.next(self.loss, down);
+            self.gain = self.smooth.step(self.gain, up);
+            self.loss = self.smooth.step(self.loss, down);
         }
         Self::value(self.gain, self.loss)
     }
@@ -183,21 +223,9 @@ impl fp::Kernel for Rsi {
             out[i] = self.step(x[i]);
             i += 1;
         }
-        if self.talib_order {
-            let (mut prev, mut gain, mut loss) = (self.prev_value, self.gain, self.loss);
-            for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
-                let (up, down) = Self::split(v - prev);
-                prev = v;
-                gain = self.talib_next(gain, up);
-                loss = self.talib_next(loss, down);
-                *o = Self::value(gain, loss);
-            }
-            (self.prev_value, self.gain, self.loss) = (prev, gain, loss);
-        } else {
-            let state = (self.prev_value, self.gain, self.loss);
-            (self.prev_value, self.gain, self.loss) =
-                self.smooth.run(state, &x[i..], &mut out[i..], Self::split, Self::value);
-        }
+        let state = (self.prev_value, self.gain, self.loss);
+        (self.prev_value, self.gain, self.loss) =
+            self.smooth.run(state, &x[i..], &mut out[i..], Self::split, Self::value);
         self.seen += x.len() - i;
     }
 }
