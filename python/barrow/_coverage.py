@@ -240,7 +240,7 @@ TOLERANT: Dict[str, str] = {
     **{n: _EMA for n in ("EFI", "ERI", "MASSI", "SMI", "TSI", "ZLEMA", "KAMA", "BBANDS")},
     **{n: _SUM for n in ("SMA", "SUM", "AO", "AC", "DPO", "VWMA")},
     **{n: f"{_SUM}; {_EMA}" for n in ("MA", "MAVP", "MACDEXT", "STOCH", "STOCHF", "STOCHRSI", "KDJ")},
-    **{n: _WILDER for n in ("RSI", "CMO", "PLUS_DM", "MINUS_DM")},
+    **{n: _WILDER for n in ("RSI", "CMO", "PLUS_DM", "MINUS_DM", "PLUS_DI", "MINUS_DI", "DX", "ADX", "ADXR")},
 }
 TOLERANCE = 1e-9
 

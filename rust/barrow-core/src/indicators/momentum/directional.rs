@@ -3,18 +3,18 @@
 //!
 //! Per bar: `+DM1 = high - prev_high` when that is positive and larger than
 //! `prev_low - low` (and `-DM1` symmetrically), `TR1` the true range. The
-//! first `p - 1` values of each are summed, then smoothed as
-//! `s = s - s / p + x`. PLUS_DM and MINUS_DM, whose loop is that chain,
-//! compute it as `s * ((p - 1) / p) + x` with the multiply-add fused (one
-//! multiply-add where TA-Lib chains a division, a subtraction and an
-//! addition; within a few ulps of TA-Lib); the others, bound by their
-//! divisions, keep TA-Lib's operations and its bits. `±DI = 100 * (±DM / TR)` (0 while TR is not
-//! positive), `DX = 100 * (|-DI - +DI| / (-DI + +DI))` (kept from the previous
-//! bar when TR or the DI sum is zero), `ADX` is the mean of the first `p` DX
-//! values then `(adx * (p - 1) + dx) / p`, and `ADXR = (adx + adx[p - 1 bars
-//! ago]) / 2`. Lookbacks: DM `p - 1`, DI and DX `p`, ADX `2p - 1`, ADXR
-//! `3p - 2`; with `p = 1`, DM and DI are per bar (DI then without the factor
-//! 100, as TA-Lib computes it) and have lookback 1.
+//! first `p - 1` values of each are summed, then smoothed as TA-Lib's
+//! `s = s - s / p + x`, computed as `s * ((p - 1) / p) + x` with the
+//! multiply-add fused: one multiply-add where TA-Lib chains a division, a
+//! subtraction and an addition (within a few ulps of TA-Lib). `±DI = 100 *
+//! (±DM / TR)` (0 while TR is not positive), `DX = 100 * (|-DI - +DI| /
+//! (-DI + +DI))` (kept from the previous bar when TR or the DI sum is
+//! zero), `ADX` is the mean of the first `p` DX values then TA-Lib's
+//! `(adx * (p - 1) + dx) / p`, computed as Wilder's multiply-add (see
+//! [`Wilder`]), and `ADXR = (adx + adx[p - 1 bars ago]) / 2`. Lookbacks:
+//! DM `p - 1`, DI and DX `p`, ADX `2p - 1`, ADXR `3p - 2`; with `p = 1`, DM
+//! and DI are per bar (DI then without the factor 100, as TA-Lib computes
+//! it) and have lookback 1.
 
 use super::super::ring::Ring;
 use super::super::volatility::true_range;
@@ -68,6 +68,30 @@ fn dm1(high: f64, low: f64, prev_high: f64, prev_low: f64) -> (f64, f64) {
         std::hint::select_unpredictable(plus_wins, up, 0.0),
         std::hint::select_unpredictable(minus_wins, down, 0.0),
     )
+}
+
+/// `100 * (dm / tr)`, or 0 unless the smoothed true range is positive
+/// (TA-Lib 0.8 tests it so); the same for +DI and -DI.
+#[inline(always)]
+fn di(dm: f64, tr: f64) -> f64 {
+    let di = 100.0 * (dm / tr);
+    if tr > 0.0 {
+        di
+    } else {
+        0.0
+    }
+}
+
+/// DX from the smoothed +DM, -DM and true range: whether it is defined (a
+/// positive true range, and a DI sum not within 1e-14 of zero; a NaN sum
+/// counts as non-zero), and its value when it is. Computed in full either
+/// way, so that a block of bars vectorizes.
+#[inline(always)]
+fn dx_of(plus_dm: f64, minus_dm: f64, tr: f64) -> (bool, f64) {
+    let (m, p) = (100.0 * (minus_dm / tr), 100.0 * (plus_dm / tr));
+    let sum = m + p;
+    let ok = (tr > 0.0) & !((sum > -1e-14) & (sum < 1e-14));
+    (ok, 100.0 * ((m - p).abs() / sum))
 }
 
 /// Streaming directional-movement indicator (see the module docs).
@@ -143,7 +167,6 @@ impl Directional {
     }
 
     /// Consumes one bar (`close` is ignored by PLUS_DM and MINUS_DM).
-    /// Consumes one bar (`close` is ignored by PLUS_DM and MINUS_DM).
     #[inline]
     pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
         self.step_with(self.kind, high, low, close)
@@ -181,17 +204,12 @@ impl Directional {
             self.plus_dm += plus;
             self.minus_dm += minus;
             self.tr += tr;
-        } else if matches!(kind, DirectionalKind::PlusDm | DirectionalKind::MinusDm) {
-            // Bound by the smoothing's chain: one multiply-add each.
+        } else {
+            // One multiply-add each, as [`Directional::run_blocks`] does.
             let keep = self.smooth.keep();
             self.plus_dm = fp::madd(self.plus_dm, keep, plus);
             self.minus_dm = fp::madd(self.minus_dm, keep, minus);
-        } else {
-            // Bound by the divisions that follow, not by the chains:
-            // TA-Lib's operations.
-            self.plus_dm = self.plus_dm - self.plus_dm / pf + plus;
-            self.minus_dm = self.minus_dm - self.minus_dm / pf + minus;
-            self.tr = self.tr - self.tr / pf + tr;
+            self.tr = fp::madd(self.tr, keep, tr);
         }
         match kind {
             DirectionalKind::PlusDm if t + 1 >= p => return self.plus_dm,
@@ -200,18 +218,13 @@ impl Directional {
             _ if t < p => return f64::NAN,
             _ => {}
         }
-        // TA-Lib 0.8 tests the smoothed true range for being positive.
-        let di = (self.tr > 0.0).then(|| (100.0 * (self.minus_dm / self.tr), 100.0 * (self.plus_dm / self.tr)));
         match kind {
-            DirectionalKind::PlusDi => return di.map_or(0.0, |d| d.1),
-            DirectionalKind::MinusDi => return di.map_or(0.0, |d| d.0),
+            DirectionalKind::PlusDi => return di(self.plus_dm, self.tr),
+            DirectionalKind::MinusDi => return di(self.minus_dm, self.tr),
             _ => {}
         }
-        let dx = di.and_then(|(m, p)| {
-            let sum = m + p;
-            // Not within 1e-14 of zero (a NaN sum counts as non-zero).
-            (!(sum > -1e-14 && sum < 1e-14)).then(|| 100.0 * ((m - p).abs() / sum))
-        });
+        let (ok, value) = dx_of(self.plus_dm, self.minus_dm, self.tr);
+        let dx = ok.then_some(value);
         if kind == DirectionalKind::Dx {
             self.dx = dx.unwrap_or(self.dx);
             return self.dx;
@@ -225,7 +238,7 @@ impl Directional {
             self.adx
         } else {
             if let Some(dx) = dx {
-                self.adx = (self.adx * (pf - 1.0) + dx) / pf;
+                self.adx = self.smooth.next(self.adx, dx);
             }
             self.adx
         };
@@ -241,12 +254,19 @@ impl Directional {
     }
 
     /// Runs a chunk with the state in a local (so the running values stay
-    /// in registers) and `kind` a constant.
+    /// in registers) and `kind` a constant. DI, DX, ADX and ADXR go by
+    /// blocks once every output is defined ([`Directional::run_blocks`]).
     #[inline(always)]
     fn run(&mut self, kind: DirectionalKind, high: &[f64], low: &[f64], close: Option<&[f64]>, out: &mut [f64]) {
         let stand_in = Self {
             past_adx: Ring::new(0),
             ..*self
+        };
+        let by_blocks = kind.uses_close() && self.period > 1;
+        let head = if by_blocks {
+            (3 * self.period).saturating_sub(self.seen).min(out.len())
+        } else {
+            out.len()
         };
         // With FMA where the CPU has it (the smoothing's multiply-adds).
         fp::with_fma(
@@ -257,13 +277,92 @@ impl Directional {
                     stand_in,
                     #[inline(always)]
                     |st| {
-                        for (i, o) in out.iter_mut().enumerate() {
+                        for (i, o) in out.iter_mut().enumerate().take(head) {
                             *o = st.step_with(kind, high[i], low[i], close.map_or(0.0, |c| c[i]));
                         }
                     },
-                )
+                );
+                if let (Some(close), true) = (close, head < out.len()) {
+                    self.run_blocks(kind, &high[head..], &low[head..], &close[head..], &mut out[head..]);
+                }
             },
         );
+    }
+
+    /// DI, DX, ADX or ADXR over a chunk whose bars all have an output
+    /// (at least `3p` bars seen before it), by blocks: the three smoothing
+    /// chains first, then the divisions of the whole block (which
+    /// vectorize), then DX's and ADX's short chains. The operations are
+    /// those of [`Directional::step_with`], so the bits are too.
+    #[inline(always)]
+    fn run_blocks(&mut self, kind: DirectionalKind, high: &[f64], low: &[f64], close: &[f64], out: &mut [f64]) {
+        const BLOCK: usize = 64;
+        let keep = self.smooth.keep();
+        let smooth = self.smooth;
+        let (mut ph, mut pl, mut pc) = (self.prev_high, self.prev_low, self.prev_close);
+        let (mut pdm, mut mdm, mut tr) = (self.plus_dm, self.minus_dm, self.tr);
+        let (mut dx, mut adx) = (self.dx, self.adx);
+        let (mut pdms, mut mdms, mut trs) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+        let (mut raw, mut ok) = ([0.0; BLOCK], [false; BLOCK]);
+        let bars = high.chunks(BLOCK).zip(low.chunks(BLOCK)).zip(close.chunks(BLOCK));
+        for (((hs, ls), cs), outs) in bars.zip(out.chunks_mut(BLOCK)) {
+            let m = hs.len();
+            for i in 0..m {
+                let (h, l) = (hs[i], ls[i]);
+                let (plus, minus) = dm1(h, l, ph, pl);
+                let range = true_range(h, l, pc);
+                (ph, pl, pc) = (h, l, cs[i]);
+                pdm = fp::madd(pdm, keep, plus);
+                mdm = fp::madd(mdm, keep, minus);
+                tr = fp::madd(tr, keep, range);
+                (pdms[i], mdms[i], trs[i]) = (pdm, mdm, tr);
+            }
+            match kind {
+                DirectionalKind::PlusDi => {
+                    for ((o, &d), &t) in outs.iter_mut().zip(&pdms).zip(&trs) {
+                        *o = di(d, t);
+                    }
+                    continue;
+                }
+                DirectionalKind::MinusDi => {
+                    for ((o, &d), &t) in outs.iter_mut().zip(&mdms).zip(&trs) {
+                        *o = di(d, t);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            for i in 0..m {
+                (ok[i], raw[i]) = dx_of(pdms[i], mdms[i], trs[i]);
+            }
+            match kind {
+                DirectionalKind::Dx => {
+                    for ((o, &v), &defined) in outs.iter_mut().zip(&raw).zip(&ok) {
+                        if defined {
+                            dx = v;
+                        }
+                        *o = dx;
+                    }
+                }
+                _ => {
+                    let adxr = kind == DirectionalKind::Adxr;
+                    for ((o, &v), &defined) in outs.iter_mut().zip(&raw).zip(&ok) {
+                        if defined {
+                            adx = smooth.next(adx, v);
+                        }
+                        *o = if adxr {
+                            (adx + self.past_adx.swap(adx)) / 2.0
+                        } else {
+                            adx
+                        };
+                    }
+                }
+            }
+        }
+        (self.prev_high, self.prev_low, self.prev_close) = (ph, pl, pc);
+        (self.plus_dm, self.minus_dm, self.tr) = (pdm, mdm, tr);
+        (self.dx, self.adx) = (dx, adx);
+        self.seen += out.len();
     }
 }
 
