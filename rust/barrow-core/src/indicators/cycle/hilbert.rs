@@ -223,6 +223,21 @@ pub(crate) struct CyclePhase {
     prices: [f64; 50],
     pos: usize,
     phase: f64,
+    /// [`dft_table`].
+    table: &'static [(f64, f64)],
+}
+
+/// `(sin, cos)` of `2πi/n` for every `n` in `1..=50` and `i < n`, row `n`
+/// from offset `n(n - 1)/2`: the terms of [`CyclePhase`]'s sums, computed
+/// once per process with the same expression and the same library calls,
+/// so the same bits as computing them on every bar.
+fn dft_table() -> &'static [(f64, f64)] {
+    static TABLE: std::sync::OnceLock<Box<[(f64, f64)]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (1..=50usize)
+            .flat_map(|n| (0..n).map(move |i| (i as f64 * std::f64::consts::TAU / n as f64).sin_cos()))
+            .collect()
+    })
 }
 
 impl CyclePhase {
@@ -231,6 +246,7 @@ impl CyclePhase {
             prices: [0.0; 50],
             pos: 0,
             phase: 0.0,
+            table: dft_table(),
         }
     }
 
@@ -241,9 +257,8 @@ impl CyclePhase {
         let n = dc_period_int(bar.smooth_period);
         let (mut re, mut im) = (0.0, 0.0);
         let mut idx = self.pos;
-        for i in 0..n {
-            let angle = i as f64 * std::f64::consts::TAU / n as f64;
-            let (s, c) = angle.sin_cos();
+        let row = n * n.saturating_sub(1) / 2;
+        for &(s, c) in &self.table[row..row + n] {
             let v = self.prices[idx];
             re += s * v;
             im += c * v;
