@@ -47,6 +47,7 @@ fn cdlharami(x: &Ctx, _: &mut Memo) -> i32 {
 }
 
 /// Harami and harami cross share the containment test.
+#[inline(always)]
 fn harami_code(a: &Bar, b: &Bar) -> i32 {
     let (at, ab) = (a.c.max(a.o), a.c.min(a.o));
     let (bt, bb) = (b.c.max(b.o), b.c.min(b.o));
@@ -85,7 +86,8 @@ pub const CDLDOJISTAR: Pattern = Pattern::new(
     1,
     &[(BodyLong, 1), (BodyDoji, 0)],
     cdldojistar,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdldojistar(x: &Ctx, _: &mut Memo) -> i32 {
@@ -148,6 +150,7 @@ fn cdldarkcloudcover(x: &Ctx, _: &mut Memo) -> i32 {
 }
 
 /// `v` within the Equal average of the prior bar around `target`.
+#[inline(always)]
 fn equal(x: &Ctx, v: f64, target: f64) -> bool {
     let eq = x.avg(Equal, 1);
     v <= target + eq && v >= target - eq
@@ -199,6 +202,7 @@ fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
 
 /// Long black, then a white opening below its low: the start of the neck
 /// patterns and thrusting.
+#[inline(always)]
 fn neck_setup(x: &Ctx, a: &Bar, b: &Bar) -> bool {
     b.color() == -1 && b.body() > x.avg(BodyLong, 1) && a.color() == 1 && a.o < b.l
 }
@@ -246,7 +250,8 @@ pub const CDLTHRUSTING: Pattern = Pattern::new(
     1,
     &[(Equal, 1), (BodyLong, 1)],
     cdlthrusting,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {
@@ -258,15 +263,17 @@ fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {
 }
 
 /// Two opposite marubozu with a gap between them (kicking patterns).
+#[inline(always)]
 fn kicking(x: &Ctx, a: &Bar, b: &Bar) -> bool {
-    let maru = |c: &Bar, k| {
+    #[inline(always)]
+    fn maru(x: &Ctx, c: &Bar, k: usize) -> bool {
         let vs = x.avg(ShadowVeryShort, k);
-        c.body() > x.avg(BodyLong, k) && c.upper() < vs && c.lower() < vs
-    };
-    b.color() == -a.color()
-        && maru(b, 1)
-        && maru(a, 0)
-        && ((b.color() == -1 && gap_up(a, b)) || (b.color() == 1 && gap_down(a, b)))
+        (c.body() > x.avg(BodyLong, k)) & (c.upper() < vs) & (c.lower() < vs)
+    }
+    (b.color() == -a.color())
+        & maru(x, b, 1)
+        & maru(x, a, 0)
+        & (((b.color() == -1) & gap_up(a, b)) | ((b.color() == 1) & gap_down(a, b)))
 }
 
 /// CDLKICKING: a marubozu, then an opposite marubozu gapping away; sign of
@@ -277,7 +284,8 @@ pub const CDLKICKING: Pattern = Pattern::new(
     1,
     &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
     cdlkicking,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlkicking(x: &Ctx, _: &mut Memo) -> i32 {
@@ -292,7 +300,8 @@ pub const CDLKICKINGBYLENGTH: Pattern = Pattern::new(
     1,
     &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
     cdlkickingbylength,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlkickingbylength(x: &Ctx, _: &mut Memo) -> i32 {

@@ -31,7 +31,8 @@ pub const CDLHAMMER: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0), (Near, 1)],
     cdlhammer,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlhammer(x: &Ctx, _: &mut Memo) -> i32 {
@@ -76,7 +77,8 @@ pub const CDLMARUBOZU: Pattern = Pattern::new(
     0,
     &[(BodyLong, 0), (ShadowVeryShort, 0)],
     cdlmarubozu,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlmarubozu(x: &Ctx, _: &mut Memo) -> i32 {
@@ -93,7 +95,8 @@ pub const CDLDRAGONFLYDOJI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (ShadowVeryShort, 0)],
     cdldragonflydoji,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdldragonflydoji(x: &Ctx, _: &mut Memo) -> i32 {
@@ -110,7 +113,8 @@ pub const CDLGRAVESTONEDOJI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (ShadowVeryShort, 0)],
     cdlgravestonedoji,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlgravestonedoji(x: &Ctx, _: &mut Memo) -> i32 {
@@ -126,7 +130,8 @@ pub const CDLLONGLEGGEDDOJI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0)],
     cdllongleggeddoji,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdllongleggeddoji(x: &Ctx, _: &mut Memo) -> i32 {
@@ -146,7 +151,8 @@ pub const CDLRICKSHAWMAN: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (Near, 0)],
     cdlrickshawman,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlrickshawman(x: &Ctx, _: &mut Memo) -> i32 {
@@ -171,7 +177,8 @@ pub const CDLHANGINGMAN: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0), (Near, 1)],
     cdlhangingman,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlhangingman(x: &Ctx, _: &mut Memo) -> i32 {
@@ -214,7 +221,8 @@ pub const CDLTAKURI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (ShadowVeryShort, 0)],
     cdltakuri,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdltakuri(x: &Ctx, _: &mut Memo) -> i32 {
@@ -251,7 +259,8 @@ pub const CDLHIGHWAVE: Pattern = Pattern::new(
     0,
     &[(BodyShort, 0)],
     cdlhighwave,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlhighwave(x: &Ctx, _: &mut Memo) -> i32 {
@@ -309,7 +318,8 @@ pub const CDLBELTHOLD: Pattern = Pattern::new(
     0,
     &[(BodyLong, 0), (ShadowVeryShort, 0)],
     cdlbelthold,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlbelthold(x: &Ctx, _: &mut Memo) -> i32 {
@@ -328,7 +338,8 @@ pub const CDLCLOSINGMARUBOZU: Pattern = Pattern::new(
     0,
     &[(BodyLong, 0), (ShadowVeryShort, 0)],
     cdlclosingmarubozu,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlclosingmarubozu(x: &Ctx, _: &mut Memo) -> i32 {

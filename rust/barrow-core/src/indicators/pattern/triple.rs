@@ -188,7 +188,8 @@ pub const CDLABANDONEDBABY: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2), (BodyDoji, 1), (BodyShort, 0)],
     cdlabandonedbaby,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlabandonedbaby(x: &Ctx, _: &mut Memo) -> i32 {
@@ -219,7 +220,8 @@ pub const CDL2CROWS: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2)],
     cdl2crows,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdl2crows(x: &Ctx, _: &mut Memo) -> i32 {
@@ -398,7 +400,8 @@ pub const CDLGAPSIDESIDEWHITE: Pattern = Pattern::new(
     2,
     &[(Near, 1), (Equal, 1)],
     cdlgapsidesidewhite,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
@@ -553,7 +556,8 @@ pub const CDLTRISTAR: Pattern = Pattern::new(
     2,
     &[(BodyDoji, 2)],
     cdltristar,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdltristar(x: &Ctx, _: &mut Memo) -> i32 {
@@ -607,7 +611,8 @@ pub const CDLXSIDEGAP3METHODS: Pattern = Pattern::new(
     2,
     &[],
     cdlxsidegap3methods,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
@@ -662,7 +667,8 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
     &[],
     cdlhikkake,
 )
-.with_warm(3);
+.with_warm(3)
+.by_blocks();
 
 #[inline(always)]
 fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
@@ -680,7 +686,8 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
     &[(Near, 2)],
     cdlhikkakemod,
 )
-.with_warm(3);
+.with_warm(3)
+.by_blocks();
 
 #[inline(always)]
 fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
