@@ -569,8 +569,7 @@ impl Candles {
             totals = first_totals(p, cols, from);
         }
         // Each bar's totals (before its own update), as TA-Lib moves them.
-        for j in 0..m {
-            let i = from + j;
+        for (j, i) in (from..from + m).enumerate() {
             for (slot, &(s, k)) in p.slots.iter().enumerate() {
                 let (kind, period, _) = s.spec();
                 avgs[slot][j] = totals[slot];
