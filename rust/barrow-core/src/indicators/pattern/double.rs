@@ -11,20 +11,17 @@ pub const CDLENGULFING: Pattern = Pattern::new(
     2,
     &[],
     cdlengulfing,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlengulfing(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    let bull = a.color() == 1 && b.color() == -1 && ((a.c >= b.o && a.o < b.c) || (a.c > b.o && a.o <= b.c));
-    let bear = a.color() == -1 && b.color() == 1 && ((a.o >= b.c && a.c < b.o) || (a.o > b.c && a.c <= b.o));
-    if !(bull || bear) {
-        0
-    } else if a.o != b.c && a.c != b.o {
-        a.color() * 100
-    } else {
-        a.color() * 80
-    }
+    let (aw, bw) = (a.white(), b.white());
+    let bull = aw & !bw & (((a.c >= b.o) & (a.o < b.c)) | ((a.c > b.o) & (a.o <= b.c)));
+    let bear = !aw & bw & (((a.o >= b.c) & (a.c < b.o)) | ((a.o > b.c) & (a.c <= b.o)));
+    let full = (a.o != b.c) & (a.c != b.o);
+    when(bull | bear, a.color() * std::hint::select_unpredictable(full, 100, 80))
 }
 
 /// CDLHARAMI: a long body followed by a short one inside it; sign opposite

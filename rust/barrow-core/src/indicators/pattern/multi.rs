@@ -10,21 +10,22 @@ pub const CDL3LINESTRIKE: Pattern = Pattern::new(
     3,
     &[(Near, 3), (Near, 2)],
     cdl3linestrike,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdl3linestrike(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     let (n3, n2) = (x.avg(Near, 3), x.avg(Near, 2));
     when(
-        a.color() == b.color()
-            && b.color() == c.color()
-            && d.color() == -c.color()
-            && b.o >= a.o.min(a.c) - n3
-            && b.o <= a.o.max(a.c) + n3
-            && c.o >= b.o.min(b.c) - n2
-            && c.o <= b.o.max(b.c) + n2
-            && ((c.color() == 1 && c.c > b.c && b.c > a.c && d.o > c.c && d.c < a.o)
+        (a.color() == b.color())
+            & (b.color() == c.color())
+            & (d.color() == -c.color())
+            & (b.o >= a.o.min(a.c) - n3)
+            & (b.o <= a.o.max(a.c) + n3)
+            & (c.o >= b.o.min(b.c) - n2)
+            & (c.o <= b.o.max(b.c) + n2)
+            & ((c.color() == 1 && c.c > b.c && b.c > a.c && d.o > c.c && d.c < a.o)
                 || (c.color() == -1 && c.c < b.c && b.c < a.c && d.o < c.c && d.c > a.o)),
         c.color() * 100,
     )
@@ -179,7 +180,8 @@ pub const CDLRISEFALL3METHODS: Pattern = Pattern::new(
         (BodyLong, 0),
     ],
     cdlrisefall3methods,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlrisefall3methods(x: &Ctx, _: &mut Memo) -> i32 {
@@ -187,22 +189,22 @@ fn cdlrisefall3methods(x: &Ctx, _: &mut Memo) -> i32 {
     let s = a.color() as f64;
     let within = |k: &super::candle::Bar| k.o.min(k.c) < a.h && k.o.max(k.c) > a.l;
     when(
-        a.color() == -b.color()
-            && b.color() == c.color()
-            && c.color() == d.color()
-            && d.color() == -e.color()
-            && within(&b)
-            && within(&c)
-            && within(&d)
-            && c.c * s < b.c * s
-            && d.c * s < c.c * s
-            && e.o * s > d.c * s
-            && e.c * s > a.c * s
-            && a.body() > x.avg(BodyLong, 4)
-            && b.body() < x.avg(BodyShort, 3)
-            && c.body() < x.avg(BodyShort, 2)
-            && d.body() < x.avg(BodyShort, 1)
-            && e.body() > x.avg(BodyLong, 0),
+        (a.color() == -b.color())
+            & (b.color() == c.color())
+            & (c.color() == d.color())
+            & (d.color() == -e.color())
+            & (within(&b))
+            & (within(&c))
+            & (within(&d))
+            & (c.c * s < b.c * s)
+            & (d.c * s < c.c * s)
+            & (e.o * s > d.c * s)
+            & (e.c * s > a.c * s)
+            & (a.body() > x.avg(BodyLong, 4))
+            & (b.body() < x.avg(BodyShort, 3))
+            & (c.body() < x.avg(BodyShort, 2))
+            & (d.body() < x.avg(BodyShort, 1))
+            & (e.body() > x.avg(BodyLong, 0)),
         100 * a.color(),
     )
 }

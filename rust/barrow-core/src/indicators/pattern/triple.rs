@@ -116,30 +116,29 @@ pub const CDL3BLACKCROWS: Pattern = Pattern::new(
     3,
     &[(ShadowVeryShort, 2), (ShadowVeryShort, 1), (ShadowVeryShort, 0)],
     cdl3blackcrows,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdl3blackcrows(x: &Ctx, _: &mut Memo) -> i32 {
     let (w, a, b, c) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
-    if w.color() == 1
-        && a.color() == -1
-        && b.color() == -1
-        && c.color() == -1
-        && b.o < a.o
-        && b.o > a.c
-        && c.o < b.o
-        && c.o > b.c
-        && w.h > a.c
-        && a.c > b.c
-        && b.c > c.c
-        && a.lower() < x.avg(ShadowVeryShort, 2)
-        && b.lower() < x.avg(ShadowVeryShort, 1)
-        && c.lower() < x.avg(ShadowVeryShort, 0)
-    {
-        -100
-    } else {
-        0
-    }
+    when(
+        (w.color() == 1)
+            & (a.color() == -1)
+            & (b.color() == -1)
+            & (c.color() == -1)
+            & (b.o < a.o)
+            & (b.o > a.c)
+            & (c.o < b.o)
+            & (c.o > b.c)
+            & (w.h > a.c)
+            & (a.c > b.c)
+            & (b.c > c.c)
+            & (a.lower() < x.avg(ShadowVeryShort, 2))
+            & (b.lower() < x.avg(ShadowVeryShort, 1))
+            & (c.lower() < x.avg(ShadowVeryShort, 0)),
+        -100,
+    )
 }
 
 /// CDLMORNINGDOJISTAR: morning star whose star is a doji.
@@ -275,7 +274,8 @@ pub const CDL3INSIDE: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2), (BodyShort, 1)],
     cdl3inside,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdl3inside(x: &Ctx, _: &mut Memo) -> i32 {
@@ -286,7 +286,7 @@ fn cdl3inside(x: &Ctx, _: &mut Memo) -> i32 {
         & (b.c.min(b.o) > a.c.min(a.o))
         & (((a.color() == 1) & (c.color() == -1) & (c.c < a.o)) | ((a.color() == -1) & (c.color() == 1) & (c.c > a.o)));
     when(
-        shape && a.body() > x.avg(BodyLong, 2) && b.body() <= x.avg(BodyShort, 1),
+        shape & (a.body() > x.avg(BodyLong, 2)) & (b.body() <= x.avg(BodyShort, 1)),
         -a.color() * 100,
     )
 }
@@ -298,14 +298,15 @@ pub const CDL3OUTSIDE: Pattern = Pattern::new(
     3,
     &[],
     cdl3outside,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdl3outside(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (b.color() == 1 && a.color() == -1 && b.c > a.o && b.o < a.c && c.c > b.c)
-            || (b.color() == -1 && a.color() == 1 && b.o > a.c && b.c < a.o && c.c < b.c),
+        ((b.color() == 1) & (a.color() == -1) & (b.c > a.o) & (b.o < a.c) & (c.c > b.c))
+            | ((b.color() == -1) & (a.color() == 1) & (b.o > a.c) & (b.c < a.o) & (c.c < b.c)),
         b.color() * 100,
     )
 }
@@ -470,24 +471,25 @@ pub const CDLSTALLEDPATTERN: Pattern = Pattern::new(
         (Near, 1),
     ],
     cdlstalledpattern,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlstalledpattern(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == 1
-            && b.color() == 1
-            && c.color() == 1
-            && c.c > b.c
-            && b.c > a.c
-            && a.body() > x.avg(BodyLong, 2)
-            && b.body() > x.avg(BodyLong, 1)
-            && b.upper() < x.avg(ShadowVeryShort, 1)
-            && b.o > a.o
-            && b.o <= a.c + x.avg(Near, 2)
-            && c.body() < x.avg(BodyShort, 0)
-            && c.o >= b.c - c.body() - x.avg(Near, 1),
+        (a.color() == 1)
+            & (b.color() == 1)
+            & (c.color() == 1)
+            & (c.c > b.c)
+            & (b.c > a.c)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.body() > x.avg(BodyLong, 1))
+            & (b.upper() < x.avg(ShadowVeryShort, 1))
+            & (b.o > a.o)
+            & (b.o <= a.c + x.avg(Near, 2))
+            & (c.body() < x.avg(BodyShort, 0))
+            & (c.o >= b.c - c.body() - x.avg(Near, 1)),
         -100,
     )
 }
@@ -520,7 +522,8 @@ pub const CDLTASUKIGAP: Pattern = Pattern::new(
     2,
     &[(Near, 1)],
     cdltasukigap,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
@@ -543,7 +546,7 @@ fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
         & (c.c > b.o)
         & (c.c < a.c.min(a.o));
     when(
-        (up | down) && (b.body() - c.body()).abs() < x.avg(Near, 1),
+        (up | down) & ((b.body() - c.body()).abs() < x.avg(Near, 1)),
         b.color() * 100,
     )
 }
