@@ -330,17 +330,18 @@ pub const CDLSEPARATINGLINES: Pattern = Pattern::new(
     1,
     &[(ShadowVeryShort, 0), (BodyLong, 0), (Equal, 1)],
     cdlseparatinglines,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlseparatinglines(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     let vs = x.avg(ShadowVeryShort, 0);
     when(
-        b.color() == -a.color()
-            && equal(x, a.o, b.o)
-            && a.body() > x.avg(BodyLong, 0)
-            && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
+        (b.color() == -a.color())
+            & equal(x, a.o, b.o)
+            & (a.body() > x.avg(BodyLong, 0))
+            & ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
         a.color() * 100,
     )
 }

@@ -39,25 +39,26 @@ pub const CDLCONCEALBABYSWALL: Pattern = Pattern::new(
     3,
     &[(ShadowVeryShort, 3), (ShadowVeryShort, 2), (ShadowVeryShort, 1)],
     cdlconcealbabyswall,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlconcealbabyswall(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == -1
-            && b.color() == -1
-            && c.color() == -1
-            && d.color() == -1
-            && a.lower() < x.avg(ShadowVeryShort, 3)
-            && a.upper() < x.avg(ShadowVeryShort, 3)
-            && b.lower() < x.avg(ShadowVeryShort, 2)
-            && b.upper() < x.avg(ShadowVeryShort, 2)
-            && body_gap_down(&c, &b)
-            && c.upper() > x.avg(ShadowVeryShort, 1)
-            && c.h > b.c
-            && d.h > c.h
-            && d.l < c.l,
+        (a.color() == -1)
+            & (b.color() == -1)
+            & (c.color() == -1)
+            & (d.color() == -1)
+            & (a.lower() < x.avg(ShadowVeryShort, 3))
+            & (a.upper() < x.avg(ShadowVeryShort, 3))
+            & (b.lower() < x.avg(ShadowVeryShort, 2))
+            & (b.upper() < x.avg(ShadowVeryShort, 2))
+            & body_gap_down(&c, &b)
+            & (c.upper() > x.avg(ShadowVeryShort, 1))
+            & (c.h > b.c)
+            & (d.h > c.h)
+            & (d.l < c.l),
         100,
     )
 }
@@ -70,17 +71,18 @@ pub const CDLBREAKAWAY: Pattern = Pattern::new(
     4,
     &[(BodyLong, 4)],
     cdlbreakaway,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlbreakaway(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == b.color()
-            && b.color() == d.color()
-            && d.color() == -e.color()
-            && a.body() > x.avg(BodyLong, 4)
-            && ((a.color() == -1
+        (a.color() == b.color())
+            & (b.color() == d.color())
+            & (d.color() == -e.color())
+            & (a.body() > x.avg(BodyLong, 4))
+            & ((a.color() == -1
                 && body_gap_down(&b, &a)
                 && c.h < b.h
                 && c.l < b.l
@@ -108,24 +110,25 @@ pub const CDLLADDERBOTTOM: Pattern = Pattern::new(
     4,
     &[(ShadowVeryShort, 1)],
     cdlladderbottom,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlladderbottom(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == -1
-            && b.color() == -1
-            && c.color() == -1
-            && a.o > b.o
-            && b.o > c.o
-            && a.c > b.c
-            && b.c > c.c
-            && d.color() == -1
-            && d.upper() > x.avg(ShadowVeryShort, 1)
-            && e.color() == 1
-            && e.o > d.o
-            && e.c > d.h,
+        (a.color() == -1)
+            & (b.color() == -1)
+            & (c.color() == -1)
+            & (a.o > b.o)
+            & (b.o > c.o)
+            & (a.c > b.c)
+            & (b.c > c.c)
+            & (d.color() == -1)
+            & (d.upper() > x.avg(ShadowVeryShort, 1))
+            & (e.color() == 1)
+            & (e.o > d.o)
+            & (e.c > d.h),
         100,
     )
 }
@@ -139,29 +142,30 @@ pub const CDLMATHOLD: Pattern = Pattern::new(
     4,
     &[(BodyShort, 3), (BodyShort, 2), (BodyShort, 1), (BodyLong, 4)],
     cdlmathold,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlmathold(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     let floor = a.c - a.body() * x.pen;
     when(
-        a.color() == 1
-            && b.color() == -1
-            && e.color() == 1
-            && body_gap_up(&b, &a)
-            && c.o.min(c.c) < a.c
-            && d.o.min(d.c) < a.c
-            && c.o.min(c.c) > floor
-            && d.o.min(d.c) > floor
-            && c.c.max(c.o) < b.o
-            && d.c.max(d.o) < c.c.max(c.o)
-            && e.o > d.c
-            && e.c > b.h.max(c.h).max(d.h)
-            && a.body() > x.avg(BodyLong, 4)
-            && b.body() < x.avg(BodyShort, 3)
-            && c.body() < x.avg(BodyShort, 2)
-            && d.body() < x.avg(BodyShort, 1),
+        (a.color() == 1)
+            & (b.color() == -1)
+            & (e.color() == 1)
+            & body_gap_up(&b, &a)
+            & (c.o.min(c.c) < a.c)
+            & (d.o.min(d.c) < a.c)
+            & (c.o.min(c.c) > floor)
+            & (d.o.min(d.c) > floor)
+            & (c.c.max(c.o) < b.o)
+            & (d.c.max(d.o) < c.c.max(c.o))
+            & (e.o > d.c)
+            & (e.c > b.h.max(c.h).max(d.h))
+            & (a.body() > x.avg(BodyLong, 4))
+            & (b.body() < x.avg(BodyShort, 3))
+            & (c.body() < x.avg(BodyShort, 2))
+            & (d.body() < x.avg(BodyShort, 1)),
         100,
     )
 }

@@ -54,20 +54,19 @@ pub const CDLSHOOTINGSTAR: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0)],
     cdlshootingstar,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlshootingstar(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
-    if body_gap_up(&a, &x.bar(1))
-        && a.body() < x.avg(BodyShort, 0)
-        && a.upper() > x.avg(ShadowLong, 0)
-        && a.lower() < x.avg(ShadowVeryShort, 0)
-    {
-        -100
-    } else {
-        0
-    }
+    when(
+        (body_gap_up(&a, &x.bar(1)))
+            & (a.body() < x.avg(BodyShort, 0))
+            & (a.upper() > x.avg(ShadowLong, 0))
+            & (a.lower() < x.avg(ShadowVeryShort, 0)),
+        -100,
+    )
 }
 
 /// CDLMARUBOZU: long body with very short shadows on both ends.
@@ -200,16 +199,17 @@ pub const CDLINVERTEDHAMMER: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0)],
     cdlinvertedhammer,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlinvertedhammer(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     when(
-        body_gap_down(&a, &x.bar(1))
-            && a.body() < x.avg(BodyShort, 0)
-            && a.upper() > x.avg(ShadowLong, 0)
-            && a.lower() < x.avg(ShadowVeryShort, 0),
+        (body_gap_down(&a, &x.bar(1)))
+            & (a.body() < x.avg(BodyShort, 0))
+            & (a.upper() > x.avg(ShadowLong, 0))
+            & (a.lower() < x.avg(ShadowVeryShort, 0)),
         100,
     )
 }
@@ -240,14 +240,15 @@ pub const CDLSPINNINGTOP: Pattern = Pattern::new(
     0,
     &[(BodyShort, 0)],
     cdlspinningtop,
-);
+)
+.by_blocks();
 
 #[inline(always)]
 fn cdlspinningtop(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let body = a.body();
     when(
-        a.upper() > body && a.lower() > body && body < x.avg(BodyShort, 0),
+        (a.upper() > body) & (a.lower() > body) & (body < x.avg(BodyShort, 0)),
         a.color() * 100,
     )
 }
