@@ -247,8 +247,7 @@ pub const CDLTHRUSTING: Pattern = Pattern::new(
     1,
     &[(Equal, 1), (BodyLong, 1)],
     cdlthrusting,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {

@@ -142,30 +142,29 @@ pub const CDLMATHOLD: Pattern = Pattern::new(
     4,
     &[(BodyShort, 3), (BodyShort, 2), (BodyShort, 1), (BodyLong, 4)],
     cdlmathold,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlmathold(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     let floor = a.c - a.body() * x.pen;
     when(
-        (a.color() == 1)
-            & (b.color() == -1)
-            & (e.color() == 1)
-            & body_gap_up(&b, &a)
-            & (c.o.min(c.c) < a.c)
-            & (d.o.min(d.c) < a.c)
-            & (c.o.min(c.c) > floor)
-            & (d.o.min(d.c) > floor)
-            & (c.c.max(c.o) < b.o)
-            & (d.c.max(d.o) < c.c.max(c.o))
-            & (e.o > d.c)
-            & (e.c > b.h.max(c.h).max(d.h))
-            & (a.body() > x.avg(BodyLong, 4))
-            & (b.body() < x.avg(BodyShort, 3))
-            & (c.body() < x.avg(BodyShort, 2))
-            & (d.body() < x.avg(BodyShort, 1)),
+        a.color() == 1
+            && b.color() == -1
+            && e.color() == 1
+            && body_gap_up(&b, &a)
+            && c.o.min(c.c) < a.c
+            && d.o.min(d.c) < a.c
+            && c.o.min(c.c) > floor
+            && d.o.min(d.c) > floor
+            && c.c.max(c.o) < b.o
+            && d.c.max(d.o) < c.c.max(c.o)
+            && e.o > d.c
+            && e.c > b.h.max(c.h).max(d.h)
+            && a.body() > x.avg(BodyLong, 4)
+            && b.body() < x.avg(BodyShort, 3)
+            && c.body() < x.avg(BodyShort, 2)
+            && d.body() < x.avg(BodyShort, 1),
         100,
     )
 }

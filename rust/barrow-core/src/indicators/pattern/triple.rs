@@ -149,20 +149,19 @@ pub const CDLMORNINGDOJISTAR: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2), (BodyDoji, 1), (BodyShort, 0)],
     cdlmorningdojistar,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlmorningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == -1)
-            & (c.color() == 1)
-            & body_gap_down(&b, &a)
-            & (c.c > madd(a.body(), x.pen, a.c))
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() <= x.avg(BodyDoji, 1))
-            & (c.body() > x.avg(BodyShort, 0)),
+        a.color() == -1
+            && c.color() == 1
+            && body_gap_down(&b, &a)
+            && c.c > madd(a.body(), x.pen, a.c)
+            && a.body() > x.avg(BodyLong, 2)
+            && b.body() <= x.avg(BodyDoji, 1)
+            && c.body() > x.avg(BodyShort, 0),
         100,
     )
 }
@@ -326,29 +325,28 @@ pub const CDL3STARSINSOUTH: Pattern = Pattern::new(
         (BodyShort, 0),
     ],
     cdl3starsinsouth,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdl3starsinsouth(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == -1)
-            & (b.color() == -1)
-            & (c.color() == -1)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (a.lower() > x.avg(ShadowLong, 2))
-            & (b.body() < a.body())
-            & (b.o > a.c)
-            & (b.o <= a.h)
-            & (b.l < a.c)
-            & (b.l >= a.l)
-            & (b.lower() > x.avg(ShadowVeryShort, 1))
-            & (c.body() < x.avg(BodyShort, 0))
-            & (c.lower() < x.avg(ShadowVeryShort, 0))
-            & (c.upper() < x.avg(ShadowVeryShort, 0))
-            & (c.l > b.l)
-            & (c.h < b.h),
+        a.color() == -1
+            && b.color() == -1
+            && c.color() == -1
+            && a.body() > x.avg(BodyLong, 2)
+            && a.lower() > x.avg(ShadowLong, 2)
+            && b.body() < a.body()
+            && b.o > a.c
+            && b.o <= a.h
+            && b.l < a.c
+            && b.l >= a.l
+            && b.lower() > x.avg(ShadowVeryShort, 1)
+            && c.body() < x.avg(BodyShort, 0)
+            && c.lower() < x.avg(ShadowVeryShort, 0)
+            && c.upper() < x.avg(ShadowVeryShort, 0)
+            && c.l > b.l
+            && c.h < b.h,
         100,
     )
 }
