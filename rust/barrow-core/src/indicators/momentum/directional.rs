@@ -205,7 +205,7 @@ impl Directional {
             self.minus_dm += minus;
             self.tr += tr;
         } else {
-            // One multiply-add each, as [`Directional::run_blocks`] does.
+            // One multiply-add each, as `Directional::run_blocks` does.
             let keep = self.smooth.keep();
             self.plus_dm = fp::madd(self.plus_dm, keep, plus);
             self.minus_dm = fp::madd(self.minus_dm, keep, minus);
