@@ -531,10 +531,7 @@ impl Candles {
                 pen,
             };
             let code = (p.rule)(&ctx, &mut memo);
-            for (slot, &(s, k)) in p.slots.iter().enumerate() {
-                let (kind, period, _) = s.spec();
-                totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
-            }
+            move_totals(p, cols, i, &mut totals);
             *slot_out = if t < lookback { O::NONE } else { O::code(code) };
         }
         self.seen = seen;
@@ -570,11 +567,10 @@ impl Candles {
         }
         // Each bar's totals (before its own update), as TA-Lib moves them.
         for (j, i) in (from..from + m).enumerate() {
-            for (slot, &(s, k)) in p.slots.iter().enumerate() {
-                let (kind, period, _) = s.spec();
-                avgs[slot][j] = totals[slot];
-                totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
+            for (avg, &total) in avgs.iter_mut().zip(&totals).take(p.slots.len()) {
+                avg[j] = total;
             }
+            move_totals(p, cols, i, &mut totals);
         }
         for (slot, &(s, _)) in p.slots.iter().enumerate() {
             for v in &mut avgs[slot][..m] {
@@ -599,6 +595,16 @@ impl Candles {
         self.seen = seen;
         self.totals = totals;
         self.memo = memo;
+    }
+}
+
+/// Moves the totals past bar `i`, as TA-Lib does: each gains the range of
+/// its candle and loses that of the bar leaving its window.
+#[inline(always)]
+fn move_totals(p: &Pattern, cols: Columns, i: usize, totals: &mut [f64; MAX_TOTALS]) {
+    for (slot, &(s, k)) in p.slots.iter().enumerate() {
+        let (kind, period, _) = s.spec();
+        totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
     }
 }
 
