@@ -11,21 +11,30 @@ use super::super::{check_shapes, Indicator};
 /// Inputs at least this long are split across rayon's threads.
 const PARALLEL_MIN: usize = 1 << 17;
 
-/// Calls `body(inputs, out)` on the whole series, or on equal parts of it
-/// in parallel when the series is long and rayon has more than one thread
-/// (inside a rayon task the parts join that task's pool).
+/// The values of one task when a long input is split: small enough that
+/// the caller's thread takes over the part of a worker that wakes late.
+const PART: usize = 1 << 14;
+
+/// Calls `body(inputs, out)` on the whole series, or on parts of it in
+/// parallel when the series is long and rayon has more than one thread
+/// (inside a rayon task the parts join that task's pool). The parts are
+/// small and rayon's work stealing hands them out: a worker that takes a
+/// millisecond to wake (an idle core of a virtual machine does) then
+/// joins late instead of holding back half the work, so the split is never
+/// much slower than one thread.
 fn in_parts(inputs: &[&[f64]], out: &mut [f64], body: impl Fn(&[&[f64]], &mut [f64]) + Sync) {
     let n = out.len();
-    let threads = rayon::current_num_threads();
-    if n < PARALLEL_MIN || threads < 2 {
+    if n < PARALLEL_MIN || rayon::current_num_threads() < 2 {
         body(inputs, out);
         return;
     }
-    let size = n.div_ceil(threads);
-    out.par_chunks_mut(size).enumerate().for_each(|(k, part)| {
-        let from = k * size;
-        let ins: Vec<&[f64]> = inputs.iter().map(|x| &x[from..from + part.len()]).collect();
-        body(&ins, part);
+    out.par_chunks_mut(PART).enumerate().for_each(|(k, part)| {
+        let from = k * PART;
+        let mut ins: [&[f64]; 4] = [&[]; 4];
+        for (slot, x) in ins.iter_mut().zip(inputs) {
+            *slot = &x[from..from + part.len()];
+        }
+        body(&ins[..inputs.len()], part);
     });
 }
 
@@ -52,6 +61,12 @@ impl<F: Fn(f64) -> f64 + Send + Sync> Indicator for Map1<F> {
         check_shapes(inputs, outputs, 1, 1);
         let f = &self.f;
         in_parts(inputs, outputs[0], |x, out| {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { map_avx2(f, x[0], out) };
+                return;
+            }
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("sse4.1") {
                 // SAFETY: the CPU supports SSE4.1, checked just above.
@@ -81,6 +96,15 @@ fn map_sse41<F: Fn(f64) -> f64>(f: &F, x: &[f64], out: &mut [f64]) {
     map(f, x, out)
 }
 
+/// [`map`] compiled with AVX2 (which includes SSE4.1's rounding): four
+/// values per instruction where the function vectorizes (square root,
+/// `floor`, `ceil`), the same values.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn map_avx2<F: Fn(f64) -> f64>(f: &F, x: &[f64], out: &mut [f64]) {
+    map(f, x, out)
+}
+
 /// An element-wise function of 2 to 4 inputs, passed in the first `n`
 /// slots of an array (generic over the function, as [`Map1`]).
 #[derive(Clone, Copy, Debug)]
@@ -105,10 +129,27 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, self.n, 1);
         let (f, n) = (&self.f, self.n);
-        in_parts(inputs, outputs[0], |inputs, out| map_n(f, n, inputs, out));
+        in_parts(inputs, outputs[0], |inputs, out| {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { map_n_avx2(f, n, inputs, out) };
+                return;
+            }
+            map_n(f, n, inputs, out)
+        });
     }
 
     fn reset(&mut self) {}
+}
+
+/// [`map_n`] compiled with AVX2: four values per instruction instead of
+/// two. Rust never fuses a multiply and an add on its own, so the values
+/// are the same.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn map_n_avx2<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: &mut [f64]) {
+    map_n(f, n, inputs, out)
 }
 
 /// One loop per arity, so the slots are plain loads the compiler can
