@@ -232,7 +232,10 @@ LENGTHS = (0, 1, 5, 34, 500, 3000)
 # barrow shortens that chain by reordering its arithmetic (see the module
 # docs of the Rust kernels). Every other implemented function must be
 # bit-identical.
-_EMA = "EMA step as one multiply-add, prev * (1 - k) + k * v (TA-Lib: (v - prev) * k + prev)"
+_EMA = (
+    "EMA step as one multiply-add, prev * (1 - k) + k * v (TA-Lib: (v - prev) * k + prev);"
+    " EMA, DEMA, ZLEMA, ERI, KC and the EMA matype take two steps at a time after the seed"
+)
 _SUM = "running sum moved by (new - trailing) in one addition (TA-Lib: add, then subtract)"
 _WILDER = "Wilder smoothing as one multiply-add, avg * ((p - 1) / p) + v / p"
 TOLERANT: Dict[str, str] = {

@@ -25,6 +25,36 @@ pub(crate) fn ema(prev: f64, v: f64, k: f64) -> f64 {
     madd(prev, 1.0 - k, k * v)
 }
 
+/// Two steps of the smoothing `y = a y + b x` taken as one:
+/// `y[t] = a² y[t-2] + (a b x[t-1] + b x[t])`. The recursion's chain then
+/// waits on one multiply-add every two values instead of every value (the
+/// even and the odd values form two chains that overlap). The result
+/// differs from the step-by-step one in the last bits; the smoothing
+/// contracts errors (`a < 1`), so they do not grow along the series.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pair {
+    a2: f64,
+    ab: f64,
+    b: f64,
+}
+
+impl Pair {
+    /// The pair of steps of `y = a y + b x`.
+    pub(crate) fn new(a: f64, b: f64) -> Self {
+        Self {
+            a2: a * a,
+            ab: a * b,
+            b,
+        }
+    }
+
+    /// `y[t]` from `y[t-2]`, `x[t-1]` and `x[t]`.
+    #[inline(always)]
+    pub(crate) fn next(&self, y2: f64, x1: f64, x: f64) -> f64 {
+        madd(y2, self.a2, madd(self.ab, x1, self.b * x))
+    }
+}
+
 /// A chunk loop that [`run_kernel`] can compile twice. Implementations must
 /// be `#[inline(always)]` so the loop is inlined into the FMA copy.
 pub(crate) trait Kernel {

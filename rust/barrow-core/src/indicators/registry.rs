@@ -170,7 +170,7 @@ static FUNCTIONS: &[FunctionInfo] = &[
         inputs: REAL,
         params: &[period("timeperiod", 30.0, 1.0)],
         outputs: &["real"],
-        build: |p| Ok(Box::new(Ema::new(p[0] as usize)?)),
+        build: |p| Ok(Box::new(Ema::new(p[0] as usize)?.in_pairs())),
     },
     FunctionInfo {
         name: "BBANDS",

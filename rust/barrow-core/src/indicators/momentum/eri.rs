@@ -19,7 +19,7 @@ impl Eri {
     pub fn new(period: usize) -> Result<Self> {
         Ok(Self {
             period,
-            ema: Ema::new(period)?,
+            ema: Ema::new(period)?.in_pairs(),
         })
     }
 
@@ -38,20 +38,20 @@ impl fp::Kernel for Eri {
         let [bull, bear] = outputs else { unreachable!() };
         let n = h.len();
         let mut i = 0;
-        while i < n && self.ema.seeded().is_none() {
+        while i < n && self.ema.running().is_none() {
             (bull[i], bear[i]) = self.step(h[i], l[i], c[i]);
             i += 1;
         }
-        let Some((mut ema, k)) = self.ema.seeded() else {
+        let Some(mut run) = self.ema.running() else {
             return;
         };
         // The operations of `step` with the average in a local.
         let bars = h[i..].iter().zip(&l[i..]).zip(&c[i..]);
         for ((b, r), ((&hi, &lo), &cl)) in bull[i..].iter_mut().zip(&mut bear[i..]).zip(bars) {
-            ema = fp::ema(ema, cl, k);
+            let ema = run.next(cl);
             (*b, *r) = (hi - ema, lo - ema);
         }
-        self.ema.advance(ema, n - i);
+        self.ema.resume(run, n - i);
     }
 }
 

@@ -101,15 +101,17 @@ impl fp::Kernel for Macd {
         };
         let signal = self.signal.seeded();
         let (mut sg, kg) = signal.unwrap_or((f64::NAN, 0.0));
-        for j in i..x.len() {
-            let v = x[j];
+        // Plain slices, zipped: the loop then keeps the outputs' addresses
+        // in registers and needs no bounds checks.
+        let outs = m[i..].iter_mut().zip(s[i..].iter_mut()).zip(h[i..].iter_mut());
+        for (((m, s), h), &v) in outs.zip(&x[i..]) {
             f = fp::ema(f, v, kf);
             sl = fp::ema(sl, v, ks);
             let d = f - sl;
             sg = if signal.is_some() { fp::ema(sg, d, kg) } else { d };
-            m[j] = d;
-            s[j] = sg;
-            h[j] = d - sg;
+            *m = d;
+            *s = sg;
+            *h = d - sg;
         }
         let count = x.len() - i;
         self.fast.advance(f, count);

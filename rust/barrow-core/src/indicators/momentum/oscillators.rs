@@ -287,7 +287,7 @@ impl PriceOscillator {
         }
         if let (Ma::Ema(f), Ma::Ema(s)) = (&mut self.fast, &mut self.slow) {
             let mut i = 0;
-            while i < x.len() && (f.seeded().is_none() || s.seeded().is_none()) {
+            while i < x.len() && (f.running().is_none() || s.running().is_none()) {
                 let (u, w) = (f.step(x[i]), s.step(x[i]));
                 out[i] = if self.seen + i < self.lookback {
                     f64::NAN
@@ -296,16 +296,14 @@ impl PriceOscillator {
                 };
                 i += 1;
             }
-            if let (Some((mut a, ka)), Some((mut b, kb))) = (f.seeded(), s.seeded()) {
-                // Both seeded, hence past the lookback: the two recursions of
-                // `Ema::step` in one loop.
+            if let (Some(mut ra), Some(mut rb)) = (f.running(), s.running()) {
+                // Both paired, hence past the lookback: the two recursions
+                // of `Ema::step` in one loop.
                 for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
-                    a = fp::ema(a, v, ka);
-                    b = fp::ema(b, v, kb);
-                    *o = combine(a, b);
+                    *o = combine(ra.next(v), rb.next(v));
                 }
-                f.advance(a, x.len() - i);
-                s.advance(b, x.len() - i);
+                f.resume(ra, x.len() - i);
+                s.resume(rb, x.len() - i);
             }
             self.seen += x.len();
             return;

@@ -14,7 +14,7 @@
 use super::super::math::Sum;
 use super::super::volatility::{true_range, Atr};
 use super::super::{check_shapes, fp, Indicator};
-use super::{Ema, ExtremeKind, Extremes};
+use super::{Ema, EmaRun, ExtremeKind, Extremes};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Donchian channel; inputs are (high, low).
@@ -244,7 +244,7 @@ impl Keltner {
             atr_period,
             nbdev,
             seen: 0,
-            ema: Ema::new(period)?,
+            ema: Ema::new(period)?.in_pairs(),
             atr: Atr::new(atr_period)?,
         })
     }
@@ -260,7 +260,7 @@ impl fp::Kernel for Keltner {
         let mut i = 0;
         while i < n {
             if self.seen >= lookback {
-                if let (Some(ema), Some(atr)) = (self.ema.seeded(), self.atr.steady()) {
+                if let (Some(ema), Some(atr)) = (self.ema.running(), self.atr.steady()) {
                     self.run_steady(inputs, outputs, i, ema, atr);
                     return;
                 }
@@ -302,7 +302,7 @@ impl Keltner {
         inputs: &[&[f64]],
         outputs: &mut [&mut [f64]],
         from: usize,
-        (mut m, k): (f64, f64),
+        mut ema: EmaRun,
         (mut atr, keep, take, mut prev_close): (f64, f64, f64, f64),
     ) {
         let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
@@ -311,7 +311,7 @@ impl Keltner {
         };
         let nbdev = self.nbdev;
         for j in from..h.len() {
-            m = fp::ema(m, (h[j] + l[j] + c[j]) / 3.0, k);
+            let m = ema.next((h[j] + l[j] + c[j]) / 3.0);
             let tr = true_range(h[j], l[j], prev_close);
             prev_close = c[j];
             atr = fp::madd(atr, keep, tr * take);
@@ -321,7 +321,7 @@ impl Keltner {
             lo[j] = m - dev;
         }
         let count = h.len() - from;
-        self.ema.advance(m, count);
+        self.ema.resume(ema, count);
         self.atr.advance(atr, prev_close, count);
         self.seen += count;
     }

@@ -4,10 +4,19 @@
 //! values, then `ema = ema * (1 - k) + k * x`, one fused multiply-add on
 //! the recursion's chain (`fp::ema`; TA-Lib 0.8 computes `(x - ema) * k +
 //! ema`, which chains a subtraction too: values agree to a few ulps).
+//! An average built [`Ema::in_pairs`] takes two steps as one from the
+//! second value after the seed on (`fp::Pair`: `ema[t]` from `ema[t-2]`),
+//! which halves the chain its loop waits on, for one more multiply per
+//! value; values stay within a few ulps of TA-Lib's. EMA, DEMA, ZLEMA, ERI,
+//! KC and the EMA moving-average type run in pairs. Kernels that chain
+//! three or more averages in one loop (TEMA, TRIX, MACD, TSI, SMI, MASSI)
+//! step one value at a time: their loops are bound by the multiply-add
+//! units, which the extra multiplies would keep busier than the chains
+//! are long.
 //! Lookback `p - 1` (TA-Lib's default unstable period of 0 and default
 //! compatibility mode). Period 1 copies the input.
 
-use super::super::{check_shapes, fp, Indicator};
+use super::super::{check_shapes, fp, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming exponential moving average.
@@ -19,6 +28,35 @@ pub struct Ema {
     seen: usize,
     seed: f64,
     prev: f64,
+    /// The average before `prev`, and the value `prev` took in; used once
+    /// `paired` (from the second value after the seed).
+    prev2: f64,
+    last: f64,
+    paired: bool,
+    /// Whether steps are paired once the average runs (see the module
+    /// docs).
+    pairs: bool,
+    pair: fp::Pair,
+}
+
+/// A paired average's state in a composite kernel's loop (see
+/// [`Ema::running`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EmaRun {
+    prev: f64,
+    prev2: f64,
+    last: f64,
+    pair: fp::Pair,
+}
+
+impl EmaRun {
+    /// The average after `v`, as [`Ema::step`] computes it.
+    #[inline(always)]
+    pub(crate) fn next(&mut self, v: f64) -> f64 {
+        let next = self.pair.next(self.prev2, self.last, v);
+        (self.prev2, self.prev, self.last) = (self.prev, next, v);
+        next
+    }
 }
 
 impl Ema {
@@ -41,7 +79,19 @@ impl Ema {
             seen: 0,
             seed: 0.0,
             prev: f64::NAN,
+            prev2: f64::NAN,
+            last: f64::NAN,
+            paired: false,
+            pairs: false,
+            pair: fp::Pair::new(1.0 - k, k),
         })
+    }
+
+    /// The same average taking two steps as one from the second value
+    /// after its seed (see the module docs).
+    pub fn in_pairs(mut self) -> Self {
+        self.pairs = true;
+        self
     }
 
     /// Number of leading NaN outputs, including the offset.
@@ -67,26 +117,57 @@ impl Ema {
         } else if m == self.period {
             self.seed += v;
             self.prev = self.seed / self.period as f64;
+            self.paired = false;
             self.prev
         } else {
-            self.prev = fp::ema(self.prev, v, self.k);
-            self.prev
+            let next = if self.paired {
+                self.pair.next(self.prev2, self.last, v)
+            } else {
+                fp::ema(self.prev, v, self.k)
+            };
+            self.prev2 = std::mem::replace(&mut self.prev, next);
+            self.last = v;
+            self.paired = self.pairs;
+            next
         }
     }
 
-    /// The smoothing state once the average is seeded (and its period is
-    /// above 1): `(current value, k)`. Lets composite kernels run a tight
-    /// steady-state loop; they report back with [`Ema::advance`].
+    /// The smoothing state once an average that steps one value at a time
+    /// is seeded (and its period is above 1): `(current value, k)`. Lets
+    /// composite kernels run a tight steady-state loop; they report back
+    /// with [`Ema::advance`].
     #[inline(always)]
     pub(crate) fn seeded(&self) -> Option<(f64, f64)> {
-        (self.period > 1 && self.seen >= self.offset + self.period).then_some((self.prev, self.k))
+        let seeded = self.period > 1 && self.seen >= self.offset + self.period;
+        (seeded && !self.pairs).then_some((self.prev, self.k))
     }
 
     /// Records that `count` values were consumed outside `step`, ending at
-    /// average `prev`.
+    /// average `prev` (one step at a time).
     #[inline(always)]
     pub(crate) fn advance(&mut self, prev: f64, count: usize) {
         self.prev = prev;
+        self.seen += count;
+    }
+
+    /// The running state once the average is seeded and its steps are
+    /// paired (from the second value after the seed; period above 1): lets
+    /// composite kernels run the average in their own loop, with `step`'s
+    /// operations. They report back with [`Ema::resume`].
+    #[inline(always)]
+    pub(crate) fn running(&self) -> Option<EmaRun> {
+        self.paired.then_some(EmaRun {
+            prev: self.prev,
+            prev2: self.prev2,
+            last: self.last,
+            pair: self.pair,
+        })
+    }
+
+    /// Records that `count` values were consumed through `run`.
+    #[inline(always)]
+    pub(crate) fn resume(&mut self, run: EmaRun, count: usize) {
+        (self.prev, self.prev2, self.last) = (run.prev, run.prev2, run.last);
         self.seen += count;
     }
 
@@ -99,9 +180,43 @@ impl Ema {
 impl fp::Kernel for Ema {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        let i = step_while(
+            self,
+            x,
+            out,
+            |e| e.period > 1 && e.seen < e.offset + e.period,
+            Ema::step,
+        );
+        if self.period == 1 {
+            // Copies the input (after the offset).
+            for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+                *o = self.step(v);
+            }
+            return;
         }
+        if !self.pairs {
+            // Seeded: `step`'s operations with the average in a register.
+            let Some((mut prev, k)) = self.seeded() else { return };
+            for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+                prev = fp::ema(prev, v, k);
+                *o = prev;
+            }
+            self.advance(prev, x.len() - i);
+            return;
+        }
+        // Seeded: the first value after the seed one step at a time, then
+        // `step`'s pairs with the state in registers.
+        let mut i = i;
+        while i < x.len() && !self.paired {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
+        let Some(mut run) = self.running() else { return };
+        for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
+            *o = run.next(v);
+        }
+        self.resume(run, x.len() - i);
     }
 }
 
@@ -119,6 +234,7 @@ impl Indicator for Ema {
         self.seen = 0;
         self.seed = 0.0;
         self.prev = f64::NAN;
+        self.paired = false;
     }
 }
 

@@ -88,9 +88,11 @@ pub struct MultiEma {
 }
 
 impl MultiEma {
-    /// Chains `stages` (2 or 3) EMAs of `period >= 1`.
+    /// Chains `stages` (2 or 3) EMAs of `period >= 1`. Two stages run in
+    /// pairs of steps; three step one value at a time (see [`Ema`]).
     pub fn new(period: usize, stages: usize) -> Result<Self> {
-        let emas = (0..stages).map(|_| Ema::new(period)).collect::<Result<_>>()?;
+        let make = |_| Ema::new(period).map(|e| if stages == 2 { e.in_pairs() } else { e });
+        let emas = (0..stages).map(make).collect::<Result<_>>()?;
         Ok(Self { period, emas, seen: 0 })
     }
 
@@ -140,7 +142,8 @@ impl MultiEma {
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
         let n = x.len().min(out.len());
         let mut i = 0;
-        while i < n && !self.emas.iter().all(|e| e.seeded().is_some()) {
+        let steady = |e: &Ema| e.running().is_some() || e.seeded().is_some();
+        while i < n && !self.emas.iter().all(steady) {
             out[i] = self.step(x[i]);
             i += 1;
         }
@@ -150,9 +153,9 @@ impl MultiEma {
             }
             return;
         }
-        let (mut e0, k) = self.emas[0].seeded().expect("seeded");
-        let (mut e1, _) = self.emas[1].seeded().expect("seeded");
-        if let [_, _, third] = &self.emas[..] {
+        if let [first, second, third] = &mut self.emas[..] {
+            let (mut e0, k) = first.seeded().expect("seeded");
+            let (mut e1, _) = second.seeded().expect("seeded");
             let (mut e2, _) = third.seeded().expect("seeded");
             for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
                 e0 = fp::ema(e0, v, k);
@@ -160,16 +163,20 @@ impl MultiEma {
                 e2 = fp::ema(e2, e1, k);
                 *o = (e0 * 3.0 - e1 * 3.0) + e2;
             }
-            self.emas[2].advance(e2, n - i);
+            first.advance(e0, n - i);
+            second.advance(e1, n - i);
+            third.advance(e2, n - i);
         } else {
+            let mut r0 = self.emas[0].running().expect("paired");
+            let mut r1 = self.emas[1].running().expect("paired");
             for (o, &v) in out[i..n].iter_mut().zip(&x[i..n]) {
-                e0 = fp::ema(e0, v, k);
-                e1 = fp::ema(e1, e0, k);
+                let e0 = r0.next(v);
+                let e1 = r1.next(e0);
                 *o = (e0 + e0) - e1;
             }
+            self.emas[0].resume(r0, n - i);
+            self.emas[1].resume(r1, n - i);
         }
-        self.emas[0].advance(e0, n - i);
-        self.emas[1].advance(e1, n - i);
         self.seen += n - i;
     }
 }
@@ -271,7 +278,7 @@ impl Ma {
     pub fn new(period: usize, matype: MaType) -> Result<Self> {
         Ok(match matype {
             MaType::Sma => Ma::Sma(Sma::new(period)?),
-            MaType::Ema => Ma::Ema(Ema::new(period)?),
+            MaType::Ema => Ma::Ema(Ema::new(period)?.in_pairs()),
             MaType::Wma => Ma::Wma(Wma::new(period)?),
             MaType::Dema => Ma::Multi(MultiEma::new(period, 2)?),
             MaType::Tema => Ma::Multi(MultiEma::new(period, 3)?),

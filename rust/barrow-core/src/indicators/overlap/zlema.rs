@@ -4,7 +4,7 @@
 //! series `d[t] = 2 x[t] - x[t - lag]` with `lag = (p - 1) / 2`, which
 //! starts at bar `lag`. Lookback `lag + p - 1`; period 1 copies the input.
 
-use super::super::{fp, ring::Ring};
+use super::super::ring::Ring;
 use super::Ema;
 use crate::error::{BarrowError, Result};
 use crate::indicators::Indicator;
@@ -31,7 +31,7 @@ impl Zlema {
             lag,
             seen: 0,
             past: Ring::new(lag),
-            ema: Ema::new(period)?,
+            ema: Ema::new(period)?.in_pairs(),
         })
     }
 
@@ -74,20 +74,19 @@ impl Zlema {
         let n = x.len().min(out.len());
         let lag = self.lag;
         let mut i = 0;
-        while i < n && (i < lag || self.ema.seeded().is_none()) {
+        while i < n && (i < lag || self.ema.running().is_none()) {
             out[i] = self.step(x[i]);
             i += 1;
         }
         if i == n {
             return;
         }
-        let (mut e, k) = self.ema.seeded().expect("seeded");
+        let mut run = self.ema.running().expect("paired");
         for j in i..n {
             let d = 2.0 * x[j] - x[j - lag];
-            e = fp::ema(e, d, k);
-            out[j] = e;
+            out[j] = run.next(d);
         }
-        self.ema.advance(e, n - i);
+        self.ema.resume(run, n - i);
         self.seen += n - i;
         self.past.load(&x[n - lag..n]);
     }
