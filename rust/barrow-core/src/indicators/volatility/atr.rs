@@ -114,12 +114,13 @@ impl Atr {
         let Some(mut prev_close) = self.tr.prev_close() else {
             unreachable!("past the lookback a previous close exists")
         };
-        let mut acc = self.acc;
-        for j in i..out.len() {
-            let tr = true_range(h[j], l[j], prev_close);
-            prev_close = c[j];
-            acc = fp::madd(acc, self.keep, tr * self.take);
-            out[j] = map(acc, c[j]);
+        let (mut acc, keep, take) = (self.acc, self.keep, self.take);
+        // Zipped slices: no bounds checks in the loop.
+        for (((o, &h), &l), &c) in out[i..].iter_mut().zip(&h[i..]).zip(&l[i..]).zip(&c[i..]) {
+            let tr = true_range(h, l, prev_close);
+            prev_close = c;
+            acc = fp::madd(acc, keep, tr * take);
+            *o = map(acc, c);
         }
         self.acc = acc;
         self.tr.set_prev_close(prev_close);
