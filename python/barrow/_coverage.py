@@ -238,11 +238,13 @@ _EMA = (
 )
 _SUM = "running sum moved by (new - trailing) in one addition (TA-Lib: add, then subtract)"
 _WILDER = "Wilder smoothing as one multiply-add, avg * ((p - 1) / p) + v / p"
+_PAIR = "two smoothing steps at a time from the second value after the seed, rma[t] from rma[t-2]"
 TOLERANT: Dict[str, str] = {
     **{n: _EMA for n in ("EMA", "DEMA", "TEMA", "TRIX", "MACD", "MACDFIX", "APO", "PPO", "PVO", "KC", "CVI")},
-    **{n: _EMA for n in ("EFI", "ERI", "MASSI", "SMI", "TSI", "ZLEMA", "KAMA", "BBANDS")},
-    **{n: _SUM for n in ("SMA", "SUM", "AO", "AC", "DPO", "VWMA")},
-    **{n: f"{_SUM}; {_EMA}" for n in ("MA", "MAVP", "MACDEXT", "STOCH", "STOCHF", "STOCHRSI", "KDJ")},
+    **{n: _EMA for n in ("EFI", "ERI", "MASSI", "SMI", "TSI", "ZLEMA", "BBANDS")},
+    **{n: _SUM for n in ("SMA", "SUM", "AO", "AC", "DPO", "VWMA", "ER")},
+    **{n: f"{_SUM}; {_EMA}" for n in ("MA", "MAVP", "MACDEXT", "STOCH", "STOCHF", "STOCHRSI", "KDJ", "KAMA")},
+    "RMA": _PAIR,
     **{n: _WILDER for n in ("RSI", "CMO", "PLUS_DM", "MINUS_DM", "PLUS_DI", "MINUS_DI", "DX", "ADX", "ADXR")},
 }
 TOLERANCE = 1e-9

@@ -1,12 +1,14 @@
 //! ER — Kaufman's efficiency ratio.
 //!
 //! `|x[t] - x[t-p]| / Σ|Δx|` over the last `p` one-bar changes, the path
-//! length a running sum (drop the leaving change, add the new one) reset
-//! to 0 after `p` exactly flat changes. 1 when the path is not positive or
+//! length a running sum moved by `(entering - leaving)` in one addition
+//! (TA-Lib subtracts the leaving change, then adds the entering one: the
+//! values agree to a few ulps of the path length), reset to 0 after `p`
+//! exactly flat changes. 1 when the path is not positive or
 //! the signed change reaches it, and at most 1, as in TA-Lib 0.8 (the same
 //! ratio as KAMA's). Lookback `p`.
 
-use super::super::{check_shapes, fp, ring::Ring, step_while, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming efficiency ratio.
@@ -64,7 +66,7 @@ impl Er {
     }
 }
 
-/// Bars taken at a time by [`Er::run_steady`].
+/// Bars taken at a time by [`Er::run_direct`].
 const BLOCK: usize = 1024;
 
 /// The efficiency ratio of a path length and the signed change over the
@@ -84,12 +86,12 @@ pub(crate) fn efficiency_ratio(path: f64, change: f64) -> f64 {
 }
 
 /// One step of the path length once its window is full, shared with KAMA:
-/// the one-bar move `leave` drops out and `enter` comes in (both absolute);
-/// `p` flat moves in a row set it to 0. Returns the new length.
+/// the one-bar move `leave` drops out and `enter` comes in (both absolute),
+/// one addition on the length's chain; `p` flat moves in a row set it to
+/// 0. Returns the new length.
 #[inline(always)]
 pub(crate) fn path_step(path: &mut f64, flat: &mut usize, p: usize, leave: f64, enter: f64) -> f64 {
-    *path -= leave;
-    *path += enter;
+    *path += enter - leave;
     *flat = if enter == 0.0 { *flat + 1 } else { 0 };
     if *flat >= p {
         *flat = p;
@@ -98,92 +100,36 @@ pub(crate) fn path_step(path: &mut f64, flat: &mut usize, p: usize, leave: f64, 
     *path
 }
 
-/// The path lengths of one block (`paths[k]` after `leave[k]` drops out and
-/// `enter[k]` comes in), and in the same loop the ratios due from the block
-/// before. Kept out of line: inlined into its caller the running length
-/// went through the stack.
-#[inline(never)]
-fn sums_and_ratios(
-    path: &mut f64,
-    flat: &mut usize,
-    p: usize,
-    (paths, leave, enter): (&mut [f64], &[f64], &[f64]),
-    (out, due_paths, due_changes): (&mut [f64], &[f64], &[f64]),
-) {
-    let (mut length, mut run) = (*path, *flat);
-    let done = out.len().min(paths.len());
-    let sums = paths.iter_mut().zip(leave).zip(enter);
-    let mut ratios = out.iter_mut().zip(due_paths).zip(due_changes);
-    for (((pb, &leave), &enter), ((o, &dp), &dc)) in sums.zip(ratios.by_ref()) {
-        *pb = path_step(&mut length, &mut run, p, leave, enter);
-        *o = efficiency_ratio(dp, dc);
-    }
-    // The first block has no ratios due; the last may be shorter than the one before.
-    for ((pb, &leave), &enter) in paths.iter_mut().zip(leave).zip(enter).skip(done) {
-        *pb = path_step(&mut length, &mut run, p, leave, enter);
-    }
-    for ((o, &dp), &dc) in ratios {
-        *o = efficiency_ratio(dp, dc);
-    }
-    (*path, *flat) = (length, run);
-}
-
 impl Er {
-    /// The bars after the lookback, a block at a time, with the operations
-    /// of [`Er::step`]: the block's one-bar changes and window changes first
-    /// (vectorized), then the path's running sum and flat counter (the only
-    /// chain). The ratios of a block are taken in the loop of the next
-    /// block's sums, where their divisions run while the chain waits.
+    /// Bars `from..` of the chunk, each window inside it (`from > p`), a
+    /// block at a time with the operations of [`Er::step`]: the path
+    /// lengths first (the only chain), then the block's ratios, whose
+    /// divisions vectorize.
     #[inline(always)]
-    fn run_steady(&mut self, x: &[f64], out: &mut [f64]) {
+    fn run_direct(&mut self, x: &[f64], out: &mut [f64], from: usize) {
         let p = self.period;
-        // The last p + 1 values (x[t-p-1] ... x[t-1]), then the block's.
-        let mut ext = Vec::with_capacity(p + 1 + BLOCK);
-        ext.push(self.trail);
-        ext.extend(self.window.iter());
-        let mut moves = vec![0.0; p + BLOCK];
-        // The block being summed, and the one whose ratios are due.
-        let (mut paths, mut due_paths) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
-        let (mut changes, mut due_changes) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
-        let mut due: Option<(usize, usize)> = None;
+        let n = x.len();
+        let mut paths = [0.0; BLOCK];
         let (mut path, mut flat) = (self.path, self.flat);
-        let mut start = 0;
-        for xs in x.chunks(BLOCK) {
-            let m = xs.len();
-            ext.extend_from_slice(xs);
-            // moves[k] = |ext[k+1] - ext[k]|: bar j's change leaves at j
-            // and enters at p + j (|a - b| and |b - a| are the same value).
-            for (d, w) in moves.iter_mut().zip(ext.windows(2)) {
-                *d = (w[1] - w[0]).abs();
+        let mut j = from;
+        while j < n {
+            let end = (j + BLOCK).min(n);
+            let enters = x[j - 1..end - 1].iter().zip(&x[j..end]);
+            let leaves = x[j - p - 1..end - p - 1].iter().zip(&x[j - p..end - p]);
+            for ((slot, (&a, &b)), (&c, &d)) in paths.iter_mut().zip(enters).zip(leaves) {
+                *slot = path_step(&mut path, &mut flat, p, (c - d).abs(), (b - a).abs());
             }
-            let (olds, news) = (&ext[1..1 + m], &ext[p + 1..p + 1 + m]);
-            for ((c, &v), &old) in changes.iter_mut().zip(news).zip(olds) {
-                *c = v - old;
+            let changes = x[j..end].iter().zip(&x[j - p..end - p]);
+            for ((o, &pa), (&v, &old)) in out[j..end].iter_mut().zip(&paths).zip(changes) {
+                *o = efficiency_ratio(pa, v - old);
             }
-            let (leave, enter) = (&moves[..m], &moves[p..p + m]);
-            let (s, len) = due.unwrap_or((0, 0));
-            let ratios = (&mut out[s..s + len], &due_paths[..len], &due_changes[..len]);
-            sums_and_ratios(&mut path, &mut flat, p, (&mut paths[..m], leave, enter), ratios);
-            std::mem::swap(&mut paths, &mut due_paths);
-            std::mem::swap(&mut changes, &mut due_changes);
-            due = Some((start, m));
-            start += m;
-            ext.drain(..m);
+            j = end;
         }
-        if let Some((s, len)) = due {
-            for ((o, &dp), &dc) in out[s..s + len]
-                .iter_mut()
-                .zip(&due_paths[..len])
-                .zip(&due_changes[..len])
-            {
-                *o = efficiency_ratio(dp, dc);
-            }
-        }
-        self.trail = ext[0];
-        self.window.load(&ext[1..]);
-        self.prev = ext[p];
         (self.path, self.flat) = (path, flat);
-        self.seen += x.len();
+        self.trail = x[n - p - 1];
+        self.window.load(&x[n - p..]);
+        self.prev = x[n - 1];
+        self.seen += n - from;
     }
 }
 
@@ -195,12 +141,18 @@ impl Indicator for Er {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
-        let i = step_while(self, x, out, |s| s.seen <= s.period, Er::step);
+        // Bars whose window reaches before the chunk go through `step`.
+        let p = self.period;
+        let mut i = 0;
+        while i < x.len() && (self.seen <= p || i <= p) {
+            out[i] = self.step(x[i]);
+            i += 1;
+        }
         if i < x.len() {
             // The vectorized passes are twice as wide in the AVX encoding.
             fp::with_fma(
                 #[inline(always)]
-                || self.run_steady(&x[i..], &mut out[i..]),
+                || self.run_direct(x, out, i),
             );
         }
     }

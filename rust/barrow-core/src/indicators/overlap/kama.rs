@@ -5,8 +5,9 @@
 //! smoothing `sc = (ER · (2/3 - 2/31) + 2/31)²` as one fused multiply-add
 //! squared, `kama = kama · (1 - sc) + sc · x` fused (`fp::ema`; TA-Lib's
 //! `sc · (x - kama) + kama` agrees to a few ulps); seeded with the previous
-//! price. The path length is a running sum, set to 0 after `p` exactly flat
-//! changes, as in TA-Lib 0.8. Lookback `p`; period 1 copies the input.
+//! price. The path length is a running sum moved in one addition (as in
+//! ER), set to 0 after `p` exactly flat changes, as in TA-Lib 0.8.
+//! Lookback `p`; period 1 copies the input.
 
 use super::super::fp;
 use super::super::momentum::{efficiency_ratio, path_step};
