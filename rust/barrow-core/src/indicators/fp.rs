@@ -55,6 +55,26 @@ impl Pair {
     }
 }
 
+/// A paired smoothing's state in a loop: the last value, the one before it
+/// and the input the last value took in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PairRun {
+    pub prev: f64,
+    pub prev2: f64,
+    pub last: f64,
+    pub pair: Pair,
+}
+
+impl PairRun {
+    /// The value after `x`.
+    #[inline(always)]
+    pub(crate) fn next(&mut self, x: f64) -> f64 {
+        let next = self.pair.next(self.prev2, self.last, x);
+        (self.prev2, self.prev, self.last) = (self.prev, next, x);
+        next
+    }
+}
+
 /// A chunk loop that [`run_kernel`] can compile twice. Implementations must
 /// be `#[inline(always)]` so the loop is inlined into the FMA copy.
 pub(crate) trait Kernel {

@@ -14,7 +14,7 @@
 use super::super::math::Sum;
 use super::super::volatility::{true_range, Atr};
 use super::super::{check_shapes, fp, Indicator};
-use super::{Ema, EmaRun, ExtremeKind, Extremes};
+use super::{Ema, ExtremeKind, Extremes};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Donchian channel; inputs are (high, low).
@@ -302,7 +302,7 @@ impl Keltner {
         inputs: &[&[f64]],
         outputs: &mut [&mut [f64]],
         from: usize,
-        mut ema: EmaRun,
+        mut ema: fp::PairRun,
         (mut atr, keep, take, mut prev_close): (f64, f64, f64, f64),
     ) {
         let (h, l, c) = (inputs[0], inputs[1], inputs[2]);

@@ -39,26 +39,6 @@ pub struct Ema {
     pair: fp::Pair,
 }
 
-/// A paired average's state in a composite kernel's loop (see
-/// [`Ema::running`]).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct EmaRun {
-    prev: f64,
-    prev2: f64,
-    last: f64,
-    pair: fp::Pair,
-}
-
-impl EmaRun {
-    /// The average after `v`, as [`Ema::step`] computes it.
-    #[inline(always)]
-    pub(crate) fn next(&mut self, v: f64) -> f64 {
-        let next = self.pair.next(self.prev2, self.last, v);
-        (self.prev2, self.prev, self.last) = (self.prev, next, v);
-        next
-    }
-}
-
 impl Ema {
     /// Builds an EMA with TA-Lib's smoothing `k = 2 / (period + 1)`.
     pub fn new(period: usize) -> Result<Self> {
@@ -155,8 +135,8 @@ impl Ema {
     /// composite kernels run the average in their own loop, with `step`'s
     /// operations. They report back with [`Ema::resume`].
     #[inline(always)]
-    pub(crate) fn running(&self) -> Option<EmaRun> {
-        self.paired.then_some(EmaRun {
+    pub(crate) fn running(&self) -> Option<fp::PairRun> {
+        self.paired.then_some(fp::PairRun {
             prev: self.prev,
             prev2: self.prev2,
             last: self.last,
@@ -166,7 +146,7 @@ impl Ema {
 
     /// Records that `count` values were consumed through `run`.
     #[inline(always)]
-    pub(crate) fn resume(&mut self, run: EmaRun, count: usize) {
+    pub(crate) fn resume(&mut self, run: fp::PairRun, count: usize) {
         (self.prev, self.prev2, self.last) = (run.prev, run.prev2, run.last);
         self.seen += count;
     }

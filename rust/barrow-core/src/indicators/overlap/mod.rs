@@ -27,7 +27,6 @@ pub(crate) use block::BlockExtremes;
 pub use block::{BlockExtreme, BlockMinMax, MidRange};
 pub use channels::{AccBands, Donchian, Keltner};
 pub use ema::Ema;
-pub(crate) use ema::EmaRun;
 pub(crate) use extremes::any_value;
 pub use extremes::{ExtremeKind, Extremes};
 pub(crate) use history::History;

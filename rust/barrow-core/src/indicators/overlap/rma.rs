@@ -89,13 +89,16 @@ impl Rma {
             }
             return;
         }
-        let (mut prev, mut prev2, mut last, pair) = (self.prev, self.prev2, self.last, self.pair);
+        let mut run = fp::PairRun {
+            prev: self.prev,
+            prev2: self.prev2,
+            last: self.last,
+            pair: self.pair,
+        };
         for (o, &v) in out[i..].iter_mut().zip(&x[i..]) {
-            let next = pair.next(prev2, last, v);
-            (prev2, prev, last) = (prev, next, v);
-            *o = next;
+            *o = run.next(v);
         }
-        (self.prev, self.prev2, self.last) = (prev, prev2, last);
+        (self.prev, self.prev2, self.last) = (run.prev, run.prev2, run.last);
         self.seen += x.len() - i;
     }
 
