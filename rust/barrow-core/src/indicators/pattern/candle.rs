@@ -598,14 +598,43 @@ impl Candles {
     }
 }
 
+/// Calls `f(slot, setting, offset)` for each of the pattern's slots. With
+/// four or more slots the loop is written out: the pattern is a constant,
+/// so each call compiles with its range type and period known instead of
+/// reading them from the slot table at every bar (CDL3WHITESOLDIERS and
+/// CDLSTALLEDPATTERN in about half the time). Patterns with up to three
+/// slots measured slower written out, so they keep the loop.
+#[inline(always)]
+fn each_slot(p: &Pattern, mut f: impl FnMut(usize, Setting, usize)) {
+    const _: () = assert!(MAX_TOTALS == 8, "each_slot writes out 8 slots");
+    if p.slots.len() <= 3 {
+        for (slot, &(s, k)) in p.slots.iter().enumerate() {
+            f(slot, s, k);
+        }
+        return;
+    }
+    macro_rules! slots {
+        ($($slot:literal)*) => {$(
+            if let Some(&(s, k)) = p.slots.get($slot) {
+                f($slot, s, k);
+            }
+        )*};
+    }
+    slots!(0 1 2 3 4 5 6 7);
+}
+
 /// Moves the totals past bar `i`, as TA-Lib does: each gains the range of
 /// its candle and loses that of the bar leaving its window.
 #[inline(always)]
 fn move_totals(p: &Pattern, cols: Columns, i: usize, totals: &mut [f64; MAX_TOTALS]) {
-    for (slot, &(s, k)) in p.slots.iter().enumerate() {
-        let (kind, period, _) = s.spec();
-        totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
-    }
+    each_slot(
+        p,
+        #[inline(always)]
+        |slot, s, k| {
+            let (kind, period, _) = s.spec();
+            totals[slot] += cols.bar(i - k).range(kind) - cols.bar(i - k - period).range(kind);
+        },
+    );
 }
 
 /// The totals at `i`, the first bar the rule sees: each window summed from
@@ -613,14 +642,18 @@ fn move_totals(p: &Pattern, cols: Columns, i: usize, totals: &mut [f64; MAX_TOTA
 #[inline(always)]
 fn first_totals(p: &Pattern, cols: Columns, i: usize) -> [f64; MAX_TOTALS] {
     let mut totals = [0.0; MAX_TOTALS];
-    for (slot, &(s, k)) in p.slots.iter().enumerate() {
-        let (kind, period, _) = s.spec();
-        let mut total = 0.0;
-        for back in (k + 1..=k + period).rev() {
-            total += cols.bar(i - back).range(kind);
-        }
-        totals[slot] = total;
-    }
+    each_slot(
+        p,
+        #[inline(always)]
+        |slot, s, k| {
+            let (kind, period, _) = s.spec();
+            let mut total = 0.0;
+            for back in (k + 1..=k + period).rev() {
+                total += cols.bar(i - back).range(kind);
+            }
+            totals[slot] = total;
+        },
+    );
     totals
 }
 
