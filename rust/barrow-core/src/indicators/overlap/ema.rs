@@ -8,11 +8,11 @@
 //! second value after the seed on (`fp::Pair`: `ema[t]` from `ema[t-2]`),
 //! which halves the chain its loop waits on, for one more multiply per
 //! value; values stay within a few ulps of TA-Lib's. EMA, DEMA, ZLEMA, ERI,
-//! KC and the EMA moving-average type run in pairs. The others step one
-//! value at a time: TEMA, TRIX, MACD, TSI, SMI and MASSI chain three or
+//! KC, EFI and the EMA moving-average type run in pairs. The others step
+//! one value at a time: TEMA, TRIX, MACD, TSI, SMI and MASSI chain three or
 //! more averages in one loop, which the extra multiplies would leave bound
-//! by the multiply-add units rather than by the chains, and CVI's and
-//! EFI's loops wait on other work (a division, a step per bar).
+//! by the multiply-add units rather than by the chains, and CVI's loop
+//! waits on a division.
 //! Lookback `p - 1` (TA-Lib's default unstable period of 0 and default
 //! compatibility mode). Period 1 copies the input.
 

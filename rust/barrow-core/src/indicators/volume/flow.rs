@@ -12,7 +12,7 @@
 
 use super::super::overlap::{Ema, Sma};
 use super::super::ring::Ring;
-use super::super::{check_shapes, fp, in_local, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming Chaikin money flow; inputs are (high, low, close, volume).
@@ -170,31 +170,46 @@ impl Efi {
         Ok(Self {
             period,
             prev: None,
-            ema: Ema::new(period)?,
+            ema: Ema::new(period)?.in_pairs(),
         })
     }
 }
 
 struct EfiKernel<'a>(&'a mut Efi);
 
+impl Efi {
+    /// Consumes one bar.
+    #[inline(always)]
+    fn step(&mut self, c: f64, v: f64) -> f64 {
+        match self.prev.replace(c) {
+            Some(pc) => self.ema.step((c - pc) * v),
+            None => f64::NAN,
+        }
+    }
+}
+
 impl fp::Kernel for EfiKernel<'_> {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let stand_in = self.0.clone();
-        in_local(
-            self.0,
-            stand_in,
-            #[inline(always)]
-            |e| {
-                for (i, o) in outputs[0].iter_mut().enumerate() {
-                    let c = inputs[0][i];
-                    *o = match e.prev.replace(c) {
-                        Some(pc) => e.ema.step((c - pc) * inputs[1][i]),
-                        None => f64::NAN,
-                    };
-                }
-            },
-        );
+        let e = &mut *self.0;
+        let (close, volume, out) = (inputs[0], inputs[1], &mut *outputs[0]);
+        let n = out.len();
+        // Bar by bar until the average runs in pairs; then `step`'s
+        // operations with the state in registers.
+        let mut i = 0;
+        while i < n && e.ema.running().is_none() {
+            out[i] = e.step(close[i], volume[i]);
+            i += 1;
+        }
+        let (Some(mut run), Some(mut pc)) = (e.ema.running(), e.prev) else {
+            return;
+        };
+        for ((o, &c), &v) in out[i..].iter_mut().zip(&close[i..n]).zip(&volume[i..n]) {
+            *o = run.next((c - pc) * v);
+            pc = c;
+        }
+        e.prev = Some(pc);
+        e.ema.resume(run, n - i);
     }
 }
 
