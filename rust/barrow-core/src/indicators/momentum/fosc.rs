@@ -85,7 +85,7 @@ impl fp::Kernel for Fosc {
             pf,
             prev: forecast.unwrap_or(f64::NAN),
         };
-        self.core.run_steady(x, first, &mut sink);
+        self.core.run_steady::<true>(x, first, &mut sink);
         if first < x.len() {
             forecast = Some(sink.prev);
         }

@@ -157,9 +157,11 @@ impl LinRegCore {
     /// the same operations as `step`, calling `lines(start, m, b)` with the
     /// slopes and intercepts of bars `start..start + m.len()`, a block at a
     /// time. The two divisions per bar are done per block, off the chain of
-    /// running sums, where they vectorize.
+    /// running sums, where they vectorize. With `B` false the intercepts
+    /// are not computed (`b` holds `Σy` instead), for outputs that read
+    /// only the slope.
     #[inline(always)]
-    pub(crate) fn run_steady(&mut self, x: &[f64], first: usize, mut lines: impl Lines) {
+    pub(crate) fn run_steady<const B: bool>(&mut self, x: &[f64], first: usize, mut lines: impl Lines) {
         let n = x.len();
         let period = self.period;
         if first == n {
@@ -200,14 +202,17 @@ impl LinRegCore {
             for (m, b) in ms.iter_mut().zip(bs.iter_mut()) {
                 let (sxy, sy) = (*m, *b);
                 *m = (p * sxy - sum_x * sy) / divisor;
-                *b = (sy - sum_x * *m) / p;
+                if B {
+                    *b = (sy - sum_x * *m) / p;
+                }
             }
         };
         // Software-pipelined: while the sums of one block are computed,
         // the previous block is solved a group of four bars at a time, so
         // the divisions run in the shadow of the chain instead of after it.
-        let mut cur = ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]);
-        let mut prev = ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]);
+        let mut blocks = [([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]), ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK])];
+        let [cur, prev] = &mut blocks;
+        let (mut cur, mut prev) = (cur, prev);
         let (mut prev_start, mut prev_len) = (first, 0);
         let mut start = first;
         while start < n {
@@ -228,6 +233,7 @@ impl LinRegCore {
             if prev_len > 0 {
                 lines.lines(prev_start, &prev.0[..prev_len], &prev.1[..prev_len]);
             }
+            // The buffers trade roles (references, not their contents).
             std::mem::swap(&mut cur, &mut prev);
             (prev_start, prev_len) = (start, len);
             start += len;
@@ -309,12 +315,12 @@ impl fp::Kernel for LinearReg {
         let p = self.core.p;
         // One loop per kind, each with the output formula of `step`.
         macro_rules! run {
-            (|$m:ident, $b:ident| $value:expr) => {{
+            ($need_b:literal, |$m:ident, $b:ident| $value:expr) => {{
                 let first = self.core.run_head(x, |i, line| {
                     out[i] = line.map_or(f64::NAN, |Line { m: $m, b: $b }| $value)
                 });
                 self.core
-                    .run_steady(x, first, |start: usize, ms: &[f64], bs: &[f64]| {
+                    .run_steady::<$need_b>(x, first, |start: usize, ms: &[f64], bs: &[f64]| {
                         for ((o, &$m), &$b) in out[start..].iter_mut().zip(ms).zip(bs) {
                             *o = $value;
                         }
@@ -322,11 +328,11 @@ impl fp::Kernel for LinearReg {
             }};
         }
         match self.kind {
-            LinRegKind::Line => run!(|m, b| fp::madd(m, last, b)),
-            LinRegKind::Slope => run!(|m, _b| m),
-            LinRegKind::Intercept => run!(|_m, b| b),
-            LinRegKind::Angle => run!(|m, _b| m.atan() * (180.0 / std::f64::consts::PI)),
-            LinRegKind::Forecast => run!(|m, b| fp::madd(m, p, b)),
+            LinRegKind::Line => run!(true, |m, b| fp::madd(m, last, b)),
+            LinRegKind::Slope => run!(false, |m, _b| m),
+            LinRegKind::Intercept => run!(true, |_m, b| b),
+            LinRegKind::Angle => run!(false, |m, _b| m.atan() * (180.0 / std::f64::consts::PI)),
+            LinRegKind::Forecast => run!(true, |m, b| fp::madd(m, p, b)),
         }
     }
 }
