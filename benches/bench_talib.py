@@ -2,12 +2,18 @@
 every function barrow implements (default parameters).
 
 Run: ./run bench   (or: .venv/bin/python benches/bench_talib.py [--bars N] [--only SMA,EMA])
-Prints, per function, the best-of-N wall time of each (the two called in
-turn, so both see the same drifts of the machine's speed) and the ratio
+Prints, per function, the best wall time of each and the ratio
 barrow/TA-Lib (below 1 means barrow is faster), then the median ratio and
-the functions slower than TA-Lib. Element-wise functions (math transforms
-and operators, price transforms) split inputs of 131,072 values or more
-across rayon's threads; RAYON_NUM_THREADS=1 measures them on one thread.
+the functions slower than TA-Lib.
+
+The calls are spread over the run: each round times every function once
+on each side (TA-Lib and barrow in turn, the order alternating from round
+to round), and a function's figure is its best over the rounds. On a
+shared machine whose speed drifts over seconds, the samples of one
+function then come from different stretches of the run instead of one.
+Element-wise functions (math transforms and operators, price transforms)
+split inputs of 131,072 values or more across rayon's threads;
+RAYON_NUM_THREADS=1 measures them on one thread.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Dict, List, Tuple
 
 import numpy as np
 import talib
@@ -23,34 +30,52 @@ import barrow.talib as bt
 from barrow._coverage import inputs_for
 
 
-def best_of_pair(ref, ours, args, repeat: int):
-    """Best wall times of `ref` and `ours`, called alternately so that both
-    sample the same stretches of a machine whose speed drifts."""
-    best = [float("inf"), float("inf")]
-    for _ in range(repeat):
-        for k, fn in enumerate((ref, ours)):
-            t0 = time.perf_counter()
-            fn(*args)
-            best[k] = min(best[k], time.perf_counter() - t0)
-    return best
+def domain(name: str) -> str:
+    """The input family `inputs_for` draws a function's inputs from (all
+    functions of one family share the same arrays)."""
+    if name in ("ACOS", "ASIN"):
+        return "unit"
+    if name in ("COSH", "SINH", "EXP", "TAN", "TANH"):
+        return "small"
+    return "candles" if name.startswith("CDL") else "prices"
+
+
+def timed(fn, args) -> float:
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bars", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (each function's best over them)")
     parser.add_argument("--only", default="", help="comma-separated function names")
     args = parser.parse_args()
     names = [n for n in bt.get_functions() if not args.only or n in args.only.split(",")]
     threads = os.environ.get("RAYON_NUM_THREADS") or f"{os.cpu_count()} (all cores)"
-    print(f"{args.bars:,} bars, default parameters, best of {args.repeat}, rayon threads: {threads}\n")
+    print(f"{args.bars:,} bars, default parameters, best of {args.repeat} rounds, rayon threads: {threads}\n")
+    # Inputs per family, generated once: the same arrays `inputs_for` gives
+    # each function of the family.
+    cache: Dict[Tuple[str, Tuple[str, ...]], List[np.ndarray]] = {}
+    calls = []
+    for name in names:
+        info = next(f for f in bt._CATALOGUE if f["name"] == name)
+        key = (domain(name), tuple(info["inputs"]))
+        if key not in cache:
+            cache[key] = inputs_for(name, info["inputs"], args.bars, 0)
+        calls.append((name, getattr(talib, name), getattr(bt, name), cache[key]))
+    best = {name: [float("inf"), float("inf")] for name in names}
+    for r in range(args.repeat):
+        for name, ref, ours, ins in calls:
+            order = ((0, ref), (1, ours)) if r % 2 == 0 else ((1, ours), (0, ref))
+            for k, fn in order:
+                best[name][k] = min(best[name][k], timed(fn, ins))
     print("| function | TA-Lib ms | barrow ms | ratio |")
     print("| --- | ---: | ---: | ---: |")
     ratios = {}
     for name in names:
-        info = next(f for f in bt._CATALOGUE if f["name"] == name)
-        ins = inputs_for(name, info["inputs"], args.bars, 0)
-        t_ref, t_ours = best_of_pair(getattr(talib, name), getattr(bt, name), ins, args.repeat)
+        t_ref, t_ours = best[name]
         ratios[name] = t_ours / t_ref
         print(f"| {name} | {t_ref * 1e3:.2f} | {t_ours * 1e3:.2f} | {ratios[name]:.2f} |")
     values = np.array(list(ratios.values()))
