@@ -228,10 +228,10 @@ EXTRA_PARAMS: Dict[str, List[Dict[str, Any]]] = {
 LENGTHS = (0, 1, 5, 34, 500, 3000)
 
 # Functions whose values are within TOLERANCE of TA-Lib but not bit-identical,
-# with the reason: their loops are bound by the latency of one recursion, and
+# with the reason: most loops are bound by the latency of one recursion, and
 # barrow shortens that chain by reordering its arithmetic (see the module
-# docs of the Rust kernels). Every other implemented function must be
-# bit-identical.
+# docs of the Rust kernels); LINEARREG_ANGLE computes its arctangent without
+# the C library. Every other implemented function must be bit-identical.
 _EMA = (
     "EMA step as one multiply-add, prev * (1 - k) + k * v (TA-Lib: (v - prev) * k + prev);"
     " EMA, DEMA, ZLEMA, ERI, KC and the EMA matype take two steps at a time after the seed"
@@ -245,6 +245,7 @@ TOLERANT: Dict[str, str] = {
     **{n: _SUM for n in ("SMA", "SUM", "AO", "AC", "DPO", "VWMA", "ER")},
     **{n: f"{_SUM}; {_EMA}" for n in ("MA", "MAVP", "MACDEXT", "STOCH", "STOCHF", "STOCHRSI", "KDJ", "KAMA")},
     "RMA": _PAIR,
+    "LINEARREG_ANGLE": "atan from Cephes' rational approximation with selects (vectorized), within 2 ulps of libm's",
     **{n: _WILDER for n in ("RSI", "CMO", "PLUS_DM", "MINUS_DM", "PLUS_DI", "MINUS_DI", "DX", "ADX", "ADXR")},
 }
 TOLERANCE = 1e-9

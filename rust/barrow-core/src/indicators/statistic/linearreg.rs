@@ -210,7 +210,10 @@ impl LinRegCore {
         // Software-pipelined: while the sums of one block are computed,
         // the previous block is solved a group of four bars at a time, so
         // the divisions run in the shadow of the chain instead of after it.
-        let mut blocks = [([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]), ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK])];
+        let mut blocks = [
+            ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]),
+            ([0.0; LINE_BLOCK], [0.0; LINE_BLOCK]),
+        ];
         let [cur, prev] = &mut blocks;
         let (mut cur, mut prev) = (cur, prev);
         let (mut prev_start, mut prev_len) = (first, 0);
@@ -275,6 +278,45 @@ fn recompute_slice(period: usize, window: &[f64]) -> (f64, f64, f64) {
     window_sums(period, window.iter().copied())
 }
 
+/// `atan(m)` in degrees, for LINEARREG_ANGLE: Cephes' arctangent, with
+/// selects instead of branches so that a loop over it vectorizes. The
+/// argument is reduced to `|r| <= 0.66` through
+/// `atan(x) = π/4 + atan((x - 1) / (x + 1))` and `π/2 - atan(1 / x)`,
+/// then a rational approximation of degree 4 over 5 takes over. Within 2
+/// ulps of the C library's `atan` (see the tests), and a block of slopes
+/// takes about a third of the time.
+#[inline(always)]
+fn atan_degrees(m: f64) -> f64 {
+    use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, PI};
+    const TAN_3PI_8: f64 = 2.414_213_562_373_095;
+    const MORE_BITS: f64 = 6.123_233_995_736_766e-17;
+    const P: [f64; 5] = [
+        -8.750_608_600_031_904e-1,
+        -1.615_753_718_733_365e1,
+        -7.500_855_792_314_705e1,
+        -1.228_866_684_490_136e2,
+        -6.485_021_904_942_025e1,
+    ];
+    const Q: [f64; 5] = [
+        2.485_846_490_142_306e1,
+        1.650_270_098_316_988e2,
+        4.328_810_604_912_903e2,
+        4.853_903_996_359_137e2,
+        1.945_506_571_482_614e2,
+    ];
+    let a = m.abs();
+    let (big, mid) = (a > TAN_3PI_8, a > 0.66);
+    let sel = std::hint::select_unpredictable::<f64>;
+    let r = sel(big, -1.0, sel(mid, a - 1.0, a)) / sel(big, a, sel(mid, a + 1.0, 1.0));
+    let base = sel(big, FRAC_PI_2, sel(mid, FRAC_PI_4, 0.0));
+    let more = sel(big, MORE_BITS, sel(mid, 0.5 * MORE_BITS, 0.0));
+    let z = r * r;
+    let p = (((P[0] * z + P[1]) * z + P[2]) * z + P[3]) * z + P[4];
+    let q = ((((z + Q[0]) * z + Q[1]) * z + Q[2]) * z + Q[3]) * z + Q[4];
+    let y = base + ((r * (z * p / q) + r) + more);
+    y.copysign(m) * (180.0 / PI)
+}
+
 /// Streaming LINEARREG family and TSF.
 #[derive(Clone, Debug)]
 pub struct LinearReg {
@@ -301,7 +343,7 @@ impl LinearReg {
             LinRegKind::Line => fp::madd(m, (self.core.period - 1) as f64, b),
             LinRegKind::Slope => m,
             LinRegKind::Intercept => b,
-            LinRegKind::Angle => m.atan() * (180.0 / std::f64::consts::PI),
+            LinRegKind::Angle => atan_degrees(m),
             LinRegKind::Forecast => fp::madd(m, self.core.p, b),
         }
     }
@@ -331,7 +373,7 @@ impl fp::Kernel for LinearReg {
             LinRegKind::Line => run!(true, |m, b| fp::madd(m, last, b)),
             LinRegKind::Slope => run!(false, |m, _b| m),
             LinRegKind::Intercept => run!(true, |_m, b| b),
-            LinRegKind::Angle => run!(false, |m, _b| m.atan() * (180.0 / std::f64::consts::PI)),
+            LinRegKind::Angle => run!(false, |m, _b| atan_degrees(m)),
             LinRegKind::Forecast => run!(true, |m, b| fp::madd(m, p, b)),
         }
     }
@@ -371,6 +413,40 @@ mod tests {
         assert_eq!(run(LinRegKind::Intercept)[5], 9.0);
         assert_eq!(run(LinRegKind::Forecast)[5], 15.0);
         assert!((run(LinRegKind::Angle)[5] - 2f64.atan().to_degrees()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn angle_arctangent_is_within_two_ulps_of_libm() {
+        let ulps = |a: f64, b: f64| (a.to_bits() as i64 - b.to_bits() as i64).abs();
+        let mut rng = crate::data::rng::SplitMix64::new(9);
+        let mut worst = 0;
+        for k in 0..400_000 {
+            // Magnitudes from 1e-12 to 1e12, both signs, and the reduction's
+            // boundaries.
+            let m = match k % 4 {
+                0 => 10f64.powf(rng.next_f64() * 24.0 - 12.0),
+                1 => -10f64.powf(rng.next_f64() * 24.0 - 12.0),
+                2 => 0.66 + (rng.next_f64() - 0.5) * 1e-6,
+                _ => 2.414_213_562_373_095 + (rng.next_f64() - 0.5) * 1e-6,
+            };
+            let want = m.atan() * (180.0 / std::f64::consts::PI);
+            worst = worst.max(ulps(atan_degrees(m), want));
+        }
+        assert!(worst <= 2, "{worst} ulps");
+        for m in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            let want = m.atan() * (180.0 / std::f64::consts::PI);
+            assert!(ulps(atan_degrees(m), want) <= 2, "{m}: {} vs {want}", atan_degrees(m));
+        }
+        assert!(atan_degrees(f64::NAN).is_nan());
     }
 
     #[test]
