@@ -12,7 +12,9 @@
 //! every value by one bar, then the leaving value's `p · y` is subtracted)
 //! and recomputes them from the window every `32 p` bars, and whenever the
 //! leaving `|p · y|` exceeds `100 Σ|y|`; this kernel does the same, in the
-//! same order, so it gives TA-Lib's bits.
+//! same order, so it gives TA-Lib's bits. LINEARREG_ANGLE's arctangent is
+//! computed here rather than by the C library (within 2 ulps of it; see
+//! `atan_degrees`).
 
 use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};

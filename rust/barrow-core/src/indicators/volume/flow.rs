@@ -173,11 +173,7 @@ impl Efi {
             ema: Ema::new(period)?.in_pairs(),
         })
     }
-}
 
-struct EfiKernel<'a>(&'a mut Efi);
-
-impl Efi {
     /// Consumes one bar.
     #[inline(always)]
     fn step(&mut self, c: f64, v: f64) -> f64 {
@@ -187,6 +183,8 @@ impl Efi {
         }
     }
 }
+
+struct EfiKernel<'a>(&'a mut Efi);
 
 impl fp::Kernel for EfiKernel<'_> {
     #[inline(always)]
