@@ -27,17 +27,7 @@ import numpy as np
 import talib
 
 import barrow.talib as bt
-from barrow._coverage import inputs_for
-
-
-def domain(name: str) -> str:
-    """The input family `inputs_for` draws a function's inputs from (all
-    functions of one family share the same arrays)."""
-    if name in ("ACOS", "ASIN"):
-        return "unit"
-    if name in ("COSH", "SINH", "EXP", "TAN", "TANH"):
-        return "small"
-    return "candles" if name.startswith("CDL") else "prices"
+from barrow._coverage import input_family, inputs_for
 
 
 def timed(fn, args) -> float:
@@ -61,7 +51,7 @@ def main() -> None:
     calls = []
     for name in names:
         info = next(f for f in bt._CATALOGUE if f["name"] == name)
-        key = (domain(name), tuple(info["inputs"]))
+        key = (input_family(name), tuple(info["inputs"]))
         if key not in cache:
             cache[key] = inputs_for(name, info["inputs"], args.bars, 0)
         calls.append((name, getattr(talib, name), getattr(bt, name), cache[key]))

@@ -251,14 +251,25 @@ TOLERANT: Dict[str, str] = {
 TOLERANCE = 1e-9
 
 
+def input_family(name: str) -> str:
+    """The family of generated inputs a function takes: functions of one
+    family given the same input names get the same arrays."""
+    if name in ("ACOS", "ASIN"):
+        return "unit"
+    if name in ("COSH", "SINH", "EXP", "TAN", "TANH"):
+        return "small"
+    return "candles" if name.startswith("CDL") else "prices"
+
+
 def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarray]:
     """Generated inputs fitting the function's domain."""
     rng = np.random.default_rng(seed)
-    if name in ("ACOS", "ASIN"):
+    family = input_family(name)
+    if family == "unit":
         return [rng.uniform(-1.0, 1.0, n) for _ in names]
-    if name in ("COSH", "SINH", "EXP", "TAN", "TANH"):
+    if family == "small":
         return [rng.uniform(-3.0, 3.0, n) for _ in names]
-    if name.startswith("CDL"):
+    if family == "candles":
         return candles(rng, n, names)
     close = 100.0 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
     spread = rng.random((3, n)) * 0.01
