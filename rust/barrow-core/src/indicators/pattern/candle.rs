@@ -138,9 +138,7 @@ impl Bar {
 /// `code` when `cond` holds, else 0.
 #[inline(always)]
 pub(crate) fn when(cond: bool, code: i32) -> i32 {
-    // A select, not a branch on the combined condition, which the compiler
-    // may split back into one branch per condition: for rules that
-    // evaluate every condition, most of those are coin tosses.
+    // The rule's tests have already branched; the code itself is a select.
     std::hint::select_unpredictable(cond, code, 0)
 }
 
@@ -207,23 +205,12 @@ impl Columns<'_> {
     }
 }
 
-/// Bars a chunk's rule runs on at a time: the running totals of a block
-/// are moved first, then its averages computed together (their divisions
-/// vectorize), then the rule runs on each bar.
-const BLOCK: usize = 64;
-
-/// The averages of a block: per slot, per bar of the block.
-type Averages = [[f64; BLOCK]; MAX_TOTALS];
-
 /// The bars and averages a pattern rule sees at bar `i`.
 pub(crate) struct Ctx<'a> {
     cols: Columns<'a>,
     i: usize,
-    /// The running totals, for rules run bar by bar; else the block's
-    /// averages, and bar `i`'s column in them.
-    totals: Option<&'a [f64; MAX_TOTALS]>,
-    avgs: &'a Averages,
-    j: usize,
+    /// The running totals of the pattern's (setting, offset) slots.
+    totals: &'a [f64; MAX_TOTALS],
     slots: &'static [(Setting, usize)],
     /// The pattern's `penetration` parameter (0 if it has none).
     pub pen: f64,
@@ -250,10 +237,7 @@ impl Ctx<'_> {
             .iter()
             .position(|&s| s == (setting, k))
             .expect("pattern declares every (setting, offset) it averages");
-        match self.totals {
-            Some(totals) => average(setting, totals[slot]),
-            None => self.avgs[slot][self.j],
-        }
+        average(setting, self.totals[slot])
     }
 }
 
@@ -292,8 +276,6 @@ pub struct Pattern {
     pub(crate) warm: usize,
     pub(crate) slots: &'static [(Setting, usize)],
     pub(crate) rule: Rule,
-    /// Whether chunks run by blocks (see [`Candles::run_span`]).
-    pub(crate) blocks: bool,
 }
 
 impl Pattern {
@@ -321,17 +303,7 @@ impl Pattern {
             warm: 0,
             slots,
             rule,
-            blocks: false,
         }
-    }
-
-    /// The same pattern with its chunks run by blocks: the averages of a
-    /// block of bars computed together before the rule runs on them.
-    /// Faster for the rules that use most of their averages on most bars;
-    /// chosen per pattern by measuring both ways.
-    pub(crate) const fn by_blocks(mut self) -> Self {
-        self.blocks = true;
-        self
     }
 
     /// The same pattern whose rule runs `warm` bars before the first output.
@@ -450,7 +422,7 @@ impl Candles {
             l: &buf[2][..HIST + head],
             c: &buf[3][..HIST + head],
         };
-        self.run_span(pattern, stitched, HIST, &mut out[..head]);
+        self.run_bars(pattern, stitched, HIST, &mut out[..head]);
         if n > head {
             let [o, h, l, c] = cols;
             let direct = Columns {
@@ -459,7 +431,7 @@ impl Candles {
                 l: &l[..n],
                 c: &c[..n],
             };
-            self.run_span(pattern, direct, head, &mut out[head..]);
+            self.run_bars(pattern, direct, head, &mut out[head..]);
         }
         for (k, (h, x)) in self.hist.iter_mut().zip(cols).enumerate() {
             if n >= HIST {
@@ -472,50 +444,28 @@ impl Candles {
 
     /// Runs the rule on bars `from..from + out.len()` of `cols`, each of
     /// which has at least `HIST` bars before it in `cols` or in the kept
-    /// history that `cols` starts with. Bar by bar, the rule computing the
-    /// averages it reads; or, for patterns made [`Pattern::by_blocks`],
-    /// bar by bar up to the first bar the rule sees (where the totals
-    /// start), then by blocks.
-    #[inline(always)]
-    fn run_span<O: CodeOut>(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [O]) {
-        if !p.blocks {
-            self.run_bars(p, cols, from, out);
-            return;
-        }
-        let start = (p.lookback as u64 + 1).saturating_sub(p.warm as u64);
-        let mut avgs = [[0.0; BLOCK]; MAX_TOTALS];
-        let mut j = 0;
-        while j < out.len() && self.seen < start {
-            self.run_block(p, cols, from + j, &mut out[j..j + 1], &mut avgs);
-            j += 1;
-        }
-        while j < out.len() {
-            let end = (j + BLOCK).min(out.len());
-            self.run_block(p, cols, from + j, &mut out[j..end], &mut avgs);
-            j = end;
-        }
-    }
-
-    /// [`Candles::run_span`] bar by bar. Counters, totals and memory live
+    /// history that `cols` starts with. Counters, totals and memory live
     /// in locals through the loop, so the running totals stay in registers
     /// instead of round-tripping through `self` at every bar.
     #[inline(always)]
     fn run_bars<O: CodeOut>(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [O]) {
-        /// Stands in for the block averages, which rules run bar by bar do
-        /// not read.
-        static NO_AVERAGES: Averages = [[0.0; BLOCK]; MAX_TOTALS];
         let lookback = p.lookback as u64;
         let warm = p.warm as u64;
         let mut seen = self.seen;
         let mut totals = self.totals;
         let mut memo = self.memo;
         let pen = self.pen;
-        for (j, slot_out) in out.iter_mut().enumerate() {
-            let i = from + j;
+        // Up to the first output bar: bars without output, the first bar
+        // the rule sees (where the totals start) and the bars whose output
+        // is discarded.
+        let mut head = 0;
+        while head < out.len() && seen <= lookback {
+            let i = from + head;
             let t = seen;
             seen += 1;
+            head += 1;
             if t + warm < lookback {
-                *slot_out = O::NONE;
+                out[head - 1] = O::NONE;
                 continue;
             }
             if t + warm == lookback {
@@ -524,117 +474,32 @@ impl Candles {
             let ctx = Ctx {
                 cols,
                 i,
-                totals: Some(&totals),
-                avgs: &NO_AVERAGES,
-                j: 0,
+                totals: &totals,
                 slots: p.slots,
                 pen,
             };
             let code = (p.rule)(&ctx, &mut memo);
             move_totals(p, cols, i, &mut totals);
-            *slot_out = if t < lookback { O::NONE } else { O::code(code) };
+            out[head - 1] = if t < lookback { O::NONE } else { O::code(code) };
         }
-        self.seen = seen;
-        self.totals = totals;
-        self.memo = memo;
-    }
-
-    /// [`Candles::run_span`] by blocks, on at most [`BLOCK`] bars; a bar
-    /// before the first the rule sees, or the first, comes alone. State in
-    /// locals, as in [`Candles::run_bars`].
-    #[inline(always)]
-    fn run_block<O: CodeOut>(
-        &mut self,
-        p: &'static Pattern,
-        cols: Columns,
-        from: usize,
-        out: &mut [O],
-        avgs: &mut Averages,
-    ) {
-        let lookback = p.lookback as u64;
-        let warm = p.warm as u64;
-        let mut seen = self.seen;
-        let mut totals = self.totals;
-        let mut memo = self.memo;
-        let m = out.len();
-        if seen + warm < lookback {
-            out[0] = O::NONE;
-            self.seen += 1;
-            return;
-        }
-        if seen + warm == lookback {
-            totals = first_totals(p, cols, from);
-        }
-        // Each bar's totals (before its own update), as TA-Lib moves them.
-        // With five or more totals, from the block's ranges: each bar's
-        // range computed once per range type rather than once per total
-        // that reads it. Measured in the Rust harness: CDLRISEFALL3METHODS
-        // 14.4 -> 13.0 ms, CDLSTALLEDPATTERN unchanged; CDLKICKING, with
-        // four totals of two range types, was slower (8.3 -> 10.3 ms).
-        if p.slots.len() < 5 {
-            for (j, i) in (from..from + m).enumerate() {
-                for (avg, &total) in avgs.iter_mut().zip(&totals).take(p.slots.len()) {
-                    avg[j] = total;
-                }
-                move_totals(p, cols, i, &mut totals);
-            }
-        } else {
-            let ranges = block_ranges(p, cols, from, m);
-            for j in 0..m {
-                for (avg, &total) in avgs.iter_mut().zip(&totals).take(p.slots.len()) {
-                    avg[j] = total;
-                }
-                each_slot(
-                    p,
-                    #[inline(always)]
-                    |slot, s, k| {
-                        let (kind, period, _) = s.spec();
-                        let r = &ranges[kind as usize];
-                        totals[slot] += r[HIST + j - k] - r[HIST + j - k - period];
-                    },
-                );
-            }
-        }
-        for (slot, &(s, _)) in p.slots.iter().enumerate() {
-            for v in &mut avgs[slot][..m] {
-                *v = average(s, *v);
-            }
-        }
-        for (j, slot_out) in out.iter_mut().enumerate() {
-            let t = seen;
-            seen += 1;
+        // Every later bar has an output: the loop without those checks.
+        for (i, slot_out) in (from + head..).zip(&mut out[head..]) {
             let ctx = Ctx {
                 cols,
-                i: from + j,
-                totals: None,
-                avgs,
-                j,
+                i,
+                totals: &totals,
                 slots: p.slots,
-                pen: self.pen,
+                pen,
             };
             let code = (p.rule)(&ctx, &mut memo);
-            *slot_out = if t < lookback { O::NONE } else { O::code(code) };
+            move_totals(p, cols, i, &mut totals);
+            *slot_out = O::code(code);
         }
+        seen += (out.len() - head) as u64;
         self.seen = seen;
         self.totals = totals;
         self.memo = memo;
     }
-}
-
-/// The ranges [`run_block`](Candles::run_block) reads, per range type the
-/// pattern's totals use: entry `t` is bar `from - HIST + t`'s, for the
-/// block's `m` bars and the `HIST` before them.
-#[inline(always)]
-fn block_ranges(p: &Pattern, cols: Columns, from: usize, m: usize) -> [[f64; BLOCK + HIST]; 3] {
-    let mut ranges = [[0.0; BLOCK + HIST]; 3];
-    for kind in [RangeType::RealBody, RangeType::HighLow, RangeType::Shadows] {
-        if p.slots.iter().any(|&(s, _)| s.spec().0 == kind) {
-            for (t, r) in ranges[kind as usize][..HIST + m].iter_mut().enumerate() {
-                *r = cols.bar(from - HIST + t).range(kind);
-            }
-        }
-    }
-    ranges
 }
 
 /// Calls `f(slot, setting, offset)` for each of the pattern's slots. With

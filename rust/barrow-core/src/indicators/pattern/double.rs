@@ -11,8 +11,7 @@ pub const CDLENGULFING: Pattern = Pattern::new(
     2,
     &[],
     cdlengulfing,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlengulfing(x: &Ctx, _: &mut Memo) -> i32 {
@@ -83,16 +82,15 @@ pub const CDLDOJISTAR: Pattern = Pattern::new(
     1,
     &[(BodyLong, 1), (BodyDoji, 0)],
     cdldojistar,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdldojistar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.body() > x.avg(BodyLong, 1))
-            & (a.body() <= x.avg(BodyDoji, 0))
-            & (((b.color() == 1) & body_gap_up(&a, &b)) | ((b.color() == -1) & body_gap_down(&a, &b))),
+            && (a.body() <= x.avg(BodyDoji, 0))
+            && (((b.color() == 1) & body_gap_up(&a, &b)) | ((b.color() == -1) & body_gap_down(&a, &b))),
         -b.color() * 100,
     )
 }
@@ -112,12 +110,12 @@ fn cdlpiercing(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.color() == -1)
-            & (b.body() > x.avg(BodyLong, 1))
-            & (a.color() == 1)
-            & (a.body() > x.avg(BodyLong, 0))
-            & (a.o < b.l)
-            & (a.c < b.o)
-            & (a.c > madd(b.body(), 0.5, b.c)),
+            && (b.body() > x.avg(BodyLong, 1))
+            && (a.color() == 1)
+            && (a.body() > x.avg(BodyLong, 0))
+            && (a.o < b.l)
+            && (a.c < b.o)
+            && (a.c > madd(b.body(), 0.5, b.c)),
         100,
     )
 }
@@ -137,11 +135,11 @@ fn cdldarkcloudcover(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.color() == 1)
-            & (b.body() > x.avg(BodyLong, 1))
-            & (a.color() == -1)
-            & (a.o > b.h)
-            & (a.c > b.o)
-            & (a.c < b.c - b.body() * x.pen),
+            && (b.body() > x.avg(BodyLong, 1))
+            && (a.color() == -1)
+            && (a.o > b.h)
+            && (a.c > b.o)
+            && (a.c < b.c - b.body() * x.pen),
         -100,
     )
 }
@@ -167,9 +165,8 @@ fn cdlcounterattack(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.color() == -a.color())
-            & (b.body() > x.avg(BodyLong, 1))
-            & (a.body() > x.avg(BodyLong, 0))
-            & equal(x, a.c, b.c),
+            && (b.body() > x.avg(BodyLong, 1))
+            && (a.body() > x.avg(BodyLong, 0)) & equal(x, a.c, b.c),
         a.color() * 100,
     )
 }
@@ -188,11 +185,11 @@ fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.color() == -1)
-            & (a.color() == -1)
-            & (b.body() > x.avg(BodyLong, 1))
-            & (a.body() <= x.avg(BodyShort, 0))
-            & (a.o < b.o)
-            & (a.c > b.c),
+            && (a.color() == -1)
+            && (b.body() > x.avg(BodyLong, 1))
+            && (a.body() <= x.avg(BodyShort, 0))
+            && (a.o < b.o)
+            && (a.c > b.c),
         100,
     )
 }
@@ -266,10 +263,8 @@ fn kicking(x: &Ctx, a: &Bar, b: &Bar) -> bool {
         let vs = x.avg(ShadowVeryShort, k);
         (c.body() > x.avg(BodyLong, k)) & (c.upper() < vs) & (c.lower() < vs)
     }
-    (b.color() == -a.color())
-        & maru(x, b, 1)
-        & maru(x, a, 0)
-        & (((b.color() == -1) & gap_up(a, b)) | ((b.color() == 1) & gap_down(a, b)))
+    (b.color() == -a.color()) & maru(x, b, 1) & maru(x, a, 0)
+        && (((b.color() == -1) & gap_up(a, b)) | ((b.color() == 1) & gap_down(a, b)))
 }
 
 /// CDLKICKING: a marubozu, then an opposite marubozu gapping away; sign of
@@ -280,8 +275,7 @@ pub const CDLKICKING: Pattern = Pattern::new(
     1,
     &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
     cdlkicking,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlkicking(x: &Ctx, _: &mut Memo) -> i32 {
@@ -296,8 +290,7 @@ pub const CDLKICKINGBYLENGTH: Pattern = Pattern::new(
     1,
     &[(ShadowVeryShort, 1), (ShadowVeryShort, 0), (BodyLong, 1), (BodyLong, 0)],
     cdlkickingbylength,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlkickingbylength(x: &Ctx, _: &mut Memo) -> i32 {
@@ -329,18 +322,16 @@ pub const CDLSEPARATINGLINES: Pattern = Pattern::new(
     1,
     &[(ShadowVeryShort, 0), (BodyLong, 0), (Equal, 1)],
     cdlseparatinglines,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlseparatinglines(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     let vs = x.avg(ShadowVeryShort, 0);
     when(
-        (b.color() == -a.color())
-            & equal(x, a.o, b.o)
-            & (a.body() > x.avg(BodyLong, 0))
-            & ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
+        (b.color() == -a.color()) & equal(x, a.o, b.o)
+            && (a.body() > x.avg(BodyLong, 0))
+            && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
         a.color() * 100,
     )
 }

@@ -9,16 +9,13 @@
 //! NaN during the lookback, or int32 (0 there) through
 //! [`Indicator::update_i32`](crate::indicators::Indicator::update_i32).
 //!
-//! Rules come in two forms, and run in one of two ways, chosen per pattern
-//! by measuring. Some test their conditions with `&&`, as TA-Lib does,
-//! which is cheapest when the first tests reject most bars. The others
-//! evaluate every condition with `&` and select their code, which is
-//! cheaper where the conditions are coin tosses and a branch on each would
-//! mostly be mispredicted. A rule runs bar by bar, computing the averages
-//! it reads, or by blocks (`Pattern::by_blocks`): the averages of a block
-//! of bars first, then the rule on each bar, which vectorizes across bars
-//! when the rule evaluates every condition and keeps no memory. Either way
-//! the answers are the same.
+//! Rules run bar by bar and test their conditions with `&&`, as TA-Lib
+//! does: an average (a division) is computed only on the bars that pass
+//! the tests before it. On current CPUs (measured on AMD Zen 4) this beat
+//! evaluating every condition and selecting the code, even vectorized over
+//! blocks of bars, by 1.03x to 2.7x: a candle's colour at one bar is the
+//! colour of the previous candle at the next, so the branch predictor
+//! learns most of the tests from the branch history.
 
 mod candle;
 mod double;

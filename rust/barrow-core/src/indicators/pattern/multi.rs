@@ -10,8 +10,7 @@ pub const CDL3LINESTRIKE: Pattern = Pattern::new(
     3,
     &[(Near, 3), (Near, 2)],
     cdl3linestrike,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdl3linestrike(x: &Ctx, _: &mut Memo) -> i32 {
@@ -19,13 +18,13 @@ fn cdl3linestrike(x: &Ctx, _: &mut Memo) -> i32 {
     let (n3, n2) = (x.avg(Near, 3), x.avg(Near, 2));
     when(
         (a.color() == b.color())
-            & (b.color() == c.color())
-            & (d.color() == -c.color())
-            & (b.o >= a.o.min(a.c) - n3)
-            & (b.o <= a.o.max(a.c) + n3)
-            & (c.o >= b.o.min(b.c) - n2)
-            & (c.o <= b.o.max(b.c) + n2)
-            & ((c.color() == 1 && c.c > b.c && b.c > a.c && d.o > c.c && d.c < a.o)
+            && (b.color() == c.color())
+            && (d.color() == -c.color())
+            && (b.o >= a.o.min(a.c) - n3)
+            && (b.o <= a.o.max(a.c) + n3)
+            && (c.o >= b.o.min(b.c) - n2)
+            && (c.o <= b.o.max(b.c) + n2)
+            && ((c.color() == 1 && c.c > b.c && b.c > a.c && d.o > c.c && d.c < a.o)
                 || (c.color() == -1 && c.c < b.c && b.c < a.c && d.o < c.c && d.c > a.o)),
         c.color() * 100,
     )
@@ -39,26 +38,24 @@ pub const CDLCONCEALBABYSWALL: Pattern = Pattern::new(
     3,
     &[(ShadowVeryShort, 3), (ShadowVeryShort, 2), (ShadowVeryShort, 1)],
     cdlconcealbabyswall,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlconcealbabyswall(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == -1)
-            & (b.color() == -1)
-            & (c.color() == -1)
-            & (d.color() == -1)
-            & (a.lower() < x.avg(ShadowVeryShort, 3))
-            & (a.upper() < x.avg(ShadowVeryShort, 3))
-            & (b.lower() < x.avg(ShadowVeryShort, 2))
-            & (b.upper() < x.avg(ShadowVeryShort, 2))
-            & body_gap_down(&c, &b)
-            & (c.upper() > x.avg(ShadowVeryShort, 1))
-            & (c.h > b.c)
-            & (d.h > c.h)
-            & (d.l < c.l),
+            && (b.color() == -1)
+            && (c.color() == -1)
+            && (d.color() == -1)
+            && (a.lower() < x.avg(ShadowVeryShort, 3))
+            && (a.upper() < x.avg(ShadowVeryShort, 3))
+            && (b.lower() < x.avg(ShadowVeryShort, 2))
+            && (b.upper() < x.avg(ShadowVeryShort, 2)) & body_gap_down(&c, &b)
+            && (c.upper() > x.avg(ShadowVeryShort, 1))
+            && (c.h > b.c)
+            && (d.h > c.h)
+            && (d.l < c.l),
         100,
     )
 }
@@ -71,18 +68,17 @@ pub const CDLBREAKAWAY: Pattern = Pattern::new(
     4,
     &[(BodyLong, 4)],
     cdlbreakaway,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlbreakaway(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == b.color())
-            & (b.color() == d.color())
-            & (d.color() == -e.color())
-            & (a.body() > x.avg(BodyLong, 4))
-            & ((a.color() == -1
+            && (b.color() == d.color())
+            && (d.color() == -e.color())
+            && (a.body() > x.avg(BodyLong, 4))
+            && ((a.color() == -1
                 && body_gap_down(&b, &a)
                 && c.h < b.h
                 && c.l < b.l
@@ -110,25 +106,24 @@ pub const CDLLADDERBOTTOM: Pattern = Pattern::new(
     4,
     &[(ShadowVeryShort, 1)],
     cdlladderbottom,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlladderbottom(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == -1)
-            & (b.color() == -1)
-            & (c.color() == -1)
-            & (a.o > b.o)
-            & (b.o > c.o)
-            & (a.c > b.c)
-            & (b.c > c.c)
-            & (d.color() == -1)
-            & (d.upper() > x.avg(ShadowVeryShort, 1))
-            & (e.color() == 1)
-            & (e.o > d.o)
-            & (e.c > d.h),
+            && (b.color() == -1)
+            && (c.color() == -1)
+            && (a.o > b.o)
+            && (b.o > c.o)
+            && (a.c > b.c)
+            && (b.c > c.c)
+            && (d.color() == -1)
+            && (d.upper() > x.avg(ShadowVeryShort, 1))
+            && (e.color() == 1)
+            && (e.o > d.o)
+            && (e.c > d.h),
         100,
     )
 }
@@ -183,8 +178,7 @@ pub const CDLRISEFALL3METHODS: Pattern = Pattern::new(
         (BodyLong, 0),
     ],
     cdlrisefall3methods,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlrisefall3methods(x: &Ctx, _: &mut Memo) -> i32 {
@@ -193,21 +187,21 @@ fn cdlrisefall3methods(x: &Ctx, _: &mut Memo) -> i32 {
     let within = |k: &super::candle::Bar| k.o.min(k.c) < a.h && k.o.max(k.c) > a.l;
     when(
         (a.color() == -b.color())
-            & (b.color() == c.color())
-            & (c.color() == d.color())
-            & (d.color() == -e.color())
-            & (within(&b))
-            & (within(&c))
-            & (within(&d))
-            & (c.c * s < b.c * s)
-            & (d.c * s < c.c * s)
-            & (e.o * s > d.c * s)
-            & (e.c * s > a.c * s)
-            & (a.body() > x.avg(BodyLong, 4))
-            & (b.body() < x.avg(BodyShort, 3))
-            & (c.body() < x.avg(BodyShort, 2))
-            & (d.body() < x.avg(BodyShort, 1))
-            & (e.body() > x.avg(BodyLong, 0)),
+            && (b.color() == c.color())
+            && (c.color() == d.color())
+            && (d.color() == -e.color())
+            && (within(&b))
+            && (within(&c))
+            && (within(&d))
+            && (c.c * s < b.c * s)
+            && (d.c * s < c.c * s)
+            && (e.o * s > d.c * s)
+            && (e.c * s > a.c * s)
+            && (a.body() > x.avg(BodyLong, 4))
+            && (b.body() < x.avg(BodyShort, 3))
+            && (c.body() < x.avg(BodyShort, 2))
+            && (d.body() < x.avg(BodyShort, 1))
+            && (e.body() > x.avg(BodyLong, 0)),
         100 * a.color(),
     )
 }

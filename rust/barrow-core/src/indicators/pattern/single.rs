@@ -31,17 +31,16 @@ pub const CDLHAMMER: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0), (Near, 1)],
     cdlhammer,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlhammer(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (a.body() < x.avg(BodyShort, 0))
-            & (a.lower() > x.avg(ShadowLong, 0))
-            & (a.upper() < x.avg(ShadowVeryShort, 0))
-            & (a.c.min(a.o) <= b.l + x.avg(Near, 1)),
+            && (a.lower() > x.avg(ShadowLong, 0))
+            && (a.upper() < x.avg(ShadowVeryShort, 0))
+            && (a.c.min(a.o) <= b.l + x.avg(Near, 1)),
         100,
     )
 }
@@ -54,17 +53,16 @@ pub const CDLSHOOTINGSTAR: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0)],
     cdlshootingstar,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlshootingstar(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     when(
         (body_gap_up(&a, &x.bar(1)))
-            & (a.body() < x.avg(BodyShort, 0))
-            & (a.upper() > x.avg(ShadowLong, 0))
-            & (a.lower() < x.avg(ShadowVeryShort, 0)),
+            && (a.body() < x.avg(BodyShort, 0))
+            && (a.upper() > x.avg(ShadowLong, 0))
+            && (a.lower() < x.avg(ShadowVeryShort, 0)),
         -100,
     )
 }
@@ -76,8 +74,7 @@ pub const CDLMARUBOZU: Pattern = Pattern::new(
     0,
     &[(BodyLong, 0), (ShadowVeryShort, 0)],
     cdlmarubozu,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlmarubozu(x: &Ctx, _: &mut Memo) -> i32 {
@@ -94,8 +91,7 @@ pub const CDLDRAGONFLYDOJI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (ShadowVeryShort, 0)],
     cdldragonflydoji,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdldragonflydoji(x: &Ctx, _: &mut Memo) -> i32 {
@@ -112,8 +108,7 @@ pub const CDLGRAVESTONEDOJI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (ShadowVeryShort, 0)],
     cdlgravestonedoji,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlgravestonedoji(x: &Ctx, _: &mut Memo) -> i32 {
@@ -129,8 +124,7 @@ pub const CDLLONGLEGGEDDOJI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0)],
     cdllongleggeddoji,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdllongleggeddoji(x: &Ctx, _: &mut Memo) -> i32 {
@@ -150,8 +144,7 @@ pub const CDLRICKSHAWMAN: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (Near, 0)],
     cdlrickshawman,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlrickshawman(x: &Ctx, _: &mut Memo) -> i32 {
@@ -176,17 +169,16 @@ pub const CDLHANGINGMAN: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0), (Near, 1)],
     cdlhangingman,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlhangingman(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (a.body() < x.avg(BodyShort, 0))
-            & (a.lower() > x.avg(ShadowLong, 0))
-            & (a.upper() < x.avg(ShadowVeryShort, 0))
-            & (a.c.min(a.o) >= b.h - x.avg(Near, 1)),
+            && (a.lower() > x.avg(ShadowLong, 0))
+            && (a.upper() < x.avg(ShadowVeryShort, 0))
+            && (a.c.min(a.o) >= b.h - x.avg(Near, 1)),
         -100,
     )
 }
@@ -199,17 +191,16 @@ pub const CDLINVERTEDHAMMER: Pattern = Pattern::new(
     1,
     &[(BodyShort, 0), (ShadowVeryShort, 0)],
     cdlinvertedhammer,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlinvertedhammer(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     when(
         (body_gap_down(&a, &x.bar(1)))
-            & (a.body() < x.avg(BodyShort, 0))
-            & (a.upper() > x.avg(ShadowLong, 0))
-            & (a.lower() < x.avg(ShadowVeryShort, 0)),
+            && (a.body() < x.avg(BodyShort, 0))
+            && (a.upper() > x.avg(ShadowLong, 0))
+            && (a.lower() < x.avg(ShadowVeryShort, 0)),
         100,
     )
 }
@@ -221,8 +212,7 @@ pub const CDLTAKURI: Pattern = Pattern::new(
     0,
     &[(BodyDoji, 0), (ShadowVeryShort, 0)],
     cdltakuri,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdltakuri(x: &Ctx, _: &mut Memo) -> i32 {
@@ -240,8 +230,7 @@ pub const CDLSPINNINGTOP: Pattern = Pattern::new(
     0,
     &[(BodyShort, 0)],
     cdlspinningtop,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlspinningtop(x: &Ctx, _: &mut Memo) -> i32 {
@@ -260,8 +249,7 @@ pub const CDLHIGHWAVE: Pattern = Pattern::new(
     0,
     &[(BodyShort, 0)],
     cdlhighwave,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlhighwave(x: &Ctx, _: &mut Memo) -> i32 {
@@ -319,8 +307,7 @@ pub const CDLBELTHOLD: Pattern = Pattern::new(
     0,
     &[(BodyLong, 0), (ShadowVeryShort, 0)],
     cdlbelthold,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlbelthold(x: &Ctx, _: &mut Memo) -> i32 {
@@ -339,8 +326,7 @@ pub const CDLCLOSINGMARUBOZU: Pattern = Pattern::new(
     0,
     &[(BodyLong, 0), (ShadowVeryShort, 0)],
     cdlclosingmarubozu,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlclosingmarubozu(x: &Ctx, _: &mut Memo) -> i32 {

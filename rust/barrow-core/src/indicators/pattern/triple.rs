@@ -39,8 +39,7 @@ pub const CDLEVENINGSTAR: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2), (BodyShort, 1), (BodyShort, 0)],
     cdleveningstar,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdleveningstar(x: &Ctx, _: &mut Memo) -> i32 {
@@ -54,12 +53,11 @@ fn evening_star(x: &Ctx, star: Setting) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == 1)
-            & (c.color() == -1)
-            & body_gap_up(&b, &a)
-            & (c.c < a.c - a.body() * x.pen)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() <= x.avg(star, 1))
-            & (c.body() > x.avg(BodyShort, 0)),
+            && (c.color() == -1) & body_gap_up(&b, &a)
+            && (c.c < a.c - a.body() * x.pen)
+            && (a.body() > x.avg(BodyLong, 2))
+            && (b.body() <= x.avg(star, 1))
+            && (c.body() > x.avg(BodyShort, 0)),
         -100,
     )
 }
@@ -117,27 +115,26 @@ pub const CDL3BLACKCROWS: Pattern = Pattern::new(
     3,
     &[(ShadowVeryShort, 2), (ShadowVeryShort, 1), (ShadowVeryShort, 0)],
     cdl3blackcrows,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdl3blackcrows(x: &Ctx, _: &mut Memo) -> i32 {
     let (w, a, b, c) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
         (w.color() == 1)
-            & (a.color() == -1)
-            & (b.color() == -1)
-            & (c.color() == -1)
-            & (b.o < a.o)
-            & (b.o > a.c)
-            & (c.o < b.o)
-            & (c.o > b.c)
-            & (w.h > a.c)
-            & (a.c > b.c)
-            & (b.c > c.c)
-            & (a.lower() < x.avg(ShadowVeryShort, 2))
-            & (b.lower() < x.avg(ShadowVeryShort, 1))
-            & (c.lower() < x.avg(ShadowVeryShort, 0)),
+            && (a.color() == -1)
+            && (b.color() == -1)
+            && (c.color() == -1)
+            && (b.o < a.o)
+            && (b.o > a.c)
+            && (c.o < b.o)
+            && (c.o > b.c)
+            && (w.h > a.c)
+            && (a.c > b.c)
+            && (b.c > c.c)
+            && (a.lower() < x.avg(ShadowVeryShort, 2))
+            && (b.lower() < x.avg(ShadowVeryShort, 1))
+            && (c.lower() < x.avg(ShadowVeryShort, 0)),
         -100,
     )
 }
@@ -188,8 +185,7 @@ pub const CDLABANDONEDBABY: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2), (BodyDoji, 1), (BodyShort, 0)],
     cdlabandonedbaby,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlabandonedbaby(x: &Ctx, _: &mut Memo) -> i32 {
@@ -220,22 +216,20 @@ pub const CDL2CROWS: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2)],
     cdl2crows,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdl2crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == 1)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.color() == -1)
-            & body_gap_up(&b, &a)
-            & (c.color() == -1)
-            & (c.o < b.o)
-            & (c.o > b.c)
-            & (c.c > a.o)
-            & (c.c < a.c),
+            && (a.body() > x.avg(BodyLong, 2))
+            && (b.color() == -1) & body_gap_up(&b, &a)
+            && (c.color() == -1)
+            && (c.o < b.o)
+            && (c.o > b.c)
+            && (c.c > a.o)
+            && (c.c < a.c),
         -100,
     )
 }
@@ -255,14 +249,13 @@ fn cdlupsidegap2crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == 1)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.color() == -1)
-            & (b.body() <= x.avg(BodyShort, 1))
-            & body_gap_up(&b, &a)
-            & (c.color() == -1)
-            & (c.o > b.o)
-            & (c.c < b.c)
-            & (c.c > a.c),
+            && (a.body() > x.avg(BodyLong, 2))
+            && (b.color() == -1)
+            && (b.body() <= x.avg(BodyShort, 1)) & body_gap_up(&b, &a)
+            && (c.color() == -1)
+            && (c.o > b.o)
+            && (c.c < b.c)
+            && (c.c > a.c),
         -100,
     )
 }
@@ -275,19 +268,18 @@ pub const CDL3INSIDE: Pattern = Pattern::new(
     2,
     &[(BodyLong, 2), (BodyShort, 1)],
     cdl3inside,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdl3inside(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    // The comparisons all evaluated and combined, the averages' divisions
-    // only on the bars that pass them.
+    // The shape first: the averages' divisions only on the bars that pass it.
     let shape = (b.c.max(b.o) < a.c.max(a.o))
-        & (b.c.min(b.o) > a.c.min(a.o))
-        & (((a.color() == 1) & (c.color() == -1) & (c.c < a.o)) | ((a.color() == -1) & (c.color() == 1) & (c.c > a.o)));
+        && (b.c.min(b.o) > a.c.min(a.o))
+        && (((a.color() == 1) & (c.color() == -1) & (c.c < a.o))
+            | ((a.color() == -1) & (c.color() == 1) & (c.c > a.o)));
     when(
-        shape & (a.body() > x.avg(BodyLong, 2)) & (b.body() <= x.avg(BodyShort, 1)),
+        shape && (a.body() > x.avg(BodyLong, 2)) && (b.body() <= x.avg(BodyShort, 1)),
         -a.color() * 100,
     )
 }
@@ -299,8 +291,7 @@ pub const CDL3OUTSIDE: Pattern = Pattern::new(
     3,
     &[],
     cdl3outside,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdl3outside(x: &Ctx, _: &mut Memo) -> i32 {
@@ -402,8 +393,7 @@ pub const CDLGAPSIDESIDEWHITE: Pattern = Pattern::new(
     2,
     &[(Near, 1), (Equal, 1)],
     cdlgapsidesidewhite,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
@@ -411,12 +401,12 @@ fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
     let (near, eq) = (x.avg(Near, 1), x.avg(Equal, 1));
     when(
         ((body_gap_up(&b, &a) & body_gap_up(&c, &a)) | (body_gap_down(&b, &a) & body_gap_down(&c, &a)))
-            & (b.color() == 1)
-            & (c.color() == 1)
-            & (c.body() >= b.body() - near)
-            & (c.body() <= b.body() + near)
-            & (c.o >= b.o - eq)
-            & (c.o <= b.o + eq),
+            && (b.color() == 1)
+            && (c.color() == 1)
+            && (c.body() >= b.body() - near)
+            && (c.body() <= b.body() + near)
+            && (c.o >= b.o - eq)
+            && (c.o <= b.o + eq),
         if body_gap_up(&b, &a) { 100 } else { -100 },
     )
 }
@@ -442,17 +432,17 @@ fn cdlidentical3crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == -1)
-            & (a.lower() < x.avg(ShadowVeryShort, 2))
-            & (b.color() == -1)
-            & (b.lower() < x.avg(ShadowVeryShort, 1))
-            & (c.color() == -1)
-            & (c.lower() < x.avg(ShadowVeryShort, 0))
-            & (a.c > b.c)
-            & (b.c > c.c)
-            & (b.o <= a.c + x.avg(Equal, 2))
-            & (b.o >= a.c - x.avg(Equal, 2))
-            & (c.o <= b.c + x.avg(Equal, 1))
-            & (c.o >= b.c - x.avg(Equal, 1)),
+            && (a.lower() < x.avg(ShadowVeryShort, 2))
+            && (b.color() == -1)
+            && (b.lower() < x.avg(ShadowVeryShort, 1))
+            && (c.color() == -1)
+            && (c.lower() < x.avg(ShadowVeryShort, 0))
+            && (a.c > b.c)
+            && (b.c > c.c)
+            && (b.o <= a.c + x.avg(Equal, 2))
+            && (b.o >= a.c - x.avg(Equal, 2))
+            && (c.o <= b.c + x.avg(Equal, 1))
+            && (c.o >= b.c - x.avg(Equal, 1)),
         -100,
     )
 }
@@ -472,25 +462,24 @@ pub const CDLSTALLEDPATTERN: Pattern = Pattern::new(
         (Near, 1),
     ],
     cdlstalledpattern,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlstalledpattern(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == 1)
-            & (b.color() == 1)
-            & (c.color() == 1)
-            & (c.c > b.c)
-            & (b.c > a.c)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() > x.avg(BodyLong, 1))
-            & (b.upper() < x.avg(ShadowVeryShort, 1))
-            & (b.o > a.o)
-            & (b.o <= a.c + x.avg(Near, 2))
-            & (c.body() < x.avg(BodyShort, 0))
-            & (c.o >= b.c - c.body() - x.avg(Near, 1)),
+            && (b.color() == 1)
+            && (c.color() == 1)
+            && (c.c > b.c)
+            && (b.c > a.c)
+            && (a.body() > x.avg(BodyLong, 2))
+            && (b.body() > x.avg(BodyLong, 1))
+            && (b.upper() < x.avg(ShadowVeryShort, 1))
+            && (b.o > a.o)
+            && (b.o <= a.c + x.avg(Near, 2))
+            && (c.body() < x.avg(BodyShort, 0))
+            && (c.o >= b.c - c.body() - x.avg(Near, 1)),
         -100,
     )
 }
@@ -523,29 +512,27 @@ pub const CDLTASUKIGAP: Pattern = Pattern::new(
     2,
     &[(Near, 1)],
     cdltasukigap,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    // The comparisons are coin tosses on market data, so all of them are
-    // evaluated and combined; the average's division is needed only on the
-    // rare bars that pass them.
+    // The shape tests first: the average's division only on the rare bars
+    // that pass them.
     let up = body_gap_up(&b, &a)
-        & (b.color() == 1)
-        & (c.color() == -1)
-        & (c.o < b.c)
-        & (c.o > b.o)
-        & (c.c < b.o)
-        & (c.c > a.c.max(a.o));
+        && (b.color() == 1)
+        && (c.color() == -1)
+        && (c.o < b.c)
+        && (c.o > b.o)
+        && (c.c < b.o)
+        && (c.c > a.c.max(a.o));
     let down = body_gap_down(&b, &a)
-        & (b.color() == -1)
-        & (c.color() == 1)
-        & (c.o < b.o)
-        & (c.o > b.c)
-        & (c.c > b.o)
-        & (c.c < a.c.min(a.o));
+        && (b.color() == -1)
+        && (c.color() == 1)
+        && (c.o < b.o)
+        && (c.o > b.c)
+        && (c.c > b.o)
+        && (c.c < a.c.min(a.o));
     when(
         (up | down) & ((b.body() - c.body()).abs() < x.avg(Near, 1)),
         b.color() * 100,
@@ -560,8 +547,7 @@ pub const CDLTRISTAR: Pattern = Pattern::new(
     2,
     &[(BodyDoji, 2)],
     cdltristar,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdltristar(x: &Ctx, _: &mut Memo) -> i32 {
@@ -595,14 +581,14 @@ fn cdlunique3river(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == -1)
-            & (b.color() == -1)
-            & (c.color() == 1)
-            & (b.c > a.c)
-            & (b.o <= a.o)
-            & (b.l < a.l)
-            & (c.o > b.l)
-            & (a.body() > x.avg(BodyLong, 2))
-            & (c.body() < x.avg(BodyShort, 0)),
+            && (b.color() == -1)
+            && (c.color() == 1)
+            && (b.c > a.c)
+            && (b.o <= a.o)
+            && (b.l < a.l)
+            && (c.o > b.l)
+            && (a.body() > x.avg(BodyLong, 2))
+            && (c.body() < x.avg(BodyShort, 0)),
         100,
     )
 }
@@ -615,20 +601,19 @@ pub const CDLXSIDEGAP3METHODS: Pattern = Pattern::new(
     2,
     &[],
     cdlxsidegap3methods,
-)
-.by_blocks();
+);
 
 #[inline(always)]
 fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == b.color())
-            & (b.color() == -c.color())
-            & (c.o < b.c.max(b.o))
-            & (c.o > b.c.min(b.o))
-            & (c.c < a.c.max(a.o))
-            & (c.c > a.c.min(a.o))
-            & (((a.color() == 1) & body_gap_up(&b, &a)) | ((a.color() == -1) & body_gap_down(&b, &a))),
+            && (b.color() == -c.color())
+            && (c.o < b.c.max(b.o))
+            && (c.o > b.c.min(b.o))
+            && (c.c < a.c.max(a.o))
+            && (c.c > a.c.min(a.o))
+            && (((a.color() == 1) & body_gap_up(&b, &a)) | ((a.color() == -1) & body_gap_down(&b, &a))),
         a.color() * 100,
     )
 }
@@ -671,8 +656,7 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
     &[],
     cdlhikkake,
 )
-.with_warm(3)
-.by_blocks();
+.with_warm(3);
 
 #[inline(always)]
 fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
@@ -690,8 +674,7 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
     &[(Near, 2)],
     cdlhikkakemod,
 )
-.with_warm(3)
-.by_blocks();
+.with_warm(3);
 
 #[inline(always)]
 fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
