@@ -620,20 +620,31 @@ fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
 
 /// The hikkake rules: a setup of direction `dir` found at this bar when
 /// `setup` holds, or the confirmation of the last setup within three bars
-/// (±200). Selects, not branches: setups and confirmations come in no
-/// predictable order.
+/// (±200). Branches, as TA-Lib's: setups and confirmations are rare, and a
+/// select on each would put the memory's four fields on one chain of
+/// selects from bar to bar.
 #[inline(always)]
 fn hikkake(x: &Ctx, m: &mut Memo, setup: bool, dir: i32) -> i32 {
-    use std::hint::select_unpredictable as sel;
-    let (a, b) = (x.bar(0), x.bar(1));
-    let confirm = (m.count > 0) & (((m.result > 0) & (a.c > m.high)) | ((m.result < 0) & (a.c < m.low)));
-    let confirmed = m.result + sel(m.result > 0, 100, -100);
-    let code = sel(setup, dir, sel(confirm, confirmed, 0));
-    m.count = sel(setup, 4, sel(confirm, 0, m.count)).saturating_sub(1);
-    m.result = sel(setup, dir, m.result);
-    m.high = sel(setup, b.h, m.high);
-    m.low = sel(setup, b.l, m.low);
-    code
+    if setup {
+        let b = x.bar(1);
+        *m = Memo {
+            count: 3,
+            result: dir,
+            high: b.h,
+            low: b.l,
+        };
+        return dir;
+    }
+    if m.count == 0 {
+        return 0;
+    }
+    let close = x.bar(0).c;
+    if (m.result > 0 && close > m.high) || (m.result < 0 && close < m.low) {
+        m.count = 0;
+        return m.result + if m.result > 0 { 100 } else { -100 };
+    }
+    m.count -= 1;
+    0
 }
 
 /// Direction of a breakout of an inside bar: +100 down (lower high and low),
@@ -662,7 +673,7 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
 fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
     let (b, c) = (x.bar(1), x.bar(2));
     let dir = breakout(x);
-    hikkake(x, m, (b.h < c.h) & (b.l > c.l) & (dir != 0), dir)
+    hikkake(x, m, (b.h < c.h) && (b.l > c.l) && (dir != 0), dir)
 }
 
 /// CDLHIKKAKEMOD: hikkake after two nested inside bars, the first closing
@@ -679,9 +690,11 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
     let (b, c, d) = (x.bar(1), x.bar(2), x.bar(3));
-    let near = x.avg(Near, 2);
     let dir = breakout(x);
-    let nested = (c.h < d.h) & (c.l > d.l) & (b.h < c.h) & (b.l > c.l);
-    let closes_near = ((dir == 100) & (c.c <= c.l + near)) | ((dir == -100) & (c.c >= c.h - near));
-    hikkake(x, m, nested & closes_near, dir)
+    // The average's division only on the rare bars with nested inside bars.
+    let setup = (c.h < d.h) && (c.l > d.l) && (b.h < c.h) && (b.l > c.l) && (dir != 0) && {
+        let near = x.avg(Near, 2);
+        ((dir == 100) & (c.c <= c.l + near)) | ((dir == -100) & (c.c >= c.h - near))
+    };
+    hikkake(x, m, setup, dir)
 }
