@@ -110,12 +110,12 @@ fn cdlpiercing(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.color() == -1)
-            && (b.body() > x.avg(BodyLong, 1))
             && (a.color() == 1)
-            && (a.body() > x.avg(BodyLong, 0))
             && (a.o < b.l)
             && (a.c < b.o)
-            && (a.c > madd(b.body(), 0.5, b.c)),
+            && (a.c > madd(b.body(), 0.5, b.c))
+            && (b.body() > x.avg(BodyLong, 1))
+            && (a.body() > x.avg(BodyLong, 0)),
         100,
     )
 }
@@ -166,7 +166,8 @@ fn cdlcounterattack(x: &Ctx, _: &mut Memo) -> i32 {
     when(
         (b.color() == -a.color())
             && (b.body() > x.avg(BodyLong, 1))
-            && (a.body() > x.avg(BodyLong, 0)) & equal(x, a.c, b.c),
+            && (a.body() > x.avg(BodyLong, 0))
+            && equal(x, a.c, b.c),
         a.color() * 100,
     )
 }
@@ -198,7 +199,7 @@ fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
 /// patterns and thrusting.
 #[inline(always)]
 fn neck_setup(x: &Ctx, a: &Bar, b: &Bar) -> bool {
-    b.color() == -1 && b.body() > x.avg(BodyLong, 1) && a.color() == 1 && a.o < b.l
+    b.color() == -1 && a.color() == 1 && a.o < b.l && b.body() > x.avg(BodyLong, 1)
 }
 
 /// CDLINNECK: long black, then a white opening below its low and closing
@@ -215,7 +216,7 @@ pub const CDLINNECK: Pattern = Pattern::new(
 fn cdlinneck(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        neck_setup(x, &a, &b) & (a.c <= b.c + x.avg(Equal, 1)) & (a.c >= b.c),
+        neck_setup(x, &a, &b) && (a.c >= b.c) && (a.c <= b.c + x.avg(Equal, 1)),
         -100,
     )
 }
@@ -233,7 +234,7 @@ pub const CDLONNECK: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlonneck(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    when(neck_setup(x, &a, &b) & equal(x, a.c, b.l), -100)
+    when(neck_setup(x, &a, &b) && equal(x, a.c, b.l), -100)
 }
 
 /// CDLTHRUSTING: long black, then a white opening below its low and closing
@@ -260,11 +261,15 @@ fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {
 fn kicking(x: &Ctx, a: &Bar, b: &Bar) -> bool {
     #[inline(always)]
     fn maru(x: &Ctx, c: &Bar, k: usize) -> bool {
-        let vs = x.avg(ShadowVeryShort, k);
-        (c.body() > x.avg(BodyLong, k)) & (c.upper() < vs) & (c.lower() < vs)
+        c.body() > x.avg(BodyLong, k) && {
+            let vs = x.avg(ShadowVeryShort, k);
+            c.upper() < vs && c.lower() < vs
+        }
     }
-    (b.color() == -a.color()) & maru(x, b, 1) & maru(x, a, 0)
+    (b.color() == -a.color())
         && (((b.color() == -1) & gap_up(a, b)) | ((b.color() == 1) & gap_down(a, b)))
+        && maru(x, b, 1)
+        && maru(x, a, 0)
 }
 
 /// CDLKICKING: a marubozu, then an opposite marubozu gapping away; sign of
@@ -311,7 +316,7 @@ pub const CDLMATCHINGLOW: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlmatchinglow(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    when((b.color() == -1) & (a.color() == -1) & equal(x, a.c, b.c), 100)
+    when((b.color() == -1) && (a.color() == -1) && equal(x, a.c, b.c), 100)
 }
 
 /// CDLSEPARATINGLINES: opposite candles with the same open, the second a
@@ -327,11 +332,11 @@ pub const CDLSEPARATINGLINES: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlseparatinglines(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    let vs = x.avg(ShadowVeryShort, 0);
     when(
-        (b.color() == -a.color()) & equal(x, a.o, b.o)
-            && (a.body() > x.avg(BodyLong, 0))
-            && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
+        (b.color() == -a.color()) && equal(x, a.o, b.o) && (a.body() > x.avg(BodyLong, 0)) && {
+            let vs = x.avg(ShadowVeryShort, 0);
+            (a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)
+        },
         a.color() * 100,
     )
 }

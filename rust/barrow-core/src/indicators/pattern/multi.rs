@@ -77,7 +77,6 @@ fn cdlbreakaway(x: &Ctx, _: &mut Memo) -> i32 {
         (a.color() == b.color())
             && (b.color() == d.color())
             && (d.color() == -e.color())
-            && (a.body() > x.avg(BodyLong, 4))
             && ((a.color() == -1
                 && body_gap_down(&b, &a)
                 && c.h < b.h
@@ -93,7 +92,8 @@ fn cdlbreakaway(x: &Ctx, _: &mut Memo) -> i32 {
                     && d.h > c.h
                     && d.l > c.l
                     && e.c < b.o
-                    && e.c > a.c)),
+                    && e.c > a.c))
+            && (a.body() > x.avg(BodyLong, 4)),
         e.color() * 100,
     )
 }

@@ -398,15 +398,14 @@ pub const CDLGAPSIDESIDEWHITE: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    let (near, eq) = (x.avg(Near, 1), x.avg(Equal, 1));
     when(
         ((body_gap_up(&b, &a) & body_gap_up(&c, &a)) | (body_gap_down(&b, &a) & body_gap_down(&c, &a)))
             && (b.color() == 1)
             && (c.color() == 1)
-            && (c.body() >= b.body() - near)
-            && (c.body() <= b.body() + near)
-            && (c.o >= b.o - eq)
-            && (c.o <= b.o + eq),
+            && (c.body() >= b.body() - x.avg(Near, 1))
+            && (c.body() <= b.body() + x.avg(Near, 1))
+            && (c.o >= b.o - x.avg(Equal, 1))
+            && (c.o <= b.o + x.avg(Equal, 1)),
         if body_gap_up(&b, &a) { 100 } else { -100 },
     )
 }
