@@ -53,7 +53,8 @@ fn evening_star(x: &Ctx, star: Setting) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         (a.color() == 1)
-            && (c.color() == -1) & body_gap_up(&b, &a)
+            && (c.color() == -1)
+            && body_gap_up(&b, &a)
             && (c.c < a.c - a.body() * x.pen)
             && (a.body() > x.avg(BodyLong, 2))
             && (b.body() <= x.avg(star, 1))
@@ -224,7 +225,8 @@ fn cdl2crows(x: &Ctx, _: &mut Memo) -> i32 {
     when(
         (a.color() == 1)
             && (a.body() > x.avg(BodyLong, 2))
-            && (b.color() == -1) & body_gap_up(&b, &a)
+            && (b.color() == -1)
+            && body_gap_up(&b, &a)
             && (c.color() == -1)
             && (c.o < b.o)
             && (c.o > b.c)
@@ -251,7 +253,8 @@ fn cdlupsidegap2crows(x: &Ctx, _: &mut Memo) -> i32 {
         (a.color() == 1)
             && (a.body() > x.avg(BodyLong, 2))
             && (b.color() == -1)
-            && (b.body() <= x.avg(BodyShort, 1)) & body_gap_up(&b, &a)
+            && (b.body() <= x.avg(BodyShort, 1))
+            && body_gap_up(&b, &a)
             && (c.color() == -1)
             && (c.o > b.o)
             && (c.c < b.c)
@@ -533,7 +536,7 @@ fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
         && (c.c > b.o)
         && (c.c < a.c.min(a.o));
     when(
-        (up | down) & ((b.body() - c.body()).abs() < x.avg(Near, 1)),
+        (up | down) && ((b.body() - c.body()).abs() < x.avg(Near, 1)),
         b.color() * 100,
     )
 }
@@ -612,7 +615,7 @@ fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
             && (c.o > b.c.min(b.o))
             && (c.c < a.c.max(a.o))
             && (c.c > a.c.min(a.o))
-            && (((a.color() == 1) & body_gap_up(&b, &a)) | ((a.color() == -1) & body_gap_down(&b, &a))),
+            && (((a.color() == 1) && body_gap_up(&b, &a)) || ((a.color() == -1) && body_gap_down(&b, &a))),
         a.color() * 100,
     )
 }
