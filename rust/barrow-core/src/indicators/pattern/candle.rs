@@ -471,35 +471,33 @@ impl Candles {
             if t + warm == lookback {
                 totals = first_totals(p, cols, i);
             }
-            let ctx = Ctx {
-                cols,
-                i,
-                totals: &totals,
-                slots: p.slots,
-                pen,
-            };
-            let code = (p.rule)(&ctx, &mut memo);
-            move_totals(p, cols, i, &mut totals);
+            let code = rule_at(p, cols, i, pen, &mut totals, &mut memo);
             out[head - 1] = if t < lookback { O::NONE } else { O::code(code) };
         }
         // Every later bar has an output: the loop without those checks.
         for (i, slot_out) in (from + head..).zip(&mut out[head..]) {
-            let ctx = Ctx {
-                cols,
-                i,
-                totals: &totals,
-                slots: p.slots,
-                pen,
-            };
-            let code = (p.rule)(&ctx, &mut memo);
-            move_totals(p, cols, i, &mut totals);
-            *slot_out = O::code(code);
+            *slot_out = O::code(rule_at(p, cols, i, pen, &mut totals, &mut memo));
         }
         seen += (out.len() - head) as u64;
         self.seen = seen;
         self.totals = totals;
         self.memo = memo;
     }
+}
+
+/// The rule's code at bar `i`, then the totals moved past it.
+#[inline(always)]
+fn rule_at(p: &Pattern, cols: Columns, i: usize, pen: f64, totals: &mut [f64; MAX_TOTALS], memo: &mut Memo) -> i32 {
+    let ctx = Ctx {
+        cols,
+        i,
+        totals,
+        slots: p.slots,
+        pen,
+    };
+    let code = (p.rule)(&ctx, memo);
+    move_totals(p, cols, i, totals);
+    code
 }
 
 /// Calls `f(slot, setting, offset)` for each of the pattern's slots. With

@@ -280,6 +280,9 @@ fn recompute_slice(period: usize, window: &[f64]) -> (f64, f64, f64) {
     window_sums(period, window.iter().copied())
 }
 
+/// `tan(3π/8)`: above it, [`atan_degrees`] reduces through `π/2 - atan(1/x)`.
+const TAN_3PI_8: f64 = 2.414_213_562_373_095;
+
 /// `atan(m)` in degrees, for LINEARREG_ANGLE: Cephes' arctangent, with
 /// selects instead of branches so that a loop over it vectorizes. The
 /// argument is reduced to `|r| <= 0.66` through
@@ -290,7 +293,6 @@ fn recompute_slice(period: usize, window: &[f64]) -> (f64, f64, f64) {
 #[inline(always)]
 fn atan_degrees(m: f64) -> f64 {
     use std::f64::consts::{FRAC_PI_2, FRAC_PI_4, PI};
-    const TAN_3PI_8: f64 = 2.414_213_562_373_095;
     const MORE_BITS: f64 = 6.123_233_995_736_766e-17;
     const P: [f64; 5] = [
         -8.750_608_600_031_904e-1,
@@ -429,7 +431,7 @@ mod tests {
                 0 => 10f64.powf(rng.next_f64() * 24.0 - 12.0),
                 1 => -10f64.powf(rng.next_f64() * 24.0 - 12.0),
                 2 => 0.66 + (rng.next_f64() - 0.5) * 1e-6,
-                _ => 2.414_213_562_373_095 + (rng.next_f64() - 0.5) * 1e-6,
+                _ => TAN_3PI_8 + (rng.next_f64() - 0.5) * 1e-6,
             };
             let want = m.atan() * (180.0 / std::f64::consts::PI);
             worst = worst.max(ulps(atan_degrees(m), want));
