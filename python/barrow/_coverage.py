@@ -290,6 +290,20 @@ def inputs_for(name: str, names: List[str], n: int, seed: int) -> List[np.ndarra
     return [series[k] for k in names]
 
 
+def _reverting_level(factors: np.ndarray) -> np.ndarray:
+    """Prices compounded by `factors` and pulled back towards 100 by 2% of
+    their distance from it at every bar: a plain compounded walk drifts
+    towards zero over a million bars, where rounding to 0.1 leaves nearly
+    every bar flat. Scalar products only, so the bits are the same on every
+    CPU."""
+    level = np.empty(len(factors))
+    x = 100.0
+    for t, f in enumerate(factors.tolist()):
+        x = x * (f - 0.02 * (x / 100.0 - 1.0))
+        level[t] = x
+    return level
+
+
 def candles(rng: np.random.Generator, n: int, names: List[str]) -> List[np.ndarray]:
     """OHLC bars on which candlestick patterns fire: trending stretches, real
     bodies of varied length (dojis from rounding to 0.1), gaps between bars
@@ -297,7 +311,7 @@ def candles(rng: np.random.Generator, n: int, names: List[str]) -> List[np.ndarr
     drift = np.repeat(rng.normal(0, 0.01, n // 8 + 1), 8)[:n]
     ret = drift + rng.normal(0, 0.015, n) * rng.choice([0.1, 1.0, 2.0], n, p=[0.2, 0.6, 0.2])
     gap = rng.normal(0, 0.01, n) * (rng.random(n) < 0.4)
-    level = 100.0 * np.cumprod(1.0 + ret + gap)
+    level = _reverting_level(1.0 + ret + gap)
     open_ = level / (1.0 + ret)
     close = level
     top, bottom = np.maximum(open_, close), np.minimum(open_, close)
