@@ -86,19 +86,25 @@ impl Bar {
     pub fn hl(&self) -> f64 {
         self.h - self.l
     }
-    /// Top of the real body (close when close >= open).
+    /// Top of the real body: TA-Lib's `close >= open ? close : open`.
+    ///
+    /// Written as `c > o ? c : o`, which x86 computes with one `maxsd`
+    /// instead of a branch on the candle's colour (the two differ only in
+    /// the sign of a zero when close equals open; with a NaN both give
+    /// open).
     #[inline(always)]
     pub fn top(&self) -> f64 {
-        if self.c >= self.o {
+        if self.c > self.o {
             self.c
         } else {
             self.o
         }
     }
-    /// Bottom of the real body.
+    /// Bottom of the real body: TA-Lib's `close >= open ? open : close`,
+    /// written as `o < c ? o : c` (one `minsd`; with a NaN both give close).
     #[inline(always)]
     pub fn bottom(&self) -> f64 {
-        if self.c >= self.o {
+        if self.o < self.c {
             self.o
         } else {
             self.c
