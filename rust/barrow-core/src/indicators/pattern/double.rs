@@ -36,24 +36,23 @@ pub const CDLHARAMI: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlharami(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    if !((b.body() > x.avg(BodyLong, 1)) & (a.body() <= x.avg(BodyShort, 0))) {
-        return 0;
-    }
-    harami_code(&a, &b)
+    harami_code(
+        &a,
+        &b,
+        (b.body() > x.avg(BodyLong, 1)) & (a.body() <= x.avg(BodyShort, 0)),
+    )
 }
 
-/// Harami and harami cross share the containment test.
+/// Harami and harami cross share the containment test, applied when the
+/// bodies' sizes (`sizes`) qualify.
 #[inline(always)]
-fn harami_code(a: &Bar, b: &Bar) -> i32 {
+fn harami_code(a: &Bar, b: &Bar, sizes: bool) -> i32 {
+    use std::hint::select_unpredictable as sel;
     let (at, ab) = (a.c.max(a.o), a.c.min(a.o));
     let (bt, bb) = (b.c.max(b.o), b.c.min(b.o));
-    if at < bt && ab > bb {
-        -b.color() * 100
-    } else if at <= bt && ab >= bb {
-        -b.color() * 80
-    } else {
-        0
-    }
+    let inside = (at < bt) & (ab > bb);
+    let touching = (at <= bt) & (ab >= bb);
+    when(sizes & touching, -b.color() * sel(inside, 100, 80))
 }
 
 /// CDLHARAMICROSS: a long body followed by a doji inside it.
@@ -68,10 +67,11 @@ pub const CDLHARAMICROSS: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlharamicross(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    if !((b.body() > x.avg(BodyLong, 1)) & (a.body() <= x.avg(BodyDoji, 0))) {
-        return 0;
-    }
-    harami_code(&a, &b)
+    harami_code(
+        &a,
+        &b,
+        (b.body() > x.avg(BodyLong, 1)) & (a.body() <= x.avg(BodyDoji, 0)),
+    )
 }
 
 /// CDLDOJISTAR: a long body, then a doji whose body gaps away in the
@@ -89,8 +89,8 @@ fn cdldojistar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (b.body() > x.avg(BodyLong, 1))
-            && (a.body() <= x.avg(BodyDoji, 0))
-            && (((b.color() == 1) & body_gap_up(&a, &b)) | ((b.color() == -1) & body_gap_down(&a, &b))),
+            & (a.body() <= x.avg(BodyDoji, 0))
+            & ((b.white() & body_gap_up(&a, &b)) | (!b.white() & body_gap_down(&a, &b))),
         -b.color() * 100,
     )
 }
@@ -109,13 +109,13 @@ pub const CDLPIERCING: Pattern = Pattern::new(
 fn cdlpiercing(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        (b.color() == -1)
-            && (a.color() == 1)
-            && (a.o < b.l)
-            && (a.c < b.o)
-            && (a.c > madd(b.body(), 0.5, b.c))
-            && (b.body() > x.avg(BodyLong, 1))
-            && (a.body() > x.avg(BodyLong, 0)),
+        !b.white()
+            & a.white()
+            & (a.o < b.l)
+            & (a.c < b.o)
+            & (a.c > madd(b.body(), 0.5, b.c))
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.body() > x.avg(BodyLong, 0)),
         100,
     )
 }
@@ -134,12 +134,12 @@ pub const CDLDARKCLOUDCOVER: Pattern = Pattern::new(
 fn cdldarkcloudcover(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        (b.color() == 1)
-            && (b.body() > x.avg(BodyLong, 1))
-            && (a.color() == -1)
-            && (a.o > b.h)
-            && (a.c > b.o)
-            && (a.c < b.c - b.body() * x.pen),
+        b.white()
+            & (b.body() > x.avg(BodyLong, 1))
+            & !a.white()
+            & (a.o > b.h)
+            & (a.c > b.o)
+            & (a.c < b.c - b.body() * x.pen),
         -100,
     )
 }
@@ -148,7 +148,7 @@ fn cdldarkcloudcover(x: &Ctx, _: &mut Memo) -> i32 {
 #[inline(always)]
 fn equal(x: &Ctx, v: f64, target: f64) -> bool {
     let eq = x.avg(Equal, 1);
-    v <= target + eq && v >= target - eq
+    (v <= target + eq) & (v >= target - eq)
 }
 
 /// CDLCOUNTERATTACK: two long opposite candles closing at the same level.
@@ -164,10 +164,10 @@ pub const CDLCOUNTERATTACK: Pattern = Pattern::new(
 fn cdlcounterattack(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        (b.color() == -a.color())
-            && (b.body() > x.avg(BodyLong, 1))
-            && (a.body() > x.avg(BodyLong, 0))
-            && equal(x, a.c, b.c),
+        (b.white() != a.white())
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.body() > x.avg(BodyLong, 0))
+            & equal(x, a.c, b.c),
         a.color() * 100,
     )
 }
@@ -185,12 +185,12 @@ pub const CDLHOMINGPIGEON: Pattern = Pattern::new(
 fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        (b.color() == -1)
-            && (a.color() == -1)
-            && (b.body() > x.avg(BodyLong, 1))
-            && (a.body() <= x.avg(BodyShort, 0))
-            && (a.o < b.o)
-            && (a.c > b.c),
+        !b.white()
+            & !a.white()
+            & (b.body() > x.avg(BodyLong, 1))
+            & (a.body() <= x.avg(BodyShort, 0))
+            & (a.o < b.o)
+            & (a.c > b.c),
         100,
     )
 }
@@ -199,7 +199,7 @@ fn cdlhomingpigeon(x: &Ctx, _: &mut Memo) -> i32 {
 /// patterns and thrusting.
 #[inline(always)]
 fn neck_setup(x: &Ctx, a: &Bar, b: &Bar) -> bool {
-    b.color() == -1 && a.color() == 1 && a.o < b.l && b.body() > x.avg(BodyLong, 1)
+    !b.white() & a.white() & (a.o < b.l) & (b.body() > x.avg(BodyLong, 1))
 }
 
 /// CDLINNECK: long black, then a white opening below its low and closing
@@ -216,7 +216,7 @@ pub const CDLINNECK: Pattern = Pattern::new(
 fn cdlinneck(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        neck_setup(x, &a, &b) && (a.c >= b.c) && (a.c <= b.c + x.avg(Equal, 1)),
+        neck_setup(x, &a, &b) & (a.c >= b.c) & (a.c <= b.c + x.avg(Equal, 1)),
         -100,
     )
 }
@@ -234,7 +234,7 @@ pub const CDLONNECK: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlonneck(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    when(neck_setup(x, &a, &b) && equal(x, a.c, b.l), -100)
+    when(neck_setup(x, &a, &b) & equal(x, a.c, b.l), -100)
 }
 
 /// CDLTHRUSTING: long black, then a white opening below its low and closing
@@ -251,7 +251,7 @@ pub const CDLTHRUSTING: Pattern = Pattern::new(
 fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        neck_setup(x, &a, &b) && a.c > b.c + x.avg(Equal, 1) && a.c <= madd(b.body(), 0.5, b.c),
+        neck_setup(x, &a, &b) & (a.c > b.c + x.avg(Equal, 1)) & (a.c <= madd(b.body(), 0.5, b.c)),
         -100,
     )
 }
@@ -261,15 +261,13 @@ fn cdlthrusting(x: &Ctx, _: &mut Memo) -> i32 {
 fn kicking(x: &Ctx, a: &Bar, b: &Bar) -> bool {
     #[inline(always)]
     fn maru(x: &Ctx, c: &Bar, k: usize) -> bool {
-        c.body() > x.avg(BodyLong, k) && {
-            let vs = x.avg(ShadowVeryShort, k);
-            c.upper() < vs && c.lower() < vs
-        }
+        let vs = x.avg(ShadowVeryShort, k);
+        (c.body() > x.avg(BodyLong, k)) & (c.upper() < vs) & (c.lower() < vs)
     }
-    (b.color() == -a.color())
-        && (((b.color() == -1) & gap_up(a, b)) | ((b.color() == 1) & gap_down(a, b)))
-        && maru(x, b, 1)
-        && maru(x, a, 0)
+    (b.white() != a.white())
+        & ((!b.white() & gap_up(a, b)) | (b.white() & gap_down(a, b)))
+        & maru(x, b, 1)
+        & maru(x, a, 0)
 }
 
 /// CDLKICKING: a marubozu, then an opposite marubozu gapping away; sign of
@@ -300,8 +298,8 @@ pub const CDLKICKINGBYLENGTH: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlkickingbylength(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    let longer = if a.body() > b.body() { a } else { b };
-    when(kicking(x, &a, &b), longer.color() * 100)
+    let longer = std::hint::select_unpredictable(a.body() > b.body(), a.color(), b.color());
+    when(kicking(x, &a, &b), longer * 100)
 }
 
 /// CDLMATCHINGLOW: two black candles with equal closes.
@@ -316,7 +314,7 @@ pub const CDLMATCHINGLOW: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlmatchinglow(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
-    when((b.color() == -1) && (a.color() == -1) && equal(x, a.c, b.c), 100)
+    when(!b.white() & !a.white() & equal(x, a.c, b.c), 100)
 }
 
 /// CDLSEPARATINGLINES: opposite candles with the same open, the second a
@@ -333,9 +331,9 @@ pub const CDLSEPARATINGLINES: Pattern = Pattern::new(
 fn cdlseparatinglines(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
-        (b.color() == -a.color()) && equal(x, a.o, b.o) && (a.body() > x.avg(BodyLong, 0)) && {
+        (b.white() != a.white()) & equal(x, a.o, b.o) & (a.body() > x.avg(BodyLong, 0)) & {
             let vs = x.avg(ShadowVeryShort, 0);
-            (a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)
+            std::hint::select_unpredictable(a.white(), a.lower() < vs, a.upper() < vs)
         },
         a.color() * 100,
     )

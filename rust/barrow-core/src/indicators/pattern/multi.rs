@@ -17,15 +17,15 @@ fn cdl3linestrike(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     let (n3, n2) = (x.avg(Near, 3), x.avg(Near, 2));
     when(
-        (a.color() == b.color())
-            && (b.color() == c.color())
-            && (d.color() == -c.color())
-            && (b.o >= a.o.min(a.c) - n3)
-            && (b.o <= a.o.max(a.c) + n3)
-            && (c.o >= b.o.min(b.c) - n2)
-            && (c.o <= b.o.max(b.c) + n2)
-            && ((c.color() == 1 && c.c > b.c && b.c > a.c && d.o > c.c && d.c < a.o)
-                || (c.color() == -1 && c.c < b.c && b.c < a.c && d.o < c.c && d.c > a.o)),
+        (a.white() == b.white())
+            & (b.white() == c.white())
+            & (d.white() != c.white())
+            & (b.o >= a.o.min(a.c) - n3)
+            & (b.o <= a.o.max(a.c) + n3)
+            & (c.o >= b.o.min(b.c) - n2)
+            & (c.o <= b.o.max(b.c) + n2)
+            & ((c.white() & (c.c > b.c) & (b.c > a.c) & (d.o > c.c) & (d.c < a.o))
+                | (!c.white() & (c.c < b.c) & (b.c < a.c) & (d.o < c.c) & (d.c > a.o))),
         c.color() * 100,
     )
 }
@@ -44,19 +44,19 @@ pub const CDLCONCEALBABYSWALL: Pattern = Pattern::new(
 fn cdlconcealbabyswall(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == -1)
-            && (b.color() == -1)
-            && (c.color() == -1)
-            && (d.color() == -1)
+        (!a.white()
+            & !b.white()
+            & !c.white()
+            & !d.white()
+            & body_gap_down(&c, &b)
+            & (c.h > b.c)
+            & (d.h > c.h)
+            & (d.l < c.l))
             && (a.lower() < x.avg(ShadowVeryShort, 3))
-            && (a.upper() < x.avg(ShadowVeryShort, 3))
-            && (b.lower() < x.avg(ShadowVeryShort, 2))
-            && (b.upper() < x.avg(ShadowVeryShort, 2))
-            && body_gap_down(&c, &b)
-            && (c.upper() > x.avg(ShadowVeryShort, 1))
-            && (c.h > b.c)
-            && (d.h > c.h)
-            && (d.l < c.l),
+                & (a.upper() < x.avg(ShadowVeryShort, 3))
+                & (b.lower() < x.avg(ShadowVeryShort, 2))
+                & (b.upper() < x.avg(ShadowVeryShort, 2))
+                & (c.upper() > x.avg(ShadowVeryShort, 1)),
         100,
     )
 }
@@ -75,26 +75,26 @@ pub const CDLBREAKAWAY: Pattern = Pattern::new(
 fn cdlbreakaway(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == b.color())
-            && (b.color() == d.color())
-            && (d.color() == -e.color())
-            && ((a.color() == -1
-                && body_gap_down(&b, &a)
-                && c.h < b.h
-                && c.l < b.l
-                && d.h < c.h
-                && d.l < c.l
-                && e.c > b.o
-                && e.c < a.c)
-                || (a.color() == 1
-                    && body_gap_up(&b, &a)
-                    && c.h > b.h
-                    && c.l > b.l
-                    && d.h > c.h
-                    && d.l > c.l
-                    && e.c < b.o
-                    && e.c > a.c))
-            && (a.body() > x.avg(BodyLong, 4)),
+        (a.white() == b.white())
+            & (b.white() == d.white())
+            & (d.white() != e.white())
+            & ((!a.white()
+                & body_gap_down(&b, &a)
+                & (c.h < b.h)
+                & (c.l < b.l)
+                & (d.h < c.h)
+                & (d.l < c.l)
+                & (e.c > b.o)
+                & (e.c < a.c))
+                | (a.white()
+                    & body_gap_up(&b, &a)
+                    & (c.h > b.h)
+                    & (c.l > b.l)
+                    & (d.h > c.h)
+                    & (d.l > c.l)
+                    & (e.c < b.o)
+                    & (e.c > a.c)))
+            & (a.body() > x.avg(BodyLong, 4)),
         e.color() * 100,
     )
 }
@@ -113,18 +113,18 @@ pub const CDLLADDERBOTTOM: Pattern = Pattern::new(
 fn cdlladderbottom(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == -1)
-            && (b.color() == -1)
-            && (c.color() == -1)
-            && (a.o > b.o)
-            && (b.o > c.o)
-            && (a.c > b.c)
-            && (b.c > c.c)
-            && (d.color() == -1)
-            && (d.upper() > x.avg(ShadowVeryShort, 1))
-            && (e.color() == 1)
-            && (e.o > d.o)
-            && (e.c > d.h),
+        !a.white()
+            & !b.white()
+            & !c.white()
+            & (a.o > b.o)
+            & (b.o > c.o)
+            & (a.c > b.c)
+            & (b.c > c.c)
+            & !d.white()
+            & (d.upper() > x.avg(ShadowVeryShort, 1))
+            & e.white()
+            & (e.o > d.o)
+            & (e.c > d.h),
         100,
     )
 }

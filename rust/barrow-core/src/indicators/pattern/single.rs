@@ -38,9 +38,9 @@ fn cdlhammer(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (a.body() < x.avg(BodyShort, 0))
-            && (a.lower() > x.avg(ShadowLong, 0))
-            && (a.upper() < x.avg(ShadowVeryShort, 0))
-            && (a.c.min(a.o) <= b.l + x.avg(Near, 1)),
+            & (a.lower() > x.avg(ShadowLong, 0))
+            & (a.upper() < x.avg(ShadowVeryShort, 0))
+            & (a.c.min(a.o) <= b.l + x.avg(Near, 1)),
         100,
     )
 }
@@ -59,10 +59,10 @@ pub const CDLSHOOTINGSTAR: Pattern = Pattern::new(
 fn cdlshootingstar(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     when(
-        (body_gap_up(&a, &x.bar(1)))
-            && (a.body() < x.avg(BodyShort, 0))
-            && (a.upper() > x.avg(ShadowLong, 0))
-            && (a.lower() < x.avg(ShadowVeryShort, 0)),
+        body_gap_up(&a, &x.bar(1))
+            & (a.upper() > x.avg(ShadowLong, 0))
+            & (a.body() < x.avg(BodyShort, 0))
+            & (a.lower() < x.avg(ShadowVeryShort, 0)),
         -100,
     )
 }
@@ -97,7 +97,10 @@ pub const CDLDRAGONFLYDOJI: Pattern = Pattern::new(
 fn cdldragonflydoji(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let vs = x.avg(ShadowVeryShort, 0);
-    when(a.body() <= x.avg(BodyDoji, 0) && a.upper() < vs && a.lower() > vs, 100)
+    when(
+        (a.body() <= x.avg(BodyDoji, 0)) & (a.upper() < vs) & (a.lower() > vs),
+        100,
+    )
 }
 
 /// CDLGRAVESTONEDOJI: doji with a very short lower and a not very short
@@ -114,7 +117,10 @@ pub const CDLGRAVESTONEDOJI: Pattern = Pattern::new(
 fn cdlgravestonedoji(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let vs = x.avg(ShadowVeryShort, 0);
-    when(a.body() <= x.avg(BodyDoji, 0) && a.lower() < vs && a.upper() > vs, 100)
+    when(
+        (a.body() <= x.avg(BodyDoji, 0)) & (a.lower() < vs) & (a.upper() > vs),
+        100,
+    )
 }
 
 /// CDLLONGLEGGEDDOJI: doji with at least one shadow longer than the body.
@@ -131,7 +137,7 @@ fn cdllongleggeddoji(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let long = x.avg(ShadowLong, 0);
     when(
-        a.body() <= x.avg(BodyDoji, 0) && (a.lower() > long || a.upper() > long),
+        (a.body() <= x.avg(BodyDoji, 0)) & ((a.lower() > long) | (a.upper() > long)),
         100,
     )
 }
@@ -153,11 +159,11 @@ fn cdlrickshawman(x: &Ctx, _: &mut Memo) -> i32 {
     let mid = a.l + a.hl() / 2.0;
     let near = x.avg(Near, 0);
     when(
-        a.body() <= x.avg(BodyDoji, 0)
-            && a.lower() > long
-            && a.upper() > long
-            && a.o.min(a.c) <= mid + near
-            && a.o.max(a.c) >= mid - near,
+        (a.body() <= x.avg(BodyDoji, 0))
+            & (a.lower() > long)
+            & (a.upper() > long)
+            & (a.o.min(a.c) <= mid + near)
+            & (a.o.max(a.c) >= mid - near),
         100,
     )
 }
@@ -176,9 +182,9 @@ fn cdlhangingman(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b) = (x.bar(0), x.bar(1));
     when(
         (a.body() < x.avg(BodyShort, 0))
-            && (a.lower() > x.avg(ShadowLong, 0))
-            && (a.upper() < x.avg(ShadowVeryShort, 0))
-            && (a.c.min(a.o) >= b.h - x.avg(Near, 1)),
+            & (a.lower() > x.avg(ShadowLong, 0))
+            & (a.upper() < x.avg(ShadowVeryShort, 0))
+            & (a.c.min(a.o) >= b.h - x.avg(Near, 1)),
         -100,
     )
 }
@@ -197,10 +203,10 @@ pub const CDLINVERTEDHAMMER: Pattern = Pattern::new(
 fn cdlinvertedhammer(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     when(
-        (body_gap_down(&a, &x.bar(1)))
-            && (a.body() < x.avg(BodyShort, 0))
-            && (a.upper() > x.avg(ShadowLong, 0))
-            && (a.lower() < x.avg(ShadowVeryShort, 0)),
+        body_gap_down(&a, &x.bar(1))
+            & (a.upper() > x.avg(ShadowLong, 0))
+            & (a.body() < x.avg(BodyShort, 0))
+            & (a.lower() < x.avg(ShadowVeryShort, 0)),
         100,
     )
 }
@@ -218,7 +224,9 @@ pub const CDLTAKURI: Pattern = Pattern::new(
 fn cdltakuri(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     when(
-        a.body() <= x.avg(BodyDoji, 0) && a.upper() < x.avg(ShadowVeryShort, 0) && a.lower() > x.avg(ShadowVeryLong, 0),
+        (a.body() <= x.avg(BodyDoji, 0))
+            & (a.upper() < x.avg(ShadowVeryShort, 0))
+            & (a.lower() > x.avg(ShadowVeryLong, 0)),
         100,
     )
 }
@@ -275,7 +283,7 @@ fn cdllongline(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let short = x.avg(ShadowShort, 0);
     when(
-        a.body() > x.avg(BodyLong, 0) && a.upper() < short && a.lower() < short,
+        (a.body() > x.avg(BodyLong, 0)) & (a.upper() < short) & (a.lower() < short),
         a.color() * 100,
     )
 }
@@ -314,7 +322,7 @@ fn cdlbelthold(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let vs = x.avg(ShadowVeryShort, 0);
     when(
-        a.body() > x.avg(BodyLong, 0) && ((a.color() == 1 && a.lower() < vs) || (a.color() == -1 && a.upper() < vs)),
+        (a.body() > x.avg(BodyLong, 0)) & std::hint::select_unpredictable(a.white(), a.lower() < vs, a.upper() < vs),
         a.color() * 100,
     )
 }
@@ -333,7 +341,7 @@ fn cdlclosingmarubozu(x: &Ctx, _: &mut Memo) -> i32 {
     let a = x.bar(0);
     let vs = x.avg(ShadowVeryShort, 0);
     when(
-        a.body() > x.avg(BodyLong, 0) && ((a.color() == 1 && a.upper() < vs) || (a.color() == -1 && a.lower() < vs)),
+        (a.body() > x.avg(BodyLong, 0)) & std::hint::select_unpredictable(a.white(), a.upper() < vs, a.lower() < vs),
         a.color() * 100,
     )
 }

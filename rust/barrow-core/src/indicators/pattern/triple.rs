@@ -17,18 +17,16 @@ pub const CDLMORNINGSTAR: Pattern = Pattern::new(
 #[inline(always)]
 fn cdlmorningstar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    if a.color() == -1
-        && c.color() == 1
-        && body_gap_down(&b, &a)
-        && c.c > madd(a.body(), x.pen, a.c)
-        && a.body() > x.avg(BodyLong, 2)
-        && b.body() <= x.avg(BodyShort, 1)
-        && c.body() > x.avg(BodyShort, 0)
-    {
-        100
-    } else {
-        0
-    }
+    when(
+        !a.white()
+            & c.white()
+            & body_gap_down(&b, &a)
+            & (c.c > madd(a.body(), x.pen, a.c))
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.body() <= x.avg(BodyShort, 1))
+            & (c.body() > x.avg(BodyShort, 0)),
+        100,
+    )
 }
 
 /// CDLEVENINGSTAR: long white, short star gapping up, black closing below
@@ -52,13 +50,13 @@ fn cdleveningstar(x: &Ctx, _: &mut Memo) -> i32 {
 fn evening_star(x: &Ctx, star: Setting) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == 1)
-            && (c.color() == -1)
-            && body_gap_up(&b, &a)
-            && (c.c < a.c - a.body() * x.pen)
-            && (a.body() > x.avg(BodyLong, 2))
-            && (b.body() <= x.avg(star, 1))
-            && (c.body() > x.avg(BodyShort, 0)),
+        a.white()
+            & !c.white()
+            & body_gap_up(&b, &a)
+            & (c.c < a.c - a.body() * x.pen)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.body() <= x.avg(star, 1))
+            & (c.body() > x.avg(BodyShort, 0)),
         -100,
     )
 }
@@ -86,26 +84,21 @@ pub const CDL3WHITESOLDIERS: Pattern = Pattern::new(
 #[inline(always)]
 fn cdl3whitesoldiers(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    if a.white()
-        && a.upper() < x.avg(ShadowVeryShort, 2)
-        && b.white()
-        && b.upper() < x.avg(ShadowVeryShort, 1)
-        && c.white()
-        && c.upper() < x.avg(ShadowVeryShort, 0)
-        && c.c > b.c
-        && b.c > a.c
-        && b.o > a.o
-        && b.o <= a.c + x.avg(Near, 2)
-        && c.o > b.o
-        && c.o <= b.c + x.avg(Near, 1)
-        && b.body() > a.body() - x.avg(Far, 2)
-        && c.body() > b.body() - x.avg(Far, 1)
-        && c.body() > x.avg(BodyShort, 0)
-    {
-        100
-    } else {
-        0
+    let shape = a.white() & b.white() & c.white() & (c.c > b.c) & (b.c > a.c) & (b.o > a.o) & (c.o > b.o);
+    if !shape {
+        return 0;
     }
+    when(
+        (a.upper() < x.avg(ShadowVeryShort, 2))
+            & (b.upper() < x.avg(ShadowVeryShort, 1))
+            & (c.upper() < x.avg(ShadowVeryShort, 0))
+            & (b.o <= a.c + x.avg(Near, 2))
+            & (c.o <= b.c + x.avg(Near, 1))
+            & (b.body() > a.body() - x.avg(Far, 2))
+            & (c.body() > b.body() - x.avg(Far, 1))
+            & (c.body() > x.avg(BodyShort, 0)),
+        100,
+    )
 }
 
 /// CDL3BLACKCROWS: a white candle, then three declining black candles each
@@ -153,13 +146,13 @@ pub const CDLMORNINGDOJISTAR: Pattern = Pattern::new(
 fn cdlmorningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == -1
-            && c.color() == 1
-            && body_gap_down(&b, &a)
-            && c.c > madd(a.body(), x.pen, a.c)
-            && a.body() > x.avg(BodyLong, 2)
-            && b.body() <= x.avg(BodyDoji, 1)
-            && c.body() > x.avg(BodyShort, 0),
+        !a.white()
+            & c.white()
+            & body_gap_down(&b, &a)
+            & (c.c > madd(a.body(), x.pen, a.c))
+            & (a.body() > x.avg(BodyLong, 2))
+            & (b.body() <= x.avg(BodyDoji, 1))
+            & (c.body() > x.avg(BodyShort, 0)),
         100,
     )
 }
@@ -192,19 +185,11 @@ pub const CDLABANDONEDBABY: Pattern = Pattern::new(
 fn cdlabandonedbaby(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.body() > x.avg(BodyLong, 2)
-            && b.body() <= x.avg(BodyDoji, 1)
-            && c.body() > x.avg(BodyShort, 0)
-            && ((a.color() == 1
-                && c.color() == -1
-                && c.c < a.c - a.body() * x.pen
-                && gap_up(&b, &a)
-                && gap_down(&c, &b))
-                || (a.color() == -1
-                    && c.color() == 1
-                    && c.c > madd(a.body(), x.pen, a.c)
-                    && gap_down(&b, &a)
-                    && gap_up(&c, &b))),
+        (a.body() > x.avg(BodyLong, 2))
+            & (b.body() <= x.avg(BodyDoji, 1))
+            & (c.body() > x.avg(BodyShort, 0))
+            & ((a.white() & !c.white() & (c.c < a.c - a.body() * x.pen) & gap_up(&b, &a) & gap_down(&c, &b))
+                | (!a.white() & c.white() & (c.c > madd(a.body(), x.pen, a.c)) & gap_down(&b, &a) & gap_up(&c, &b))),
         c.color() * 100,
     )
 }
@@ -223,15 +208,15 @@ pub const CDL2CROWS: Pattern = Pattern::new(
 fn cdl2crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == 1)
-            && (a.body() > x.avg(BodyLong, 2))
-            && (b.color() == -1)
-            && body_gap_up(&b, &a)
-            && (c.color() == -1)
-            && (c.o < b.o)
-            && (c.o > b.c)
-            && (c.c > a.o)
-            && (c.c < a.c),
+        a.white()
+            & (a.body() > x.avg(BodyLong, 2))
+            & !b.white()
+            & body_gap_up(&b, &a)
+            & !c.white()
+            & (c.o < b.o)
+            & (c.o > b.c)
+            & (c.c > a.o)
+            & (c.c < a.c),
         -100,
     )
 }
@@ -250,15 +235,15 @@ pub const CDLUPSIDEGAP2CROWS: Pattern = Pattern::new(
 fn cdlupsidegap2crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == 1)
-            && (a.body() > x.avg(BodyLong, 2))
-            && (b.color() == -1)
-            && (b.body() <= x.avg(BodyShort, 1))
-            && body_gap_up(&b, &a)
-            && (c.color() == -1)
-            && (c.o > b.o)
-            && (c.c < b.c)
-            && (c.c > a.c),
+        a.white()
+            & (a.body() > x.avg(BodyLong, 2))
+            & !b.white()
+            & (b.body() <= x.avg(BodyShort, 1))
+            & body_gap_up(&b, &a)
+            & !c.white()
+            & (c.o > b.o)
+            & (c.c < b.c)
+            & (c.c > a.c),
         -100,
     )
 }
@@ -276,13 +261,11 @@ pub const CDL3INSIDE: Pattern = Pattern::new(
 #[inline(always)]
 fn cdl3inside(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    // The shape first: the averages' divisions only on the bars that pass it.
     let shape = (b.c.max(b.o) < a.c.max(a.o))
-        && (b.c.min(b.o) > a.c.min(a.o))
-        && (((a.color() == 1) & (c.color() == -1) & (c.c < a.o))
-            | ((a.color() == -1) & (c.color() == 1) & (c.c > a.o)));
+        & (b.c.min(b.o) > a.c.min(a.o))
+        & ((a.white() & !c.white() & (c.c < a.o)) | (!a.white() & c.white() & (c.c > a.o)));
     when(
-        shape && (a.body() > x.avg(BodyLong, 2)) && (b.body() <= x.avg(BodyShort, 1)),
+        shape & (a.body() > x.avg(BodyLong, 2)) & (b.body() <= x.avg(BodyShort, 1)),
         -a.color() * 100,
     )
 }
@@ -368,15 +351,10 @@ pub const CDLADVANCEBLOCK: Pattern = Pattern::new(
 fn cdladvanceblock(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     let (ab, bb, cb) = (a.body(), b.body(), c.body());
+    let shape = a.white() & b.white() & c.white() & (c.c > b.c) & (b.c > a.c) & (b.o > a.o) & (c.o > b.o);
     when(
-        a.color() == 1
-            && b.color() == 1
-            && c.color() == 1
-            && c.c > b.c
-            && b.c > a.c
-            && b.o > a.o
-            && b.o <= a.c + x.avg(Near, 2)
-            && c.o > b.o
+        shape
+            && (b.o <= a.c + x.avg(Near, 2))
             && c.o <= b.c + x.avg(Near, 1)
             && ab > x.avg(BodyLong, 2)
             && a.upper() < x.avg(ShadowShort, 2)
@@ -403,13 +381,13 @@ fn cdlgapsidesidewhite(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         ((body_gap_up(&b, &a) & body_gap_up(&c, &a)) | (body_gap_down(&b, &a) & body_gap_down(&c, &a)))
-            && (b.color() == 1)
-            && (c.color() == 1)
-            && (c.body() >= b.body() - x.avg(Near, 1))
-            && (c.body() <= b.body() + x.avg(Near, 1))
-            && (c.o >= b.o - x.avg(Equal, 1))
-            && (c.o <= b.o + x.avg(Equal, 1)),
-        if body_gap_up(&b, &a) { 100 } else { -100 },
+            & b.white()
+            & c.white()
+            & (c.body() >= b.body() - x.avg(Near, 1))
+            & (c.body() <= b.body() + x.avg(Near, 1))
+            & (c.o >= b.o - x.avg(Equal, 1))
+            & (c.o <= b.o + x.avg(Equal, 1)),
+        std::hint::select_unpredictable(body_gap_up(&b, &a), 100, -100),
     )
 }
 
@@ -433,18 +411,14 @@ pub const CDLIDENTICAL3CROWS: Pattern = Pattern::new(
 fn cdlidentical3crows(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == -1)
+        (!a.white() & !b.white() & !c.white() & (a.c > b.c) & (b.c > c.c))
             && (a.lower() < x.avg(ShadowVeryShort, 2))
-            && (b.color() == -1)
-            && (b.lower() < x.avg(ShadowVeryShort, 1))
-            && (c.color() == -1)
-            && (c.lower() < x.avg(ShadowVeryShort, 0))
-            && (a.c > b.c)
-            && (b.c > c.c)
-            && (b.o <= a.c + x.avg(Equal, 2))
-            && (b.o >= a.c - x.avg(Equal, 2))
-            && (c.o <= b.c + x.avg(Equal, 1))
-            && (c.o >= b.c - x.avg(Equal, 1)),
+                & (b.lower() < x.avg(ShadowVeryShort, 1))
+                & (c.lower() < x.avg(ShadowVeryShort, 0))
+                & (b.o <= a.c + x.avg(Equal, 2))
+                & (b.o >= a.c - x.avg(Equal, 2))
+                & (c.o <= b.c + x.avg(Equal, 1))
+                & (c.o >= b.c - x.avg(Equal, 1)),
         -100,
     )
 }
@@ -470,18 +444,13 @@ pub const CDLSTALLEDPATTERN: Pattern = Pattern::new(
 fn cdlstalledpattern(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == 1)
-            && (b.color() == 1)
-            && (c.color() == 1)
-            && (c.c > b.c)
-            && (b.c > a.c)
+        (a.white() & b.white() & c.white() & (c.c > b.c) & (b.c > a.c) & (b.o > a.o))
             && (a.body() > x.avg(BodyLong, 2))
-            && (b.body() > x.avg(BodyLong, 1))
-            && (b.upper() < x.avg(ShadowVeryShort, 1))
-            && (b.o > a.o)
-            && (b.o <= a.c + x.avg(Near, 2))
-            && (c.body() < x.avg(BodyShort, 0))
-            && (c.o >= b.c - c.body() - x.avg(Near, 1)),
+                & (b.body() > x.avg(BodyLong, 1))
+                & (b.upper() < x.avg(ShadowVeryShort, 1))
+                & (b.o <= a.c + x.avg(Near, 2))
+                & (c.body() < x.avg(BodyShort, 0))
+                & (c.o >= b.c - c.body() - x.avg(Near, 1)),
         -100,
     )
 }
@@ -501,7 +470,7 @@ fn cdlsticksandwich(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     let eq = x.avg(Equal, 2);
     when(
-        a.color() == -1 && b.color() == 1 && c.color() == -1 && b.l > a.c && c.c <= a.c + eq && c.c >= a.c - eq,
+        !a.white() & b.white() & !c.white() & (b.l > a.c) & (c.c <= a.c + eq) & (c.c >= a.c - eq),
         100,
     )
 }
@@ -519,22 +488,12 @@ pub const CDLTASUKIGAP: Pattern = Pattern::new(
 #[inline(always)]
 fn cdltasukigap(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    // The shape tests first: the average's division only on the rare bars
-    // that pass them.
-    let up = body_gap_up(&b, &a)
-        && (b.color() == 1)
-        && (c.color() == -1)
-        && (c.o < b.c)
-        && (c.o > b.o)
-        && (c.c < b.o)
-        && (c.c > a.c.max(a.o));
-    let down = body_gap_down(&b, &a)
-        && (b.color() == -1)
-        && (c.color() == 1)
-        && (c.o < b.o)
-        && (c.o > b.c)
-        && (c.c > b.o)
-        && (c.c < a.c.min(a.o));
+    // The shape tests first, joined without branches: the average's
+    // division only on the rare bars that pass them.
+    let up =
+        body_gap_up(&b, &a) & b.white() & !c.white() & (c.o < b.c) & (c.o > b.o) & (c.c < b.o) & (c.c > a.c.max(a.o));
+    let down =
+        body_gap_down(&b, &a) & !b.white() & c.white() & (c.o < b.o) & (c.o > b.c) & (c.c > b.o) & (c.c < a.c.min(a.o));
     when(
         (up | down) && ((b.body() - c.body()).abs() < x.avg(Near, 1)),
         b.color() * 100,
@@ -554,18 +513,13 @@ pub const CDLTRISTAR: Pattern = Pattern::new(
 #[inline(always)]
 fn cdltristar(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
+    use std::hint::select_unpredictable as sel;
     let doji = x.avg(BodyDoji, 2);
-    if !(a.body() <= doji && b.body() <= doji && c.body() <= doji) {
-        return 0;
-    }
-    let mut code = 0;
-    if body_gap_up(&b, &a) && c.o.max(c.c) < b.o.max(b.c) {
-        code = -100;
-    }
-    if body_gap_down(&b, &a) && c.o.min(c.c) > b.o.min(b.c) {
-        code = 100;
-    }
-    code
+    let dojis = (a.body() <= doji) & (b.body() <= doji) & (c.body() <= doji);
+    let up = body_gap_up(&b, &a) & (c.o.max(c.c) < b.o.max(b.c));
+    let down = body_gap_down(&b, &a) & (c.o.min(c.c) > b.o.min(b.c));
+    // A later test overrides an earlier one, as in TA-Lib.
+    when(dojis, sel(down, 100, sel(up, -100, 0)))
 }
 
 /// CDLUNIQUE3RIVER: long black, black harami with a lower low, small white
@@ -582,15 +536,15 @@ pub const CDLUNIQUE3RIVER: Pattern = Pattern::new(
 fn cdlunique3river(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == -1)
-            && (b.color() == -1)
-            && (c.color() == 1)
-            && (b.c > a.c)
-            && (b.o <= a.o)
-            && (b.l < a.l)
-            && (c.o > b.l)
-            && (a.body() > x.avg(BodyLong, 2))
-            && (c.body() < x.avg(BodyShort, 0)),
+        !a.white()
+            & !b.white()
+            & c.white()
+            & (b.c > a.c)
+            & (b.o <= a.o)
+            & (b.l < a.l)
+            & (c.o > b.l)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (c.body() < x.avg(BodyShort, 0)),
         100,
     )
 }
@@ -609,13 +563,13 @@ pub const CDLXSIDEGAP3METHODS: Pattern = Pattern::new(
 fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        (a.color() == b.color())
-            && (b.color() == -c.color())
-            && (c.o < b.c.max(b.o))
-            && (c.o > b.c.min(b.o))
-            && (c.c < a.c.max(a.o))
-            && (c.c > a.c.min(a.o))
-            && (((a.color() == 1) && body_gap_up(&b, &a)) || ((a.color() == -1) && body_gap_down(&b, &a))),
+        (a.white() == b.white())
+            & (b.white() != c.white())
+            & (c.o < b.c.max(b.o))
+            & (c.o > b.c.min(b.o))
+            & (c.c < a.c.max(a.o))
+            & (c.c > a.c.min(a.o))
+            & ((a.white() & body_gap_up(&b, &a)) | (!a.white() & body_gap_down(&b, &a))),
         a.color() * 100,
     )
 }
@@ -675,7 +629,7 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
 fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
     let (b, c) = (x.bar(1), x.bar(2));
     let dir = breakout(x);
-    hikkake(x, m, (b.h < c.h) && (b.l > c.l) && (dir != 0), dir)
+    hikkake(x, m, (b.h < c.h) & (b.l > c.l) & (dir != 0), dir)
 }
 
 /// CDLHIKKAKEMOD: hikkake after two nested inside bars, the first closing
@@ -693,10 +647,11 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
 fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
     let (b, c, d) = (x.bar(1), x.bar(2), x.bar(3));
     let dir = breakout(x);
-    // The average's division only on the rare bars with nested inside bars.
-    let setup = (c.h < d.h) && (c.l > d.l) && (b.h < c.h) && (b.l > c.l) && (dir != 0) && {
-        let near = x.avg(Near, 2);
-        ((dir == 100) & (c.c <= c.l + near)) | ((dir == -100) & (c.c >= c.h - near))
-    };
+    let near = x.avg(Near, 2);
+    let setup = (c.h < d.h)
+        & (c.l > d.l)
+        & (b.h < c.h)
+        & (b.l > c.l)
+        & (((dir == 100) & (c.c <= c.l + near)) | ((dir == -100) & (c.c >= c.h - near)));
     hikkake(x, m, setup, dir)
 }

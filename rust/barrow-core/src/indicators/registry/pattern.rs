@@ -2,6 +2,7 @@
 //! Recognition" group): inputs (open, high, low, close), an optional
 //! `penetration`, one `integer` output.
 
+use super::super::fp;
 use super::super::pattern::{self as p, Candles, ChunkFn, CodesFn};
 use super::{FunctionInfo, ParamInfo, ParamKind, OHLC};
 
@@ -28,9 +29,22 @@ macro_rules! entries {
                 outputs: &["integer"],
                 build: |params| {
                     // The pattern is a constant here, so its rule and
-                    // averages compile into this pattern's own chunk loop.
-                    let chunk: ChunkFn = |s, cols, out| s.run_chunk(&p::$name, cols, out);
-                    let codes: CodesFn = |s, cols, out| s.run_chunk(&p::$name, cols, out);
+                    // averages compile into this pattern's own chunk loop,
+                    // with FMA when the CPU has it (the rules that take
+                    // TA-Lib's fused multiply-add then use the instruction
+                    // instead of a library call at every bar).
+                    let chunk: ChunkFn = |s, cols, out| {
+                        fp::with_fma(
+                            #[inline(always)]
+                            || s.run_chunk(&p::$name, cols, out),
+                        )
+                    };
+                    let codes: CodesFn = |s, cols, out| {
+                        fp::with_fma(
+                            #[inline(always)]
+                            || s.run_chunk(&p::$name, cols, out),
+                        )
+                    };
                     let pen = params.first().copied().unwrap_or(0.0);
                     Ok(Box::new(Candles::with_chunk(&p::$name, pen, chunk, codes)?))
                 },
