@@ -576,31 +576,26 @@ fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
 
 /// The hikkake rules: a setup of direction `dir` found at this bar when
 /// `setup` holds, or the confirmation of the last setup within three bars
-/// (±200). Branches, as TA-Lib's: setups and confirmations are rare, and a
-/// select on each would put the memory's four fields on one chain of
-/// selects from bar to bar.
+/// (±200). Selects instead of branches: with setups on a few percent of
+/// bars, whether a setup is pending is a coin toss for the branch
+/// predictor, and the chain of selects the memory then carries from bar to
+/// bar is a few cycles long.
 #[inline(always)]
 fn hikkake(x: &Ctx, m: &mut Memo, setup: bool, dir: i32) -> i32 {
-    if setup {
-        let b = x.bar(1);
-        *m = Memo {
-            count: 3,
-            result: dir,
-            high: b.h,
-            low: b.l,
-        };
-        return dir;
-    }
-    if m.count == 0 {
-        return 0;
-    }
+    use std::hint::select_unpredictable as sel;
+    let b = x.bar(1);
     let close = x.bar(0).c;
-    if (m.result > 0 && close > m.high) || (m.result < 0 && close < m.low) {
-        m.count = 0;
-        return m.result + if m.result > 0 { 100 } else { -100 };
-    }
-    m.count -= 1;
-    0
+    let up = m.result > 0;
+    let confirmed = (m.count != 0) & sel(up, close > m.high, (m.result < 0) & (close < m.low));
+    let later = sel(confirmed, m.result + sel(up, 100, -100), 0);
+    let count = sel(confirmed | (m.count == 0), 0, m.count.wrapping_sub(1));
+    *m = Memo {
+        count: sel(setup, 3, count),
+        result: sel(setup, dir, m.result),
+        high: sel(setup, b.h, m.high),
+        low: sel(setup, b.l, m.low),
+    };
+    sel(setup, dir, later)
 }
 
 /// Direction of a breakout of an inside bar: +100 down (lower high and low),
