@@ -75,10 +75,12 @@ fn money_flow(high: f64, low: f64, close: f64, volume: f64) -> f64 {
 
 impl Cmf {
     /// Bars `from..` of a chunk once the window is full, with `step`'s
-    /// operations: each block's flows first (element-wise, on the slices),
-    /// then the two sums on locals, then the ratios, which vectorize. The
-    /// last `period` flows lead the block buffer, so the flow leaving the
-    /// window is read there instead of from the ring.
+    /// operations in one loop per block: the sums live in locals, and the
+    /// two divisions of a bar (its flow, its ratio) overlap the chain of
+    /// additions, which sets the pace (separate element-wise passes for the
+    /// flows and the ratios measured slower: they stall on memory instead).
+    /// The last `period` flows lead the block buffer, so the flow leaving
+    /// the window is read there instead of from the ring.
     #[inline(always)]
     fn run_steady(&mut self, inputs: &[&[f64]], out: &mut [f64], from: usize) {
         const B: usize = 1024;
@@ -95,24 +97,18 @@ impl Cmf {
             (*f, *v) = (old_f, old_v);
         }
         let (mut sum_flow, mut sum_volume) = (self.sum_flow, self.sum_volume);
-        let (mut sf, mut sv) = ([0.0; B], [0.0; B]);
         let mut i0 = from;
         while i0 < n {
             let len = B.min(n - i0);
-            for j in 0..len {
+            for (j, o) in out[i0..i0 + len].iter_mut().enumerate() {
                 let i = i0 + j;
-                flows[l + j] = money_flow(high[i], low[i], close[i], volume[i]);
-                vols[l + j] = volume[i];
-            }
-            for j in 0..len {
+                let (flow, vol) = (money_flow(high[i], low[i], close[i], volume[i]), volume[i]);
+                (flows[l + j], vols[l + j]) = (flow, vol);
                 sum_flow -= flows[j];
                 sum_volume -= vols[j];
-                sum_flow += flows[l + j];
-                sum_volume += vols[l + j];
-                (sf[j], sv[j]) = (sum_flow, sum_volume);
-            }
-            for ((o, &f), &v) in out[i0..i0 + len].iter_mut().zip(&sf[..len]).zip(&sv[..len]) {
-                *o = std::hint::select_unpredictable(v > 0.0, f / v, 0.0);
+                sum_flow += flow;
+                sum_volume += vol;
+                *o = std::hint::select_unpredictable(sum_volume > 0.0, sum_flow / sum_volume, 0.0);
             }
             flows.copy_within(len..len + l, 0);
             vols.copy_within(len..len + l, 0);
