@@ -11,9 +11,8 @@ on each side (TA-Lib and barrow in turn, the order alternating from round
 to round), and a function's figure is its best over the rounds. On a
 shared machine whose speed drifts over seconds, the samples of one
 function then come from different stretches of the run instead of one.
-Element-wise functions (math transforms and operators, price transforms)
-split inputs of 131,072 values or more across rayon's threads;
-RAYON_NUM_THREADS=1 measures them on one thread.
+The one-input math transforms split inputs of 131,072 values or more
+across rayon's threads; RAYON_NUM_THREADS=1 measures them on one thread.
 """
 
 from __future__ import annotations
