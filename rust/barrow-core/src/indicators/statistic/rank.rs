@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 use super::super::ring::Ring;
-use super::super::{check_shapes, fp, step_while, Indicator};
+use super::super::{check_shapes, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming nearest-rank percentile.
@@ -108,22 +108,55 @@ impl Indicator for Percentile {
 /// Bars taken at a time by PERCENTRANK once every bar has a full window.
 const RANK_BLOCK: usize = 1024;
 
-/// Adds to `below[j]` the count of `ext[j..j + p]` below `ext[p + j]`, one
-/// window offset at a time (in `fp`'s FMA copy where the CPU has it, whose
-/// AVX compares four bars at a time).
+/// Sets `below[j]` to the count of `ext[j..j + p]` below `ext[p + j]`.
 fn count_below(ext: &[f64], p: usize, below: &mut [f64]) {
-    fp::with_fma(
-        #[inline(always)]
-        || {
-            let m = below.len();
-            let values = &ext[p..p + m];
-            for k in 0..p {
-                for ((c, &w), &v) in below.iter_mut().zip(&ext[k..k + m]).zip(values) {
-                    *c += if w < v { 1.0 } else { 0.0 };
-                }
+    let m = below.len();
+    assert!(ext.len() >= p + m, "the window and the block's values");
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        done = m / RANK_TILE * RANK_TILE;
+        // SAFETY: the CPU supports AVX, checked just above; `ext` holds
+        // `p + m` values, which the tiles' reads stay within.
+        unsafe { count_tiles_avx(ext, p, &mut below[..done]) };
+    }
+    for (j, b) in below.iter_mut().enumerate().skip(done) {
+        let v = ext[p + j];
+        *b = ext[j..j + p].iter().filter(|&&w| w < v).count() as f64;
+    }
+}
+
+/// Bars [`count_tiles_avx`] counts at once.
+const RANK_TILE: usize = 16;
+
+/// [`count_below`] for `below.len()` a multiple of [`RANK_TILE`]: the
+/// tile's values and counts stay in registers while the window offset
+/// runs, so each offset costs a load, compare, mask and add per four bars
+/// (counts of at most `p` are exact as floats). PERCENTRANK(100) at 1M
+/// bars: 16 ms as a loop over the offsets that kept the counts in memory.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn count_tiles_avx(ext: &[f64], p: usize, below: &mut [f64]) {
+    use std::arch::x86_64::*;
+    let m = below.len();
+    assert!(m.is_multiple_of(RANK_TILE) && ext.len() >= p + m);
+    let (x, ones) = (ext.as_ptr(), _mm256_set1_pd(1.0));
+    for j0 in (0..m).step_by(RANK_TILE) {
+        // SAFETY (all reads): indices `j0 + k + 15 < j0 + p + 16 <= p + m`
+        // for `k < p`, and `p + j0 + 15 < p + m`, within `ext`.
+        let v = [0, 4, 8, 12].map(|t| _mm256_loadu_pd(x.add(p + j0 + t)));
+        let mut c = [_mm256_setzero_pd(); 4];
+        for k in 0..p {
+            let w = x.add(j0 + k);
+            for t in 0..4 {
+                let lt = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_loadu_pd(w.add(4 * t)), v[t]);
+                c[t] = _mm256_add_pd(c[t], _mm256_and_pd(lt, ones));
             }
-        },
-    )
+        }
+        for (t, ct) in c.iter().enumerate() {
+            _mm256_storeu_pd(below.as_mut_ptr().add(j0 + 4 * t), *ct);
+        }
+    }
 }
 
 /// Streaming percent rank.
@@ -187,7 +220,6 @@ impl Indicator for PercentRank {
             let m = RANK_BLOCK.min(n - start);
             ext.extend_from_slice(&x[start..start + m]);
             let below = &mut below[..m];
-            below.fill(0.0);
             count_below(&ext, p, below);
             for (o, &c) in out[start..start + m].iter_mut().zip(&*below) {
                 *o = c / p as f64 * 100.0;
