@@ -144,7 +144,7 @@ impl Bar {
 /// `code` when `cond` holds, else 0.
 #[inline(always)]
 pub(crate) fn when(cond: bool, code: i32) -> i32 {
-    // The rule's tests have already branched; the code itself is a select.
+    // A select, not a branch: whether a rule holds is data-dependent.
     std::hint::select_unpredictable(cond, code, 0)
 }
 

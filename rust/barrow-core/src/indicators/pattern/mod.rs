@@ -9,13 +9,17 @@
 //! NaN during the lookback, or int32 (0 there) through
 //! [`Indicator::update_i32`](crate::indicators::Indicator::update_i32).
 //!
-//! Rules run bar by bar and test their conditions with `&&`, as TA-Lib
-//! does: an average (a division) is computed only on the bars that pass
-//! the tests before it. On current CPUs (measured on AMD Zen 4) this beat
-//! evaluating every condition and selecting the code, even vectorized over
-//! blocks of bars, by 1.03x to 2.7x: a candle's colour at one bar is the
-//! colour of the previous candle at the next, so the branch predictor
-//! learns most of the tests from the branch history.
+//! Rules run bar by bar. On real prices most of a rule's tests are coin
+//! tosses for the branch predictor (is this candle white, is its body
+//! longer than the average), so rules join their tests with `&`, without
+//! a branch per test, and select the code. The few rules with many
+//! averages (each a division) whose shape rarely holds test the shape
+//! first and branch once before the averages (CDL3WHITESOLDIERS,
+//! CDLADVANCEBLOCK, ...); a few keep TA-Lib's `&&` chain, which measured
+//! faster for them (CDLMATHOLD, CDLRISEFALL3METHODS, CDL3BLACKCROWS,
+//! CDL3STARSINSOUTH). The tests are pure, so the order and the joining
+//! change no output. On 1M bars (AMD Zen 4) this took the patterns from
+//! a median of 0.88x TA-Lib's time to 0.41x.
 
 mod candle;
 mod double;
