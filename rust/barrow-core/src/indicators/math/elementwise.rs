@@ -134,23 +134,31 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
         // idle worker costs more than the whole loop on a virtual machine
         // (1M values: 0.4 ms on one core; the benchmark measured 0.8-1.2 ms
         // split across two).
-        let (f, n, out) = (&self.f, self.n, &mut *outputs[0]);
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe {
-                if out.len() >= STREAM_MIN {
-                    map_n_avx2_stream(f, n, inputs, out)
-                } else {
-                    map_n_avx2(f, n, inputs, out)
-                }
-            };
-            return;
-        }
-        map_n(f, n, inputs, out)
+        map_into(&self.f, &inputs[..self.n], outputs[0]);
     }
 
     fn reset(&mut self) {}
+}
+
+/// Writes `f` of the values at `i` of 2 to 4 equally long `inputs` (in
+/// the first slots of its argument) to `out[i]`, in [`Map2`]'s loop: AVX2
+/// where the CPU has it, streaming stores for long outputs, one thread.
+pub(crate) fn map_into<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64]) {
+    let n = inputs.len();
+    assert!((2..=4).contains(&n) && inputs.iter().all(|x| x.len() == out.len()));
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe {
+            if out.len() >= STREAM_MIN {
+                map_n_avx2_stream(f, n, inputs, out)
+            } else {
+                map_n_avx2(f, n, inputs, out)
+            }
+        };
+        return;
+    }
+    map_n(f, n, inputs, out)
 }
 
 /// [`map_n`] compiled with AVX2: four values per instruction instead of

@@ -3,6 +3,7 @@
 //! `max(high - low, |prev_close - high|, |prev_close - low|)`, compared in
 //! TA-Lib's order (so a NaN distance never wins). Lookback 1.
 
+use super::super::math::map_into;
 use super::super::{check_shapes, Indicator};
 
 /// True range of one bar given the previous close.
@@ -64,9 +65,17 @@ impl Indicator for Trange {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 3, 1);
         let (h, l, c) = (inputs[0], inputs[1], inputs[2]);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(h[i], l[i], c[i]);
+        let out = &mut *outputs[0];
+        let n = out.len();
+        if n == 0 {
+            return;
         }
+        out[0] = self.step(h[0], l[0], c[0]);
+        // Every later bar's previous close is in the chunk: an element-wise
+        // loop over (high, low, the close before), which vectorizes.
+        let f = |v: &[f64; 4]| true_range(v[0], v[1], v[2]);
+        map_into(&f, &[&h[1..n], &l[1..n], &c[..n - 1]], &mut out[1..]);
+        self.prev_close = Some(c[n - 1]);
     }
 
     fn reset(&mut self) {
