@@ -16,6 +16,13 @@ pub const CDLMORNINGSTAR: Pattern = Pattern::new(
 
 #[inline(always)]
 fn cdlmorningstar(x: &Ctx, _: &mut Memo) -> i32 {
+    morning_star(x, BodyShort)
+}
+
+/// The morning star rule, the star (middle candle) judged against `star`:
+/// BodyShort for the morning star, BodyDoji for the morning doji star.
+#[inline(always)]
+fn morning_star(x: &Ctx, star: Setting) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
         !a.white()
@@ -23,7 +30,7 @@ fn cdlmorningstar(x: &Ctx, _: &mut Memo) -> i32 {
             & body_gap_down(&b, &a)
             & (c.c > madd(a.body(), x.pen, a.c))
             & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() <= x.avg(BodyShort, 1))
+            & (b.body() <= x.avg(star, 1))
             & (c.body() > x.avg(BodyShort, 0)),
         100,
     )
@@ -144,17 +151,7 @@ pub const CDLMORNINGDOJISTAR: Pattern = Pattern::new(
 
 #[inline(always)]
 fn cdlmorningdojistar(x: &Ctx, _: &mut Memo) -> i32 {
-    let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
-    when(
-        !a.white()
-            & c.white()
-            & body_gap_down(&b, &a)
-            & (c.c > madd(a.body(), x.pen, a.c))
-            & (a.body() > x.avg(BodyLong, 2))
-            & (b.body() <= x.avg(BodyDoji, 1))
-            & (c.body() > x.avg(BodyShort, 0)),
-        100,
-    )
+    morning_star(x, BodyDoji)
 }
 
 /// CDLEVENINGDOJISTAR: evening star whose star is a doji.
