@@ -112,14 +112,19 @@ const RANK_BLOCK: usize = 1024;
 fn count_below(ext: &[f64], p: usize, below: &mut [f64]) {
     let m = below.len();
     assert!(ext.len() >= p + m, "the window and the block's values");
-    let mut done = 0;
+    // The bars counted in tiles; the rest one at a time below.
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        done = m / RANK_TILE * RANK_TILE;
+    let done = if std::arch::is_x86_feature_detected!("avx") {
+        let tiles = m / RANK_TILE * RANK_TILE;
         // SAFETY: the CPU supports AVX, checked just above; `ext` holds
         // `p + m` values, which the tiles' reads stay within.
-        unsafe { count_tiles_avx(ext, p, &mut below[..done]) };
-    }
+        unsafe { count_tiles_avx(ext, p, &mut below[..tiles]) };
+        tiles
+    } else {
+        0
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = 0;
     for (j, b) in below.iter_mut().enumerate().skip(done) {
         let v = ext[p + j];
         *b = ext[j..j + p].iter().filter(|&&w| w < v).count() as f64;
@@ -253,6 +258,23 @@ mod tests {
         assert_eq!(max[0][4..], [5.0, 9.0]);
         let min = run(&mut Percentile::new(5, 0.0).unwrap(), &[&x], 1);
         assert_eq!(min[0][4..], [1.0, 1.0]);
+    }
+
+    #[test]
+    fn tiled_counts_equal_a_plain_count_with_ties_and_nans() {
+        // Rounded values tie; a NaN is below nothing and nothing is below it.
+        let mut ext: Vec<f64> = walk(7 + 3 * RANK_TILE + 5, 5).iter().map(|v| v.round()).collect();
+        ext[9] = f64::NAN;
+        ext[7 + 20] = f64::NAN;
+        for p in [1, 7] {
+            let m = ext.len() - p;
+            let mut below = vec![-1.0; m];
+            count_below(&ext, p, &mut below);
+            for (j, &b) in below.iter().enumerate() {
+                let want = ext[j..j + p].iter().filter(|&&w| w < ext[p + j]).count() as f64;
+                assert_eq!(b, want, "p {p}, bar {j}");
+            }
+        }
     }
 
     #[test]
