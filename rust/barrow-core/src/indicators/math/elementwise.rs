@@ -171,15 +171,16 @@ fn map_n_avx2<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: 
 }
 
 /// Outputs at least this long (2 MiB, twice a Zen 4 core's L2 cache) are
-/// written with streaming stores.
+/// written with streaming stores. Spark batches (thousands of rows) stay
+/// below it and keep their outputs in the cache.
 const STREAM_MIN: usize = 1 << 18;
 
 /// [`map_n_avx2`] writing the output with streaming (non-temporal) stores,
 /// eight values at a time: the output's cache lines are not read before
 /// they are written, which saves a fifth to a quarter of the memory traffic
-/// of these memory-bound loops (ADD, MULT, MEDPRICE at 1M values: 0.49 to
-/// 0.38 ms on one core). Only for outputs too long to stay in the caches
-/// anyway, since streamed values are not cached for whoever reads them next.
+/// of these memory-bound loops (ADD and MULT at 1M values: 0.49 to 0.38 ms
+/// on one core). Only for outputs longer than a core's L2 cache, since
+/// streamed values are not cached for whoever reads them next.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn map_n_avx2_stream<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: &mut [f64]) {
