@@ -18,8 +18,8 @@
 //! CDLADVANCEBLOCK, ...); a few keep TA-Lib's `&&` chain, which measured
 //! faster for them (CDLMATHOLD, CDLRISEFALL3METHODS, CDL3BLACKCROWS,
 //! CDL3STARSINSOUTH). The tests are pure, so the order and the joining
-//! change no output. On 1M bars (AMD Zen 4) this took the patterns from
-//! a median of 0.88x TA-Lib's time to 0.41x.
+//! change no output. On 1M bars (AMD Zen 4, full benchmark runs) this
+//! took the patterns from a median of 0.87x TA-Lib's time to 0.40-0.43x.
 
 mod candle;
 mod double;
