@@ -99,7 +99,11 @@ impl Sum {
         // After those `p - 1` steps every later bar has an output. By
         // blocks: the sums first, then `scale` over the block, so that its
         // work (a division, say) vectorizes instead of waiting in the chain.
-        const BLOCK: usize = 256;
+        // Short blocks keep one block's `scale` pass and the next block's
+        // sums within the CPU's reorder window, so the two overlap (on a
+        // core whose vector divisions cost as much per value as its chain
+        // of additions, 256-bar blocks ran them one after the other).
+        const BLOCK: usize = 32;
         let mut total = self.total;
         let mut j0 = head;
         while j0 < n {

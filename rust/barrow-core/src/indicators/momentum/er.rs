@@ -67,7 +67,7 @@ impl Er {
 }
 
 /// Bars taken at a time by [`Er::run_direct`].
-const BLOCK: usize = 1024;
+const BLOCK: usize = 32;
 
 /// The efficiency ratio of a path length and the signed change over the
 /// window, shared with KAMA: 1 when the path is not positive or the change

@@ -106,7 +106,7 @@ impl Indicator for Fractal {
         // Windows inside the chunk are judged on the slices, a block of
         // bars at a time and one window offset at a time, so each step is
         // an element-wise max or min over the block (as `judge` folds them).
-        const BLOCK: usize = 1024;
+        const BLOCK: usize = 32;
         let pivot = self.left;
         let (mut oh, mut ol) = ([0.0; BLOCK], [0.0; BLOCK]);
         let mut i0 = head;

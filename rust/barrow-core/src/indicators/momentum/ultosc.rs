@@ -112,7 +112,7 @@ impl Ultosc {
     /// the values leaving a window are read there instead of from a ring.
     #[inline(always)]
     fn run_steady(&mut self, high: &[f64], low: &[f64], close: &[f64], out: &mut [f64], from: usize) {
-        const B: usize = 1024;
+        const B: usize = 32;
         let n = out.len();
         let [p1, p2, p3] = self.periods;
         let l = p3;

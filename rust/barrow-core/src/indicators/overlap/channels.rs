@@ -70,7 +70,7 @@ pub struct AccBands {
 }
 
 /// Bars taken at a time once the sums are warmed up.
-const BAND_BLOCK: usize = 1024;
+const BAND_BLOCK: usize = 32;
 
 impl AccBands {
     /// Bands over `period >= 2` bars.

@@ -72,7 +72,7 @@ impl fp::Kernel for AvgDev {
         // Windows inside the chunk: a block of bars at a time, each bar's
         // sums taken in `step`'s order (newest value first) but one window
         // offset at a time across the block, so the additions vectorize.
-        const BLOCK: usize = 512;
+        const BLOCK: usize = 32;
         let pf = p as f64;
         let (mut sum, mut mean) = ([0.0; BLOCK], [0.0; BLOCK]);
         let mut i0 = head;

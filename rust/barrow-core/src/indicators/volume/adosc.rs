@@ -79,7 +79,7 @@ impl fp::Kernel for Adosc {
         // locals, so their three recursions overlap, over blocks whose
         // money flows are computed first (their divisions vectorized; see
         // `flow_or_zero`).
-        const BLOCK: usize = 256;
+        const BLOCK: usize = 32;
         let (kf, ks, lookback) = (self.k_fast, self.k_slow, self.lookback());
         let (mut ad, mut fast, mut slow, mut t) = (self.ad.ad, self.fast, self.slow, self.seen);
         let mut flows = [0.0; BLOCK];

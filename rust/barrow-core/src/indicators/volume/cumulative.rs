@@ -11,7 +11,13 @@
 //!
 //! Lookback 0 for all four.
 
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
+
+/// Bars per block in the PVT and VWAP loops: each block's per-bar terms
+/// (with their divisions, vectorized) are computed apart from the running
+/// totals, and blocks this short let the divisions of one overlap the
+/// additions of the next.
+const BLOCK: usize = 32;
 
 /// Which volume index [`VolumeIndex`] computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,9 +151,37 @@ impl Indicator for Pvt {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i]);
+        let (close, volume) = (inputs[0], inputs[1]);
+        let out = &mut *outputs[0];
+        let n = out.len();
+        if n == 0 {
+            return;
         }
+        // The first bar through `step` (it may have no previous close);
+        // every later bar's previous close is in the chunk.
+        out[0] = self.step(close[0], volume[0]);
+        fp::with_fma(
+            #[inline(always)]
+            || {
+                let mut total = self.total;
+                let mut inc = [0.0; BLOCK];
+                let mut i0 = 1;
+                while i0 < n {
+                    let m = BLOCK.min(n - i0);
+                    for (k, d) in inc[..m].iter_mut().enumerate() {
+                        let (c, pc) = (close[i0 + k], close[i0 + k - 1]);
+                        *d = (c - pc) / pc * volume[i0 + k];
+                    }
+                    for (o, &d) in out[i0..i0 + m].iter_mut().zip(&inc[..m]) {
+                        total += d;
+                        *o = total;
+                    }
+                    i0 += m;
+                }
+                self.total = total;
+            },
+        );
+        self.prev = Some(close[n - 1]);
     }
 
     fn reset(&mut self) {
@@ -191,9 +225,51 @@ impl Indicator for Vwap {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 4, 1);
-        for (i, o) in outputs[0].iter_mut().enumerate() {
-            *o = self.step(inputs[0][i], inputs[1][i], inputs[2][i], inputs[3][i]);
-        }
+        let (high, low, close, volume) = (inputs[0], inputs[1], inputs[2], inputs[3]);
+        let out = &mut *outputs[0];
+        let n = out.len();
+        // By blocks, with `step`'s operations: the typical prices and their
+        // products first, then the sums, then the ratios (vectorized) with
+        // the value carried over bars without volume yet. A bar left out of
+        // the sums adds -0.0 to them, which leaves every value unchanged.
+        fp::with_fma(
+            #[inline(always)]
+            || {
+                let (mut spv, mut sv, mut vwap) = (self.sum_pv, self.sum_v, self.vwap);
+                let (mut pv, mut vol) = ([0.0; BLOCK], [0.0; BLOCK]);
+                let mut i0 = 0;
+                while i0 < n {
+                    let m = BLOCK.min(n - i0);
+                    let bars = high[i0..i0 + m]
+                        .iter()
+                        .zip(&low[i0..i0 + m])
+                        .zip(&close[i0..i0 + m])
+                        .zip(&volume[i0..i0 + m]);
+                    for ((p, v), (((&h, &l), &c), &vo)) in pv.iter_mut().zip(vol.iter_mut()).zip(bars) {
+                        let typical = (h + l + c) / 3.0;
+                        let take = typical.is_finite() & vo.is_finite();
+                        *p = if take { typical * vo } else { -0.0 };
+                        *v = if take { vo } else { -0.0 };
+                    }
+                    for (p, v) in pv[..m].iter_mut().zip(vol[..m].iter_mut()) {
+                        spv += *p;
+                        sv += *v;
+                        (*p, *v) = (spv, sv);
+                    }
+                    for (p, &v) in pv[..m].iter_mut().zip(&vol[..m]) {
+                        *p /= v;
+                    }
+                    for ((o, &ratio), &v) in out[i0..i0 + m].iter_mut().zip(&pv[..m]).zip(&vol[..m]) {
+                        if v > 0.0 {
+                            vwap = ratio;
+                        }
+                        *o = vwap;
+                    }
+                    i0 += m;
+                }
+                (self.sum_pv, self.sum_v, self.vwap) = (spv, sv, vwap);
+            },
+        );
     }
 
     fn reset(&mut self) {
@@ -228,6 +304,36 @@ mod tests {
         assert_eq!(vwap.step(3.0, 3.0, 3.0, 1.0), 3.0);
         assert_eq!(vwap.step(6.0, 6.0, 6.0, 2.0), 5.0);
         assert_eq!(vwap.step(f64::NAN, 6.0, 6.0, 2.0), 5.0);
+    }
+
+    #[test]
+    fn block_loops_match_steps_over_gaps_and_idle_bars() {
+        let n = 200;
+        let c = walk(n, 33);
+        let mut h: Vec<f64> = c.iter().map(|x| x * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|x| x * 0.99).collect();
+        let mut v: Vec<f64> = walk(n, 34).iter().map(|x| (x * 10.0).round()).collect();
+        // No volume for the first bars, then a NaN price, an infinite and a
+        // NaN volume inside blocks.
+        v[..40].fill(0.0);
+        h[45] = f64::NAN;
+        v[77] = f64::INFINITY;
+        v[130] = f64::NAN;
+        let (mut vwap, mut pvt) = (Vwap::new(), Pvt::new());
+        let want_vwap: Vec<f64> = (0..n).map(|i| vwap.step(h[i], l[i], c[i], v[i])).collect();
+        let want_pvt: Vec<f64> = (0..n).map(|i| pvt.step(c[i], v[i])).collect();
+        let mut got = vec![0.0; n];
+        Vwap::new().update(&[&h, &l, &c, &v], &mut [&mut got]);
+        assert_eq!(
+            got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            want_vwap.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+        assert_eq!(got[..40], [0.0; 40]);
+        Pvt::new().update(&[&c, &v], &mut [&mut got]);
+        assert_eq!(
+            got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            want_pvt.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]
