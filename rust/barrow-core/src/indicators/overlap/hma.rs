@@ -77,7 +77,7 @@ impl Hma {
     /// three chains of additions overlap, then the outer divisions.
     #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
-        const BLOCK: usize = 512;
+        const BLOCK: usize = 64;
         let n = x.len().min(out.len());
         let p = self.period;
         let (ph, r) = ((p / 2).max(1), ((p as f64).sqrt() as usize).max(1));

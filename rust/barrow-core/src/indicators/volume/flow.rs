@@ -257,9 +257,29 @@ impl Indicator for Rvol {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
-        }
+        let (x, out) = (inputs[0], &mut *outputs[0]);
+        // The averages first (the SMA's own chunk loop), then each bar's
+        // volume over the average before it, a block at a time so that the
+        // divisions vectorize: `step`'s operations, in another order.
+        self.average.update_chunk(x, out);
+        const BLOCK: usize = 32;
+        let mut prev = self.prev_average;
+        fp::with_fma(
+            #[inline(always)]
+            || {
+                for (o, v) in out.chunks_mut(BLOCK).zip(x.chunks(BLOCK)) {
+                    let mut avg = [0.0; BLOCK];
+                    let m = o.len();
+                    avg[..m].copy_from_slice(o);
+                    o[0] = v[0] / prev;
+                    for ((o, &v), &a) in o[1..].iter_mut().zip(&v[1..]).zip(&avg[..m - 1]) {
+                        *o = v / a;
+                    }
+                    prev = avg[m - 1];
+                }
+            },
+        );
+        self.prev_average = prev;
     }
 
     fn reset(&mut self) {
