@@ -205,29 +205,110 @@ pub(crate) fn plain_values(x: &[f64]) -> bool {
     !any_value(x, |v| !(v.abs() > 0.0))
 }
 
-/// Window maxima (`MAX`) or minima of `w` values: `out[e]` for every window
-/// ending at `e >= w - 1`, by van Herk–Gil-Werman blocks (suffix extremes
-/// backward and prefix extremes forward in blocks of `w`, so each window is
-/// one suffix and one prefix). `x` must hold no NaN.
-pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
-    const TILE: usize = 2048;
-    let n = x.len();
-    if n < w {
-        return;
-    }
-    let ext = |a: f64, b: f64| {
-        if MAX {
-            if a > b {
-                a
-            } else {
-                b
-            }
-        } else if a < b {
+/// The larger (`MAX`) or smaller of two values that are not NaN.
+#[inline(always)]
+fn ext<const MAX: bool>(a: f64, b: f64) -> f64 {
+    if MAX {
+        if a > b {
             a
         } else {
             b
         }
-    };
+    } else if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// Windows up to this long go by doubling ([`doubling_extremes`]), longer
+/// ones by van Herk–Gil-Werman blocks.
+const DOUBLING_MAX: usize = 64;
+
+/// Window maxima (`MAX`) or minima of `w` values: `out[e]` for every window
+/// ending at `e >= w - 1`. `x` must hold no NaN. A window's extreme is the
+/// value itself, whichever order the comparisons take, so both methods give
+/// the same bits.
+pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+    if x.len() < w {
+        return;
+    }
+    if w <= DOUBLING_MAX {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: the CPU supports AVX, checked just above.
+            unsafe { doubling_extremes_avx::<MAX>(x, w, out) };
+            return;
+        }
+        doubling_extremes::<MAX>(x, w, out);
+        return;
+    }
+    block_extremes::<MAX>(x, w, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn doubling_extremes_avx<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+    doubling_extremes::<MAX>(x, w, out);
+}
+
+/// [`window_extremes`] for `w <= DOUBLING_MAX` by doubling, a tile at a
+/// time: the extremes of spans of 2, 4, 8, ... values, each level one
+/// vectorized pass over the one before, until the span `s` is the largest
+/// power of two within `w`; a window is then the extreme of the spans
+/// starting at its first value and ending at its last.
+#[inline(always)]
+fn doubling_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+    const TILE: usize = 2048;
+    /// Extremes of spans `2 * span` long from the level of spans `span`
+    /// long: `dst[i]` for every `i < len`.
+    #[inline(always)]
+    fn pass<const MAX: bool>(src: &[f64], span: usize, dst: &mut [f64], len: usize) {
+        let (lo, hi) = (&src[..len], &src[span..span + len]);
+        for ((d, &a), &b) in dst[..len].iter_mut().zip(lo).zip(hi) {
+            *d = ext::<MAX>(a, b);
+        }
+    }
+    let n = x.len();
+    let (mut a, mut b) = ([0.0; TILE + DOUBLING_MAX], [0.0; TILE + DOUBLING_MAX]);
+    let mut e0 = w - 1;
+    while e0 < n {
+        let e1 = (e0 + TILE).min(n);
+        let xs = &x[e0 + 1 - w..e1];
+        let len = xs.len();
+        // Which array holds the current level: 0 the input, 1 `a`, 2 `b`.
+        let (mut at, mut span) = (0, 1);
+        while 2 * span <= w {
+            let m = len + 1 - 2 * span;
+            match at {
+                0 => pass::<MAX>(xs, span, &mut a, m),
+                1 => pass::<MAX>(&a, span, &mut b, m),
+                _ => pass::<MAX>(&b, span, &mut a, m),
+            }
+            at = if at == 1 { 2 } else { 1 };
+            span *= 2;
+        }
+        let level: &[f64] = match at {
+            0 => xs,
+            1 => &a,
+            _ => &b,
+        };
+        let m = e1 - e0;
+        let (first, last) = (&level[..m], &level[w - span..w - span + m]);
+        for ((o, &p), &q) in out[e0..e1].iter_mut().zip(first).zip(last) {
+            *o = ext::<MAX>(p, q);
+        }
+        e0 = e1;
+    }
+}
+
+/// [`window_extremes`] by van Herk–Gil-Werman blocks (suffix extremes
+/// backward and prefix extremes forward in blocks of `w`, so each window
+/// is one suffix and one prefix).
+fn block_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+    const TILE: usize = 2048;
+    let n = x.len();
+    let ext = ext::<MAX>;
     let mut suf = vec![0.0; TILE + w];
     let mut e0 = w - 1;
     while e0 < n {
@@ -294,6 +375,46 @@ mod tests {
         };
         assert_eq!(run(ExtremeKind::Max)[2..], [4.0, 4.0, 5.0, 9.0, 9.0]);
         assert_eq!(run(ExtremeKind::Min)[2..], [1.0, 1.0, 1.0, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn doubling_and_blocks_give_every_windows_extreme() {
+        let x: Vec<f64> = walk(5000, 3).iter().map(|v| (v * 4.0).round() / 4.0).collect();
+        for w in (1..=70).chain([127, 300]) {
+            for n in [w, w + 1, 2 * w + 3, 2047 + w, 2048 + w, 5000] {
+                let x = &x[..n];
+                let naive = |max: bool| -> Vec<f64> {
+                    (w - 1..n)
+                        .map(|e| {
+                            let win = x[e + 1 - w..=e].iter().copied();
+                            if max {
+                                win.fold(f64::MIN, f64::max)
+                            } else {
+                                win.fold(f64::MAX, f64::min)
+                            }
+                        })
+                        .collect()
+                };
+                for max in [true, false] {
+                    let want = naive(max);
+                    let mut got = vec![0.0; n];
+                    if max {
+                        block_extremes::<true>(x, w, &mut got);
+                    } else {
+                        block_extremes::<false>(x, w, &mut got);
+                    }
+                    assert_eq!(got[w - 1..], want, "blocks max {max} w {w} n {n}");
+                    if w <= DOUBLING_MAX {
+                        if max {
+                            doubling_extremes::<true>(x, w, &mut got);
+                        } else {
+                            doubling_extremes::<false>(x, w, &mut got);
+                        }
+                        assert_eq!(got[w - 1..], want, "doubling max {max} w {w} n {n}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
