@@ -311,6 +311,9 @@ pub struct Pattern {
     pub(crate) warm: usize,
     pub(crate) slots: &'static [(Setting, usize)],
     pub(crate) rule: Rule,
+    /// Whether the rule runs over tiles after the totals (see
+    /// [`Candles::run_bars`]) rather than in the same loop as them.
+    pub(crate) tiled: bool,
 }
 
 impl Pattern {
@@ -338,7 +341,16 @@ impl Pattern {
             warm: 0,
             slots,
             rule,
+            tiled: true,
         }
+    }
+
+    /// The same pattern with its rule in the loop that moves the totals:
+    /// for rules that do not vectorize (branches, memory, many bars), the
+    /// tiles only add the totals' round trip through memory.
+    pub(crate) const fn fused(mut self) -> Self {
+        self.tiled = false;
+        self
     }
 
     /// The same pattern whose rule runs `warm` bars before the first output.
@@ -501,9 +513,44 @@ impl Candles {
             let code = rule_at(p, cols, i, pen, &mut totals, &mut memo);
             out[head - 1] = if t < lookback { O::NONE } else { O::code(code) };
         }
-        // Every later bar has an output: the loop without those checks.
-        for (i, slot_out) in (from + head..).zip(&mut out[head..]) {
-            *slot_out = O::code(rule_at(p, cols, i, pen, &mut totals, &mut memo));
+        if !p.tiled {
+            // Every later bar has an output: the loop without those checks.
+            for (i, slot_out) in (from + head..).zip(&mut out[head..]) {
+                *slot_out = O::code(rule_at(p, cols, i, pen, &mut totals, &mut memo));
+            }
+        } else {
+            // Every later bar has an output, a tile at a time: first the
+            // running totals each bar sees (one serial chain per total), then
+            // the rule over the tile, which without the chains in its loop
+            // the compiler can vectorize.
+            const TILE: usize = 256;
+            let mut seen_totals = [[0.0; TILE]; MAX_TOTALS];
+            for (t0, tile) in (from + head..).step_by(TILE).zip(out[head..].chunks_mut(TILE)) {
+                for (j, i) in (t0..t0 + tile.len()).enumerate() {
+                    each_slot(
+                        p,
+                        #[inline(always)]
+                        |slot, _, _| seen_totals[slot][j] = totals[slot],
+                    );
+                    move_totals(p, cols, i, &mut totals);
+                }
+                for (j, o) in tile.iter_mut().enumerate() {
+                    let mut at = [0.0; MAX_TOTALS];
+                    each_slot(
+                        p,
+                        #[inline(always)]
+                        |slot, _, _| at[slot] = seen_totals[slot][j],
+                    );
+                    let ctx = Ctx {
+                        cols,
+                        i: t0 + j,
+                        totals: &at,
+                        slots: p.slots,
+                        pen,
+                    };
+                    *o = O::code((p.rule)(&ctx, &mut memo));
+                }
+            }
         }
         seen += (out.len() - head) as u64;
         self.seen = seen;

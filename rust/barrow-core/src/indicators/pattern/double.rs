@@ -158,7 +158,8 @@ pub const CDLCOUNTERATTACK: Pattern = Pattern::new(
     1,
     &[(Equal, 1), (BodyLong, 1), (BodyLong, 0)],
     cdlcounterattack,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdlcounterattack(x: &Ctx, _: &mut Memo) -> i32 {

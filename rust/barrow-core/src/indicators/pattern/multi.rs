@@ -38,7 +38,8 @@ pub const CDLCONCEALBABYSWALL: Pattern = Pattern::new(
     3,
     &[(ShadowVeryShort, 3), (ShadowVeryShort, 2), (ShadowVeryShort, 1)],
     cdlconcealbabyswall,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdlconcealbabyswall(x: &Ctx, _: &mut Memo) -> i32 {
@@ -138,7 +139,8 @@ pub const CDLMATHOLD: Pattern = Pattern::new(
     4,
     &[(BodyShort, 3), (BodyShort, 2), (BodyShort, 1), (BodyLong, 4)],
     cdlmathold,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdlmathold(x: &Ctx, _: &mut Memo) -> i32 {
@@ -179,7 +181,8 @@ pub const CDLRISEFALL3METHODS: Pattern = Pattern::new(
         (BodyLong, 0),
     ],
     cdlrisefall3methods,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdlrisefall3methods(x: &Ctx, _: &mut Memo) -> i32 {

@@ -299,7 +299,8 @@ pub const CDL3STARSINSOUTH: Pattern = Pattern::new(
         (BodyShort, 0),
     ],
     cdl3starsinsouth,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdl3starsinsouth(x: &Ctx, _: &mut Memo) -> i32 {
@@ -342,7 +343,8 @@ pub const CDLADVANCEBLOCK: Pattern = Pattern::new(
         (BodyLong, 2),
     ],
     cdladvanceblock,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdladvanceblock(x: &Ctx, _: &mut Memo) -> i32 {
@@ -554,7 +556,8 @@ pub const CDLXSIDEGAP3METHODS: Pattern = Pattern::new(
     2,
     &[],
     cdlxsidegap3methods,
-);
+)
+.fused();
 
 #[inline(always)]
 fn cdlxsidegap3methods(x: &Ctx, _: &mut Memo) -> i32 {
@@ -615,7 +618,8 @@ pub const CDLHIKKAKE: Pattern = Pattern::new(
     &[],
     cdlhikkake,
 )
-.with_warm(3);
+.with_warm(3)
+.fused();
 
 #[inline(always)]
 fn cdlhikkake(x: &Ctx, m: &mut Memo) -> i32 {
@@ -633,7 +637,8 @@ pub const CDLHIKKAKEMOD: Pattern = Pattern::new(
     &[(Near, 2)],
     cdlhikkakemod,
 )
-.with_warm(3);
+.with_warm(3)
+.fused();
 
 #[inline(always)]
 fn cdlhikkakemod(x: &Ctx, m: &mut Memo) -> i32 {
