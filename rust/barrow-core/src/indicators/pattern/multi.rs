@@ -139,30 +139,29 @@ pub const CDLMATHOLD: Pattern = Pattern::new(
     4,
     &[(BodyShort, 3), (BodyShort, 2), (BodyShort, 1), (BodyLong, 4)],
     cdlmathold,
-)
-.fused();
+);
 
 #[inline(always)]
 fn cdlmathold(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     let floor = a.c - a.body() * x.pen;
     when(
-        a.color() == 1
-            && b.color() == -1
-            && e.color() == 1
-            && body_gap_up(&b, &a)
-            && c.o.min(c.c) < a.c
-            && d.o.min(d.c) < a.c
-            && c.o.min(c.c) > floor
-            && d.o.min(d.c) > floor
-            && c.c.max(c.o) < b.o
-            && d.c.max(d.o) < c.c.max(c.o)
-            && e.o > d.c
-            && e.c > b.h.max(c.h).max(d.h)
-            && a.body() > x.avg(BodyLong, 4)
-            && b.body() < x.avg(BodyShort, 3)
-            && c.body() < x.avg(BodyShort, 2)
-            && d.body() < x.avg(BodyShort, 1),
+        (a.color() == 1)
+            & (b.color() == -1)
+            & (e.color() == 1)
+            & (body_gap_up(&b, &a))
+            & (c.o.min(c.c) < a.c)
+            & (d.o.min(d.c) < a.c)
+            & (c.o.min(c.c) > floor)
+            & (d.o.min(d.c) > floor)
+            & (c.c.max(c.o) < b.o)
+            & (d.c.max(d.o) < c.c.max(c.o))
+            & (e.o > d.c)
+            & (e.c > b.h.max(c.h).max(d.h))
+            & (a.body() > x.avg(BodyLong, 4))
+            & (b.body() < x.avg(BodyShort, 3))
+            & (c.body() < x.avg(BodyShort, 2))
+            & (d.body() < x.avg(BodyShort, 1)),
         100,
     )
 }
@@ -181,31 +180,30 @@ pub const CDLRISEFALL3METHODS: Pattern = Pattern::new(
         (BodyLong, 0),
     ],
     cdlrisefall3methods,
-)
-.fused();
+);
 
 #[inline(always)]
 fn cdlrisefall3methods(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c, d, e) = (x.bar(4), x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     let s = a.color() as f64;
-    let within = |k: &super::candle::Bar| k.o.min(k.c) < a.h && k.o.max(k.c) > a.l;
+    let within = |k: &super::candle::Bar| (k.o.min(k.c) < a.h) & (k.o.max(k.c) > a.l);
     when(
         (a.color() == -b.color())
-            && (b.color() == c.color())
-            && (c.color() == d.color())
-            && (d.color() == -e.color())
-            && (within(&b))
-            && (within(&c))
-            && (within(&d))
-            && (c.c * s < b.c * s)
-            && (d.c * s < c.c * s)
-            && (e.o * s > d.c * s)
-            && (e.c * s > a.c * s)
-            && (a.body() > x.avg(BodyLong, 4))
-            && (b.body() < x.avg(BodyShort, 3))
-            && (c.body() < x.avg(BodyShort, 2))
-            && (d.body() < x.avg(BodyShort, 1))
-            && (e.body() > x.avg(BodyLong, 0)),
+            & (b.color() == c.color())
+            & (c.color() == d.color())
+            & (d.color() == -e.color())
+            & (within(&b))
+            & (within(&c))
+            & (within(&d))
+            & (c.c * s < b.c * s)
+            & (d.c * s < c.c * s)
+            & (e.o * s > d.c * s)
+            & (e.c * s > a.c * s)
+            & (a.body() > x.avg(BodyLong, 4))
+            & (b.body() < x.avg(BodyShort, 3))
+            & (c.body() < x.avg(BodyShort, 2))
+            & (d.body() < x.avg(BodyShort, 1))
+            & (e.body() > x.avg(BodyLong, 0)),
         100 * a.color(),
     )
 }

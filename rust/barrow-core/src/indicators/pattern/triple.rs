@@ -123,19 +123,19 @@ fn cdl3blackcrows(x: &Ctx, _: &mut Memo) -> i32 {
     let (w, a, b, c) = (x.bar(3), x.bar(2), x.bar(1), x.bar(0));
     when(
         (w.color() == 1)
-            && (a.color() == -1)
-            && (b.color() == -1)
-            && (c.color() == -1)
-            && (b.o < a.o)
-            && (b.o > a.c)
-            && (c.o < b.o)
-            && (c.o > b.c)
-            && (w.h > a.c)
-            && (a.c > b.c)
-            && (b.c > c.c)
-            && (a.lower() < x.avg(ShadowVeryShort, 2))
-            && (b.lower() < x.avg(ShadowVeryShort, 1))
-            && (c.lower() < x.avg(ShadowVeryShort, 0)),
+            & (a.color() == -1)
+            & (b.color() == -1)
+            & (c.color() == -1)
+            & (b.o < a.o)
+            & (b.o > a.c)
+            & (c.o < b.o)
+            & (c.o > b.c)
+            & (w.h > a.c)
+            & (a.c > b.c)
+            & (b.c > c.c)
+            & (a.lower() < x.avg(ShadowVeryShort, 2))
+            & (b.lower() < x.avg(ShadowVeryShort, 1))
+            & (c.lower() < x.avg(ShadowVeryShort, 0)),
         -100,
     )
 }
@@ -299,29 +299,28 @@ pub const CDL3STARSINSOUTH: Pattern = Pattern::new(
         (BodyShort, 0),
     ],
     cdl3starsinsouth,
-)
-.fused();
+);
 
 #[inline(always)]
 fn cdl3starsinsouth(x: &Ctx, _: &mut Memo) -> i32 {
     let (a, b, c) = (x.bar(2), x.bar(1), x.bar(0));
     when(
-        a.color() == -1
-            && b.color() == -1
-            && c.color() == -1
-            && a.body() > x.avg(BodyLong, 2)
-            && a.lower() > x.avg(ShadowLong, 2)
-            && b.body() < a.body()
-            && b.o > a.c
-            && b.o <= a.h
-            && b.l < a.c
-            && b.l >= a.l
-            && b.lower() > x.avg(ShadowVeryShort, 1)
-            && c.body() < x.avg(BodyShort, 0)
-            && c.lower() < x.avg(ShadowVeryShort, 0)
-            && c.upper() < x.avg(ShadowVeryShort, 0)
-            && c.l > b.l
-            && c.h < b.h,
+        (a.color() == -1)
+            & (b.color() == -1)
+            & (c.color() == -1)
+            & (a.body() > x.avg(BodyLong, 2))
+            & (a.lower() > x.avg(ShadowLong, 2))
+            & (b.body() < a.body())
+            & (b.o > a.c)
+            & (b.o <= a.h)
+            & (b.l < a.c)
+            & (b.l >= a.l)
+            & (b.lower() > x.avg(ShadowVeryShort, 1))
+            & (c.body() < x.avg(BodyShort, 0))
+            & (c.lower() < x.avg(ShadowVeryShort, 0))
+            & (c.upper() < x.avg(ShadowVeryShort, 0))
+            & (c.l > b.l)
+            & (c.h < b.h),
         100,
     )
 }
@@ -343,8 +342,7 @@ pub const CDLADVANCEBLOCK: Pattern = Pattern::new(
         (BodyLong, 2),
     ],
     cdladvanceblock,
-)
-.fused();
+);
 
 #[inline(always)]
 fn cdladvanceblock(x: &Ctx, _: &mut Memo) -> i32 {
@@ -353,14 +351,16 @@ fn cdladvanceblock(x: &Ctx, _: &mut Memo) -> i32 {
     let shape = a.white() & b.white() & c.white() & (c.c > b.c) & (b.c > a.c) & (b.o > a.o) & (c.o > b.o);
     when(
         shape
-            && (b.o <= a.c + x.avg(Near, 2))
-            && c.o <= b.c + x.avg(Near, 1)
-            && ab > x.avg(BodyLong, 2)
-            && a.upper() < x.avg(ShadowShort, 2)
-            && ((bb < ab - x.avg(Far, 2) && cb < bb + x.avg(Near, 1))
-                || cb < bb - x.avg(Far, 1)
-                || (cb < bb && bb < ab && (c.upper() > x.avg(ShadowShort, 0) || b.upper() > x.avg(ShadowShort, 1)))
-                || (cb < bb && c.upper() > x.avg(ShadowLong, 0))),
+            & (b.o <= a.c + x.avg(Near, 2))
+            & (c.o <= b.c + x.avg(Near, 1))
+            & (ab > x.avg(BodyLong, 2))
+            & (a.upper() < x.avg(ShadowShort, 2))
+            & (((bb < ab - x.avg(Far, 2)) & (cb < bb + x.avg(Near, 1)))
+                | (cb < bb - x.avg(Far, 1))
+                | ((cb < bb)
+                    & (bb < ab)
+                    & ((c.upper() > x.avg(ShadowShort, 0)) | (b.upper() > x.avg(ShadowShort, 1))))
+                | ((cb < bb) & (c.upper() > x.avg(ShadowLong, 0)))),
         -100,
     )
 }
