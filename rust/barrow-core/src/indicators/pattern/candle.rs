@@ -530,9 +530,11 @@ impl Candles {
                     each_slot(
                         p,
                         #[inline(always)]
-                        |slot, _, _| seen_totals[slot][j] = totals[slot],
+                        |slot, s, k| {
+                            seen_totals[slot][j] = totals[slot];
+                            totals[slot] += move_of(cols, i, s, k);
+                        },
                     );
-                    move_totals(p, cols, i, &mut totals);
                 }
                 for (j, o) in tile.iter_mut().enumerate() {
                     let mut at = [0.0; MAX_TOTALS];
@@ -606,11 +608,16 @@ fn move_totals(p: &Pattern, cols: Columns, i: usize, totals: &mut [f64; MAX_TOTA
     each_slot(
         p,
         #[inline(always)]
-        |slot, s, k| {
-            let (kind, period, _) = s.spec();
-            totals[slot] += cols.before(i, k).range(kind) - cols.before(i, k + period).range(kind);
-        },
+        |slot, s, k| totals[slot] += move_of(cols, i, s, k),
     );
+}
+
+/// What the total of `setting` for the candle `k` bars back gains past bar
+/// `i`: the range entering its window less the range leaving it.
+#[inline(always)]
+fn move_of(cols: Columns, i: usize, setting: Setting, k: usize) -> f64 {
+    let (kind, period, _) = setting.spec();
+    cols.before(i, k).range(kind) - cols.before(i, k + period).range(kind)
 }
 
 /// The totals at `i`, the first bar the rule sees: each window summed from
