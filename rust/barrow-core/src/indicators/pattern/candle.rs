@@ -176,7 +176,9 @@ pub(crate) fn gap_down(a: &Bar, b: &Bar) -> bool {
 /// running total reads (TA-Lib's largest pattern lookback is 14).
 const HIST: usize = 32;
 /// Most running totals one pattern keeps.
-const MAX_TOTALS: usize = 8;
+pub(crate) const MAX_TOTALS: usize = 8;
+/// Bars per tile in [`Candles::run_bars`].
+pub(crate) const TILE: usize = 256;
 
 /// Per-pattern memory across bars: the hikkake patterns remember their
 /// last setup (direction, the inside bar's high and low) for three bars.
@@ -371,6 +373,12 @@ pub type ChunkFn = fn(&mut Candles, [&[f64]; 4], &mut [f64]);
 /// [`ChunkFn`] writing TA-Lib's int32 codes (0 during the lookback).
 pub type CodesFn = fn(&mut Candles, [&[f64]; 4], &mut [i32]);
 
+/// Moves a pattern's running totals over one tile of bars: [`tile_totals`]
+/// with the pattern, kept out of line (`#[inline(never)]`) so that the
+/// loop gets registers of its own (see [`Candles::run_chunk`]).
+pub(crate) type TotalsFn =
+    fn(&'static Pattern, [&[f64]; 4], usize, &mut [f64; MAX_TOTALS], &mut [[f64; TILE]; MAX_TOTALS], usize);
+
 /// An output element a pattern writes: its code, or the value of a bar
 /// without one (NaN for floats, 0 for int32 codes as TA-Lib writes them).
 pub trait CodeOut: Copy {
@@ -424,8 +432,8 @@ impl Candles {
         Self::with_chunk(
             pattern,
             penetration,
-            |s, cols, out| s.run_chunk(s.pattern, cols, out),
-            |s, cols, out| s.run_chunk(s.pattern, cols, out),
+            |s, cols, out| s.run_chunk(s.pattern, tile_totals, cols, out),
+            |s, cols, out| s.run_chunk(s.pattern, tile_totals, cols, out),
         )
     }
 
@@ -451,9 +459,20 @@ impl Candles {
         })
     }
 
-    /// Consumes one chunk of `pattern` (the recogniser's own pattern).
+    /// Consumes one chunk of `pattern` (the recogniser's own pattern),
+    /// moving the running totals by `totals` (which calls [`tile_totals`]).
+    /// Inlined into the chunk loop, the totals loop shares its registers
+    /// with the rule's and its running totals spill to memory, each bar's
+    /// addition then waiting on a store and a reload; a `totals` of the
+    /// pattern's own, out of line, keeps them in registers.
     #[inline(always)]
-    pub fn run_chunk<O: CodeOut>(&mut self, pattern: &'static Pattern, cols: [&[f64]; 4], out: &mut [O]) {
+    pub(crate) fn run_chunk<O: CodeOut>(
+        &mut self,
+        pattern: &'static Pattern,
+        totals: TotalsFn,
+        cols: [&[f64]; 4],
+        out: &mut [O],
+    ) {
         let n = out.len();
         let head = n.min(HIST);
         // The chunk's first bars read earlier bars through `buf`: the kept
@@ -464,10 +483,10 @@ impl Candles {
             b[HIST..HIST + head].copy_from_slice(&x[..head]);
         }
         let stitched = Columns::new([&buf[0], &buf[1], &buf[2], &buf[3]], HIST + head);
-        self.run_bars(pattern, stitched, HIST, &mut out[..head]);
+        self.run_bars(pattern, totals, stitched, HIST, &mut out[..head]);
         if n > head {
             let direct = Columns::new(cols, n);
-            self.run_bars(pattern, direct, head, &mut out[head..]);
+            self.run_bars(pattern, totals, direct, head, &mut out[head..]);
         }
         for (k, (h, x)) in self.hist.iter_mut().zip(cols).enumerate() {
             if n >= HIST {
@@ -484,7 +503,7 @@ impl Candles {
     /// in locals through the loop, so the running totals stay in registers
     /// instead of round-tripping through `self` at every bar.
     #[inline(always)]
-    fn run_bars<O: CodeOut>(&mut self, p: &'static Pattern, cols: Columns, from: usize, out: &mut [O]) {
+    fn run_bars<O: CodeOut>(&mut self, p: &'static Pattern, tf: TotalsFn, cols: Columns, from: usize, out: &mut [O]) {
         // The bounds `Columns::before` relies on: every bar the loop visits
         // has `HIST` bars before it and lies within the columns.
         assert!(from >= HIST && from + out.len() <= cols.len());
@@ -523,22 +542,19 @@ impl Candles {
             // running totals each bar sees (one serial chain per total), then
             // the rule over the tile, which without the chains in its loop
             // the compiler can vectorize.
-            const TILE: usize = 256;
             let mut seen_totals = [[0.0; TILE]; MAX_TOTALS];
             for (t0, tile) in (from + head..).step_by(TILE).zip(out[head..].chunks_mut(TILE)) {
-                for (j, i) in (t0..t0 + tile.len()).enumerate() {
-                    each_slot(
-                        p,
-                        #[inline(always)]
-                        |slot, s, k| {
-                            seen_totals[slot][j] = totals[slot];
-                            totals[slot] += move_of(cols, i, s, k);
-                        },
-                    );
-                }
+                tf(
+                    p,
+                    [cols.o, cols.h, cols.l, cols.c],
+                    t0,
+                    &mut totals,
+                    &mut seen_totals,
+                    tile.len(),
+                );
                 for (j, o) in tile.iter_mut().enumerate() {
                     let mut at = [0.0; MAX_TOTALS];
-                    each_slot(
+                    each_slot_written(
                         p,
                         #[inline(always)]
                         |slot, _, _| at[slot] = seen_totals[slot][j],
@@ -581,16 +597,25 @@ fn rule_at(p: &Pattern, cols: Columns, i: usize, pen: f64, totals: &mut [f64; MA
 /// so each call compiles with its range type and period known instead of
 /// reading them from the slot table at every bar (CDL3WHITESOLDIERS and
 /// CDLSTALLEDPATTERN in about half the time). Patterns with up to three
-/// slots measured slower written out, so they keep the loop.
+/// slots measured slower written out in the fused loop, so they keep the
+/// loop there.
 #[inline(always)]
 fn each_slot(p: &Pattern, mut f: impl FnMut(usize, Setting, usize)) {
-    const _: () = assert!(MAX_TOTALS == 8, "each_slot writes out 8 slots");
     if p.slots.len() <= 3 {
         for (slot, &(s, k)) in p.slots.iter().enumerate() {
             f(slot, s, k);
         }
         return;
     }
+    each_slot_written(p, f);
+}
+
+/// [`each_slot`] written out whatever the number of slots. The tiles'
+/// totals loop needs it: with a loop over the slots the totals live in
+/// memory, and each bar's addition waits on a store and a reload.
+#[inline(always)]
+fn each_slot_written(p: &Pattern, mut f: impl FnMut(usize, Setting, usize)) {
+    const _: () = assert!(MAX_TOTALS == 8, "each_slot_written writes out 8 slots");
     macro_rules! slots {
         ($($slot:literal)*) => {$(
             if let Some(&(s, k)) = p.slots.get($slot) {
@@ -610,6 +635,39 @@ fn move_totals(p: &Pattern, cols: Columns, i: usize, totals: &mut [f64; MAX_TOTA
         #[inline(always)]
         |slot, s, k| totals[slot] += move_of(cols, i, s, k),
     );
+}
+
+/// The totals that bars `from..from + len` of the columns `cols` (open,
+/// high, low, close, each with [`HIST`] bars before `from`) see:
+/// `seen[slot][j]` for bar `from + j`; `totals` moves past them. The totals
+/// are scalars through the loop, so that they can stay in registers.
+#[inline(always)]
+pub(crate) fn tile_totals(
+    p: &'static Pattern,
+    cols: [&[f64]; 4],
+    from: usize,
+    totals: &mut [f64; MAX_TOTALS],
+    seen: &mut [[f64; TILE]; MAX_TOTALS],
+    len: usize,
+) {
+    let n = cols[0].len();
+    // The bounds `Columns::before` relies on.
+    assert!(from >= HIST && from + len <= n && len <= TILE);
+    let cols = Columns::new(cols, n);
+    const _: () = assert!(MAX_TOTALS == 8, "tile_totals writes out 8 slots");
+    let [mut t0, mut t1, mut t2, mut t3, mut t4, mut t5, mut t6, mut t7] = *totals;
+    for (j, i) in (from..from + len).enumerate() {
+        macro_rules! slots {
+            ($($slot:literal $t:ident)*) => {$(
+                if let Some(&(s, k)) = p.slots.get($slot) {
+                    seen[$slot][j] = $t;
+                    $t += move_of(cols, i, s, k);
+                }
+            )*};
+        }
+        slots!(0 t0 1 t1 2 t2 3 t3 4 t4 5 t5 6 t6 7 t7);
+    }
+    *totals = [t0, t1, t2, t3, t4, t5, t6, t7];
 }
 
 /// What the total of `setting` for the candle `k` bars back gains past bar

@@ -27,6 +27,7 @@ mod multi;
 mod single;
 mod triple;
 
+pub(crate) use candle::{tile_totals, MAX_TOTALS, TILE};
 pub use candle::{Candles, ChunkFn, CodeOut, CodesFn, Pattern};
 pub use double::*;
 pub use multi::*;

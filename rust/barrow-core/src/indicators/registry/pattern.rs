@@ -3,7 +3,7 @@
 //! `penetration`, one `integer` output.
 
 use super::super::fp;
-use super::super::pattern::{self as p, Candles, ChunkFn, CodesFn};
+use super::super::pattern::{self as p, tile_totals, Candles, ChunkFn, CodesFn, MAX_TOTALS, TILE};
 use super::{FunctionInfo, ParamInfo, ParamKind, OHLC};
 
 const fn penetration(default: f64) -> ParamInfo {
@@ -33,16 +33,29 @@ macro_rules! entries {
                     // with FMA when the CPU has it (the rules that take
                     // TA-Lib's fused multiply-add then use the instruction
                     // instead of a library call at every bar).
+                    // The running totals move in a loop of their own, out
+                    // of line, with the pattern a constant there too.
+                    #[inline(never)]
+                    fn totals(
+                        _: &'static p::Pattern,
+                        cols: [&[f64]; 4],
+                        from: usize,
+                        t: &mut [f64; MAX_TOTALS],
+                        seen: &mut [[f64; TILE]; MAX_TOTALS],
+                        len: usize,
+                    ) {
+                        tile_totals(&p::$name, cols, from, t, seen, len)
+                    }
                     let chunk: ChunkFn = |s, cols, out| {
                         fp::with_fma(
                             #[inline(always)]
-                            || s.run_chunk(&p::$name, cols, out),
+                            || s.run_chunk(&p::$name, totals, cols, out),
                         )
                     };
                     let codes: CodesFn = |s, cols, out| {
                         fp::with_fma(
                             #[inline(always)]
-                            || s.run_chunk(&p::$name, cols, out),
+                            || s.run_chunk(&p::$name, totals, cols, out),
                         )
                     };
                     let pen = params.first().copied().unwrap_or(0.0);
