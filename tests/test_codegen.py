@@ -27,6 +27,8 @@ pytestmark = pytest.mark.skipif(
 SYMBOL = re.compile(r"^([0-9a-f]+) <(.+)>:$")
 BRANCH = re.compile(r"\b(call|jmp)\s+[0-9a-f]+ <(.+)>\s*$")
 PADDING = ("int3", "nop")
+# Functions an FMA copy calls by design.
+OUT_OF_LINE = ("::moved_totals",)
 
 
 def fma_copies():
@@ -63,7 +65,9 @@ def test_every_fma_copy_holds_its_loop():
         pytest.skip("the extension has no symbols (stripped build)")
     trampolines = []
     for address, body, targets in copies:
-        closures = [t for t in targets if "barrow_core" in t and "{{closure}}" in t]
+        # The candle patterns' running totals (additions only, nothing to
+        # fuse) move in a loop kept out of line on purpose.
+        closures = [t for t in targets if "barrow_core" in t and "{{closure}}" in t and not t.endswith(OUT_OF_LINE)]
         if len(body) <= 2 or closures:
             trampolines.append((address, closures or targets))
     assert not trampolines, (

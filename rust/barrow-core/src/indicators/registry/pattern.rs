@@ -34,9 +34,10 @@ macro_rules! entries {
                     // TA-Lib's fused multiply-add then use the instruction
                     // instead of a library call at every bar).
                     // The running totals move in a loop of their own, out
-                    // of line, with the pattern a constant there too.
+                    // of line, with the pattern a constant there too (the
+                    // FMA codegen test knows this function by its name).
                     #[inline(never)]
-                    fn totals(
+                    fn moved_totals(
                         _: &'static p::Pattern,
                         cols: [&[f64]; 4],
                         from: usize,
@@ -49,13 +50,13 @@ macro_rules! entries {
                     let chunk: ChunkFn = |s, cols, out| {
                         fp::with_fma(
                             #[inline(always)]
-                            || s.run_chunk(&p::$name, totals, cols, out),
+                            || s.run_chunk(&p::$name, moved_totals, cols, out),
                         )
                     };
                     let codes: CodesFn = |s, cols, out| {
                         fp::with_fma(
                             #[inline(always)]
-                            || s.run_chunk(&p::$name, totals, cols, out),
+                            || s.run_chunk(&p::$name, moved_totals, cols, out),
                         )
                     };
                     let pen = params.first().copied().unwrap_or(0.0);
