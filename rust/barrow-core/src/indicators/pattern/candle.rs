@@ -348,8 +348,8 @@ impl Pattern {
     }
 
     /// The same pattern with its rule in the loop that moves the totals:
-    /// for rules that do not vectorize (branches, memory, many bars), the
-    /// tiles only add the totals' round trip through memory.
+    /// for rules that do not vectorize (branches, memory across bars),
+    /// where the tiles only add the totals' round trip through memory.
     pub(crate) const fn fused(mut self) -> Self {
         self.tiled = false;
         self
@@ -441,7 +441,7 @@ impl Candles {
     /// into float and int32 outputs. Passing functions that call
     /// [`Candles::run_chunk`] with the pattern constant compiles the rule
     /// and its averages into one loop for that pattern.
-    pub fn with_chunk(pattern: &'static Pattern, penetration: f64, chunk: ChunkFn, codes: CodesFn) -> Result<Self> {
+    pub(crate) fn with_chunk(pattern: &'static Pattern, penetration: f64, chunk: ChunkFn, codes: CodesFn) -> Result<Self> {
         if penetration.is_nan() || penetration < 0.0 {
             return Err(BarrowError::bad_param("penetration", penetration, "must be >= 0"));
         }
@@ -610,9 +610,8 @@ fn each_slot(p: &Pattern, mut f: impl FnMut(usize, Setting, usize)) {
     each_slot_written(p, f);
 }
 
-/// [`each_slot`] written out whatever the number of slots. The tiles'
-/// totals loop needs it: with a loop over the slots the totals live in
-/// memory, and each bar's addition waits on a store and a reload.
+/// [`each_slot`] written out whatever the number of slots, with which the
+/// tiles' rule loop gathers each bar's totals (each slot a constant).
 #[inline(always)]
 fn each_slot_written(p: &Pattern, mut f: impl FnMut(usize, Setting, usize)) {
     const _: () = assert!(MAX_TOTALS == 8, "each_slot_written writes out 8 slots");
