@@ -441,7 +441,12 @@ impl Candles {
     /// into float and int32 outputs. Passing functions that call
     /// [`Candles::run_chunk`] with the pattern constant compiles the rule
     /// and its averages into one loop for that pattern.
-    pub(crate) fn with_chunk(pattern: &'static Pattern, penetration: f64, chunk: ChunkFn, codes: CodesFn) -> Result<Self> {
+    pub(crate) fn with_chunk(
+        pattern: &'static Pattern,
+        penetration: f64,
+        chunk: ChunkFn,
+        codes: CodesFn,
+    ) -> Result<Self> {
         if penetration.is_nan() || penetration < 0.0 {
             return Err(BarrowError::bad_param("penetration", penetration, "must be >= 0"));
         }
