@@ -202,6 +202,89 @@ impl BlockExtremes {
     }
 }
 
+impl BlockExtremes {
+    /// [`BlockExtremes::run`] writing the highest highs to `hi` (if `HI`)
+    /// and the lowest lows to `lo` (if `LO`; each side's slice is as long
+    /// as the chunk, or unused), NaN during the lookback.
+    ///
+    /// Long chunks are cut at block starts into parts run across rayon's
+    /// threads. A block's start reads nothing of the state but the `p - 1`
+    /// bars before it, so a part whose blocks are seated on those bars
+    /// computes what one pass would, NaNs and signed zeros included; the
+    /// last part runs on this state, which then goes on from there.
+    pub(crate) fn run_into<const HI: bool, const LO: bool>(
+        &mut self,
+        highs: &[f64],
+        lows: &[f64],
+        hi: &mut [f64],
+        lo: &mut [f64],
+    ) {
+        let n = highs.len();
+        let p = self.period;
+        let first = self.seen;
+        // Bar `g >= p - 1` of the series starts a block when `g - (p - 1)`
+        // is a multiple of `p`. The first cut is the first block start with
+        // `p` bars of the chunk before it.
+        let from = p.max((p - 1).saturating_sub(first));
+        let cut = from + (p - (first + from - (p - 1)) % p) % p;
+        let step = (PART / p).max(1) * p;
+        if n < PARALLEL_MIN || rayon::current_num_threads() < 2 || cut + step >= n {
+            run_part::<HI, LO>(self, highs, lows, hi, lo);
+            return;
+        }
+        let (hi_head, mut hi_rest) = hi.split_at_mut(if HI { cut } else { 0 });
+        let (lo_head, mut lo_rest) = lo.split_at_mut(if LO { cut } else { 0 });
+        run_part::<HI, LO>(self, &highs[..cut], &lows[..cut], hi_head, lo_head);
+        let mut parts = Vec::with_capacity((n - cut) / step + 1);
+        let mut start = cut;
+        while start < n {
+            let end = if start + 2 * step > n { n } else { start + step };
+            let (h, hr) = std::mem::take(&mut hi_rest).split_at_mut(if HI { end - start } else { 0 });
+            let (l, lr) = std::mem::take(&mut lo_rest).split_at_mut(if LO { end - start } else { 0 });
+            (hi_rest, lo_rest) = (hr, lr);
+            let mut state = BlockExtremes::new(p);
+            state.seen = first + start;
+            for i in start - p..start {
+                state.highs.put(first + i, highs[i]);
+                state.lows.put(first + i, lows[i]);
+            }
+            parts.push((start..end, h, l, state));
+            start = end;
+        }
+        use rayon::prelude::*;
+        parts.par_iter_mut().for_each(|(range, h, l, state)| {
+            run_part::<HI, LO>(state, &highs[range.clone()], &lows[range.clone()], h, l);
+        });
+        *self = parts.pop().expect("at least one part").3;
+    }
+}
+
+/// Chunks at least this long are split across rayon's threads by
+/// [`BlockExtremes::run_into`].
+const PARALLEL_MIN: usize = 1 << 17;
+
+/// About the bars of one rayon task when a long chunk is split.
+const PART: usize = 1 << 15;
+
+/// [`BlockExtremes::run`] over a chunk into output slices.
+fn run_part<const HI: bool, const LO: bool>(
+    state: &mut BlockExtremes,
+    highs: &[f64],
+    lows: &[f64],
+    hi: &mut [f64],
+    lo: &mut [f64],
+) {
+    state.run::<HI, LO>(highs, lows, |i, v| {
+        let (h, l) = v.unwrap_or((f64::NAN, f64::NAN));
+        if HI {
+            hi[i] = h;
+        }
+        if LO {
+            lo[i] = l;
+        }
+    });
+}
+
 /// MAX or MIN over the last `p` values, by blocks (branch-free). Lookback
 /// `p - 1`.
 #[derive(Clone, Debug)]
@@ -238,11 +321,9 @@ impl crate::indicators::Indicator for BlockExtreme {
         crate::indicators::check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
         if self.kind == super::ExtremeKind::Max {
-            self.block
-                .run::<true, false>(x, x, |i, v| out[i] = v.map_or(f64::NAN, |(hh, _)| hh));
+            self.block.run_into::<true, false>(x, x, out, &mut []);
         } else {
-            self.block
-                .run::<false, true>(x, x, |i, v| out[i] = v.map_or(f64::NAN, |(_, ll)| ll));
+            self.block.run_into::<false, true>(x, x, &mut [], out);
         }
     }
 
@@ -285,10 +366,7 @@ impl crate::indicators::Indicator for BlockMinMax {
         crate::indicators::check_shapes(inputs, outputs, 1, 2);
         let x = inputs[0];
         let (lo, hi) = outputs.split_at_mut(1);
-        let (lo, hi) = (&mut *lo[0], &mut *hi[0]);
-        self.block.run::<true, true>(x, x, |i, v| {
-            (lo[i], hi[i]) = v.map_or((f64::NAN, f64::NAN), |(hh, ll)| (ll, hh));
-        });
+        self.block.run_into::<true, true>(x, x, &mut *hi[0], &mut *lo[0]);
     }
 
     fn reset(&mut self) {
@@ -372,5 +450,47 @@ mod tests {
             1,
             &[1, 9, 60],
         );
+    }
+
+    #[test]
+    fn split_chunks_give_the_blocks_bits_on_any_chunking() {
+        // Long chunks (split across threads), short ones (bar by bar), ties,
+        // zeros of both signs and NaNs: every chunking gives the bits of one
+        // bar at a time.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let n = 300_000;
+        for seed in 0..4u64 {
+            let mut x: Vec<f64> = walk(n, 40 + seed).iter().map(|v| (v / 2.0).round() + 0.5).collect();
+            if seed >= 2 {
+                let mut rng = crate::data::rng::SplitMix64::new(seed);
+                for _ in 0..20 {
+                    let at = (rng.next_f64() * n as f64) as usize;
+                    x[at] = [f64::NAN, 0.0, -0.0][at % 3];
+                }
+            }
+            for p in [2, 9, 30, 100] {
+                let mut one = BlockExtremes::new(p);
+                let mut want = (vec![0.0; n], vec![0.0; n]);
+                for (i, &v) in x.iter().enumerate() {
+                    let (h, l) = one.push(v, v).unwrap_or((f64::NAN, f64::NAN));
+                    (want.0[i], want.1[i]) = (h, l);
+                }
+                for sizes in [&[n][..], &[5000, 3, 140_000, 4097, 1][..]] {
+                    let mut b = BlockExtremes::new(p);
+                    let mut got = (vec![0.0; n], vec![0.0; n]);
+                    let (mut start, mut k) = (0, 0);
+                    while start < n {
+                        let end = (start + sizes[k % sizes.len()]).min(n);
+                        let (hi, lo) = (&mut got.0[start..end], &mut got.1[start..end]);
+                        pool.install(|| b.run_into::<true, true>(&x[start..end], &x[start..end], hi, lo));
+                        (start, k) = (end, k + 1);
+                    }
+                    for (side, (g, w)) in [(&got.0, &want.0), (&got.1, &want.1)].into_iter().enumerate() {
+                        let bad = g.iter().zip(w.iter()).position(|(a, b)| a.to_bits() != b.to_bits());
+                        assert_eq!(bad, None, "seed {seed} p {p} side {side} sizes {sizes:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -147,7 +147,7 @@ impl Extremes {
     ///
     /// In a chunk without NaN and without zeros, a window's extreme is its
     /// value whichever copy of it the scan tracks, so the windows that lie
-    /// in the chunk are computed by blocks ([`window_extremes`]). The
+    /// in the chunk are computed by blocks ([`plain_window_extremes`]). The
     /// scan's state after them is rebuilt from the latest window whose
     /// extreme occurs once (the scan must track that copy), and the bars
     /// after it go through the scan again. With no such window near the
@@ -157,7 +157,7 @@ impl Extremes {
         let n = x.len();
         let out = &mut out[..n];
         let p = self.period;
-        if n < 2 * p + 64 || !plain_values(x) {
+        if n < 2 * p + 64 || !plain_window_extremes::<MAX>(x, p, out) {
             self.scan::<MAX>(x, |i, best, _| out[i] = best);
             return;
         }
@@ -167,7 +167,6 @@ impl Extremes {
             out[i] = self.step_as::<MAX>(x[i]);
         }
         let start = self.seen - head;
-        window_extremes::<MAX>(x, p, out);
         let oldest = n.saturating_sub(8 * p + 64).max(head);
         let single = (oldest..n).rev().find(|&e| {
             let w = &x[e + 1 - p..=e];
@@ -225,31 +224,68 @@ fn ext<const MAX: bool>(a: f64, b: f64) -> f64 {
 /// ones by van Herk–Gil-Werman blocks.
 const DOUBLING_MAX: usize = 64;
 
-/// Window maxima (`MAX`) or minima of `w` values: `out[e]` for every window
-/// ending at `e >= w - 1`. `x` must hold no NaN. A window's extreme is the
-/// value itself, whichever order the comparisons take, so both methods give
-/// the same bits.
-pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+/// Series at least this long are split across rayon's threads by
+/// [`plain_window_extremes`].
+const PARALLEL_MIN: usize = 1 << 17;
+
+/// The window ends of one rayon task when a long series is split.
+const PART: usize = 1 << 15;
+
+/// [`window_extremes`] of `x` into `out[w - 1..]` (`out` as long as `x`),
+/// if `x` holds neither NaN nor zero ([`plain_values`]); false, with `out`
+/// partly written, otherwise. Long series are split into parts across
+/// rayon's threads, each part reading the `w - 1` values before it: a
+/// window's extreme depends on its values alone, so any split gives the
+/// same bits.
+pub(crate) fn plain_window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) -> bool {
+    use rayon::prelude::*;
+    let n = x.len();
+    if n < w {
+        return plain_values(x);
+    }
+    let ends = &mut out[w - 1..n];
+    if ends.len() < PARALLEL_MIN || rayon::current_num_threads() < 2 {
+        if !plain_values(x) {
+            return false;
+        }
+        window_extremes::<MAX>(x, w, ends);
+        return true;
+    }
+    ends.par_chunks_mut(PART).enumerate().all(|(k, part)| {
+        let xs = &x[k * PART..k * PART + part.len() + w - 1];
+        plain_values(xs) && {
+            window_extremes::<MAX>(xs, w, part);
+            true
+        }
+    })
+}
+
+/// Window maxima (`MAX`) or minima of `w` values: `ends[e + 1 - w]` for
+/// every window ending at `e >= w - 1` (`ends` is `x.len() + 1 - w` long).
+/// `x` must hold no NaN. A window's extreme is the value itself, whichever
+/// order the comparisons take, so both methods give the same bits.
+pub(crate) fn window_extremes<const MAX: bool>(x: &[f64], w: usize, ends: &mut [f64]) {
     if x.len() < w {
         return;
     }
+    assert_eq!(ends.len(), x.len() + 1 - w, "one output per window");
     if w <= DOUBLING_MAX {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx") {
             // SAFETY: the CPU supports AVX, checked just above.
-            unsafe { doubling_extremes_avx::<MAX>(x, w, out) };
+            unsafe { doubling_extremes_avx::<MAX>(x, w, ends) };
             return;
         }
-        doubling_extremes::<MAX>(x, w, out);
+        doubling_extremes::<MAX>(x, w, ends);
         return;
     }
-    block_extremes::<MAX>(x, w, out);
+    block_extremes::<MAX>(x, w, ends);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-fn doubling_extremes_avx<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
-    doubling_extremes::<MAX>(x, w, out);
+fn doubling_extremes_avx<const MAX: bool>(x: &[f64], w: usize, ends: &mut [f64]) {
+    doubling_extremes::<MAX>(x, w, ends);
 }
 
 /// [`window_extremes`] for `w <= DOUBLING_MAX` by doubling, a tile at a
@@ -258,7 +294,7 @@ fn doubling_extremes_avx<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) 
 /// power of two within `w`; a window is then the extreme of the spans
 /// starting at its first value and ending at its last.
 #[inline(always)]
-fn doubling_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+fn doubling_extremes<const MAX: bool>(x: &[f64], w: usize, ends: &mut [f64]) {
     const TILE: usize = 2048;
     /// Extremes of spans `2 * span` long from the level of spans `span`
     /// long: `dst[i]` for every `i < len`.
@@ -295,7 +331,7 @@ fn doubling_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
         };
         let m = e1 - e0;
         let (first, last) = (&level[..m], &level[w - span..w - span + m]);
-        for ((o, &p), &q) in out[e0..e1].iter_mut().zip(first).zip(last) {
+        for ((o, &p), &q) in ends[e0 + 1 - w..e1 + 1 - w].iter_mut().zip(first).zip(last) {
             *o = ext::<MAX>(p, q);
         }
         e0 = e1;
@@ -305,7 +341,7 @@ fn doubling_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
 /// [`window_extremes`] by van Herk–Gil-Werman blocks (suffix extremes
 /// backward and prefix extremes forward in blocks of `w`, so each window
 /// is one suffix and one prefix).
-fn block_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
+fn block_extremes<const MAX: bool>(x: &[f64], w: usize, ends: &mut [f64]) {
     const TILE: usize = 2048;
     let n = x.len();
     let ext = ext::<MAX>;
@@ -326,18 +362,19 @@ fn block_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) {
                 suf[k] = a;
             }
         }
-        let out = &mut out[base..e1];
+        // The tile's windows: `out[j + 1 - w]` ends at `xs[j]`.
+        let out = &mut ends[base..e1 + 1 - w];
         // Block 0 holds only the first window's end; later blocks' bars end
         // windows that start in the block before.
         let first = w.min(len);
-        out[w - 1] = suf[0];
+        out[0] = suf[0];
         for b in (first..len).step_by(w) {
             let end = (b + w).min(len);
             let mut a = xs[b];
-            out[b] = ext(suf[b + 1 - w], a);
+            out[b + 1 - w] = ext(suf[b + 1 - w], a);
             for e in b + 1..end {
                 a = ext(xs[e], a);
-                out[e] = ext(suf[e + 1 - w], a);
+                out[e + 1 - w] = ext(suf[e + 1 - w], a);
             }
         }
         e0 = e1;
@@ -397,20 +434,48 @@ mod tests {
                 };
                 for max in [true, false] {
                     let want = naive(max);
-                    let mut got = vec![0.0; n];
+                    let mut got = vec![0.0; n + 1 - w];
                     if max {
                         block_extremes::<true>(x, w, &mut got);
                     } else {
                         block_extremes::<false>(x, w, &mut got);
                     }
-                    assert_eq!(got[w - 1..], want, "blocks max {max} w {w} n {n}");
+                    assert_eq!(got, want, "blocks max {max} w {w} n {n}");
                     if w <= DOUBLING_MAX {
                         if max {
                             doubling_extremes::<true>(x, w, &mut got);
                         } else {
                             doubling_extremes::<false>(x, w, &mut got);
                         }
-                        assert_eq!(got[w - 1..], want, "doubling max {max} w {w} n {n}");
+                        assert_eq!(got, want, "doubling max {max} w {w} n {n}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_series_split_across_threads_give_the_scans_bits() {
+        let n = 2 * PARALLEL_MIN + 3 * PART + 11;
+        let mut x: Vec<f64> = walk(n, 7).iter().map(|v| (v * 8.0).round() / 8.0 + 0.0625).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        for with_nan in [false, true] {
+            if with_nan {
+                x[n / 2 + 5] = f64::NAN;
+            }
+            for kind in [ExtremeKind::Max, ExtremeKind::Min] {
+                for p in [2, 30, 100] {
+                    let mut scan = Extremes::new(kind, p).unwrap();
+                    let want: Vec<f64> = x.iter().map(|&v| scan.step(v)).collect();
+                    let mut out = vec![0.0; n];
+                    let mut ind = Extremes::new(kind, p).unwrap();
+                    pool.install(|| ind.update_chunk(&x, &mut out));
+                    let same = out.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits());
+                    assert!(same, "{kind:?}({p}) nan {with_nan}");
+                    // The state after the split goes on as the scan's.
+                    let tail = [x[n - 1] + 1.0, x[n - 1] - 1.0];
+                    for &v in &tail {
+                        assert_eq!(ind.step(v).to_bits(), scan.step(v).to_bits());
                     }
                 }
             }
