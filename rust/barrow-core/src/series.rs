@@ -82,6 +82,17 @@ pub fn compute_series_typed(
         ind.update_i32(inputs, out);
         return Ok(());
     }
+    if ind.writes_codes() && outputs.iter().all(|o| matches!(o, OutColumn::I32(_))) {
+        let mut codes: Vec<&mut [i32]> = outputs
+            .iter_mut()
+            .map(|o| match o {
+                OutColumn::I32(s) => &mut **s,
+                OutColumn::F64(_) => unreachable!("all outputs are integer"),
+            })
+            .collect();
+        ind.update_codes(inputs, &mut codes);
+        return Ok(());
+    }
     let mut scratch: Vec<Vec<f64>> = outputs.iter().map(|_| vec![0.0; BLOCK.min(n)]).collect();
     let mut start = 0;
     while start < n {

@@ -64,6 +64,22 @@ pub trait Indicator: Send + Sync {
         codes_by_blocks(inputs, out, |ins, outs| self.update(ins, outs));
     }
 
+    /// Whether [`Indicator::update_codes`] writes this indicator's integer
+    /// outputs (those with several of them).
+    fn writes_codes(&self) -> bool {
+        false
+    }
+
+    /// As [`Indicator::update_i32`] for an indicator with several integer
+    /// outputs, written straight to `outs`; only called where
+    /// [`Indicator::writes_codes`] holds.
+    ///
+    /// # Panics
+    /// The default panics: it is never called.
+    fn update_codes(&mut self, _inputs: &[&[f64]], _outs: &mut [&mut [i32]]) {
+        unreachable!("update_codes is only called where writes_codes holds")
+    }
+
     /// Forgets everything seen, as if newly built.
     fn reset(&mut self);
 
@@ -92,7 +108,11 @@ pub(crate) const CODE_BLOCK: usize = 4096;
 
 /// Runs `update` (one float output) over `inputs` block by block and
 /// writes the outputs to `out` as int32 codes (NaN as 0).
-fn codes_by_blocks(inputs: &[&[f64]], out: &mut [i32], mut update: impl FnMut(&[&[f64]], &mut [&mut [f64]])) {
+pub(crate) fn codes_by_blocks(
+    inputs: &[&[f64]],
+    out: &mut [i32],
+    mut update: impl FnMut(&[&[f64]], &mut [&mut [f64]]),
+) {
     let n = out.len();
     let mut scratch = vec![0.0; CODE_BLOCK.min(n)];
     let mut start = 0;
@@ -203,6 +223,31 @@ impl Indicator for SkipLeadingNan {
         }
         let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
         self.inner.update_i32(&ins, &mut out[start..]);
+    }
+
+    fn writes_codes(&self) -> bool {
+        self.inner.writes_codes()
+    }
+
+    fn update_codes(&mut self, inputs: &[&[f64]], outs: &mut [&mut [i32]]) {
+        let n = outs[0].len();
+        let mut start = 0;
+        if !self.started {
+            while start < n && inputs.iter().any(|s| s[start].is_nan()) {
+                start += 1;
+            }
+            for out in outs.iter_mut() {
+                out[..start].fill(0);
+            }
+            self.inner.skip_rows(start);
+            if start == n {
+                return;
+            }
+            self.started = true;
+        }
+        let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
+        let mut rest: Vec<&mut [i32]> = outs.iter_mut().map(|s| &mut s[start..]).collect();
+        self.inner.update_codes(&ins, &mut rest);
     }
 
     fn reset(&mut self) {

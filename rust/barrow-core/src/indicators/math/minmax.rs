@@ -72,12 +72,39 @@ impl Indicator for WindowExtremes {
             }
             K::MinMaxIndex => {
                 let (lo, hi) = outputs.split_at_mut(1);
-                self.min.scan::<false>(x, |i, _, index| lo[0][i] = at(index));
-                self.max.scan::<true>(x, |i, _, index| hi[0][i] = at(index));
+                self.min.scan_into::<false, _>(x, lo[0], |_, index| at(index));
+                self.max.scan_into::<true, _>(x, hi[0], |_, index| at(index));
             }
-            K::MaxIndex => self.max.scan::<true>(x, |i, _, index| outputs[0][i] = at(index)),
-            K::MinIndex => self.min.scan::<false>(x, |i, _, index| outputs[0][i] = at(index)),
+            K::MaxIndex => self.max.scan_into::<true, _>(x, outputs[0], |_, index| at(index)),
+            K::MinIndex => self.min.scan_into::<false, _>(x, outputs[0], |_, index| at(index)),
         }
+    }
+
+    fn update_i32(&mut self, inputs: &[&[f64]], out: &mut [i32]) {
+        use WindowExtremesKind as K;
+        let (x, skipped) = (&inputs[0][..out.len()], self.skipped);
+        let at = |i: Option<usize>| i.map_or(0, |i| (i + skipped) as i32);
+        match self.kind {
+            K::MaxIndex => self.max.scan_into::<true, i32>(x, out, |_, index| at(index)),
+            K::MinIndex => self.min.scan_into::<false, i32>(x, out, |_, index| at(index)),
+            // Float outputs: converted by blocks.
+            K::MinMax | K::MinMaxIndex => {
+                crate::indicators::codes_by_blocks(inputs, out, |ins, outs| self.update(ins, outs))
+            }
+        }
+    }
+
+    fn writes_codes(&self) -> bool {
+        self.kind == WindowExtremesKind::MinMaxIndex
+    }
+
+    fn update_codes(&mut self, inputs: &[&[f64]], outs: &mut [&mut [i32]]) {
+        assert!(self.writes_codes() && outs.len() == 2, "MINMAXINDEX writes two codes");
+        let (x, skipped) = (&inputs[0][..outs[0].len()], self.skipped);
+        let at = |i: Option<usize>| i.map_or(0, |i| (i + skipped) as i32);
+        let (lo, hi) = outs.split_at_mut(1);
+        self.min.scan_into::<false, i32>(x, lo[0], |_, index| at(index));
+        self.max.scan_into::<true, i32>(x, hi[0], |_, index| at(index));
     }
 
     fn reset(&mut self) {

@@ -134,6 +134,71 @@ impl Extremes {
         }
     }
 
+    /// [`Extremes::scan`] writing `value(extreme, position)` for each bar
+    /// to `out` (as long as `x`).
+    ///
+    /// Long chunks are cut into parts run across rayon's threads. A cut
+    /// follows a bar whose window holds no NaN and its extreme once: the
+    /// scan's state there is that extreme and its position, whatever came
+    /// before, so the part after the cut starts from it exactly. The last
+    /// part runs on this state, which then goes on from there.
+    pub(crate) fn scan_into<const MAX: bool, T: Send>(
+        &mut self,
+        x: &[f64],
+        out: &mut [T],
+        value: impl Fn(f64, Option<usize>) -> T + Sync,
+    ) {
+        use rayon::prelude::*;
+        let n = x.len();
+        let p = self.period;
+        if n < PARALLEL_MIN || rayon::current_num_threads() < 2 {
+            self.scan::<MAX>(x, |i, best, at| out[i] = value(best, at));
+            return;
+        }
+        let base = self.seen;
+        // Parts end at the first bar from each multiple of `PART` on whose
+        // window allows a cut; a stretch without one joins the next part.
+        let mut parts = Vec::with_capacity(n / PART + 1);
+        let (mut rest, mut start) = (out, 0);
+        let mut state = self.clone();
+        let mut target = PART.max(p);
+        while target + PART < n {
+            let cut = (target..(target + 8 * p + 64).min(n))
+                .find_map(|e| unique_extreme::<MAX>(&x[e + 1 - p..=e]).map(|at| (e, e + 1 - p + at)));
+            if let Some((e, at)) = cut {
+                let (part, tail) = std::mem::take(&mut rest).split_at_mut(e + 1 - start);
+                rest = tail;
+                let next = self.seated(x, base, e, at);
+                parts.push((start..e + 1, part, std::mem::replace(&mut state, next)));
+                start = e + 1;
+            }
+            target += PART;
+        }
+        parts.push((start..n, rest, state));
+        parts.par_iter_mut().for_each(|(range, part, state)| {
+            state.scan::<MAX>(&x[range.clone()], |i, best, at| part[i] = value(best, at));
+        });
+        *self = parts.pop().expect("at least one part").2;
+    }
+
+    /// The state of the scan after bar `e` of a chunk whose first bar is
+    /// bar `base` of the series, when the window ending at `e` has its
+    /// extreme at `at` alone (and no NaN).
+    fn seated(&self, x: &[f64], base: usize, e: usize, at: usize) -> Self {
+        let mut values = History::new(self.period);
+        for (i, &v) in x.iter().enumerate().take(e + 1).skip(e + 1 - self.period) {
+            values.put(base + i, v);
+        }
+        Self {
+            kind: self.kind,
+            period: self.period,
+            seen: base + e + 1,
+            values,
+            best: x[at],
+            best_index: Some(base + at),
+        }
+    }
+
     /// Consumes a chunk into `out` (same length).
     #[inline(always)]
     pub fn update_chunk(&mut self, x: &[f64], out: &mut [f64]) {
@@ -202,6 +267,21 @@ pub(crate) fn any_value(x: &[f64], test: impl Fn(f64) -> bool) -> bool {
 #[allow(clippy::neg_cmp_op_on_partial_ord)]
 pub(crate) fn plain_values(x: &[f64]) -> bool {
     !any_value(x, |v| !(v.abs() > 0.0))
+}
+
+/// Where the extreme (`MAX` the largest) of `w` lies, if `w` holds no NaN
+/// and the extreme only once (`-0.0` and `0.0` count as one value).
+fn unique_extreme<const MAX: bool>(w: &[f64]) -> Option<usize> {
+    if any_value(w, f64::is_nan) {
+        return None;
+    }
+    let mut at = 0;
+    for (i, &v) in w.iter().enumerate().skip(1) {
+        if if MAX { v > w[at] } else { v < w[at] } {
+            at = i;
+        }
+    }
+    (w.iter().filter(|&&v| v == w[at]).count() == 1).then_some(at)
 }
 
 /// The larger (`MAX`) or smaller of two values that are not NaN.
@@ -476,6 +556,51 @@ mod tests {
                     let tail = [x[n - 1] + 1.0, x[n - 1] - 1.0];
                     for &v in &tail {
                         assert_eq!(ind.step(v).to_bits(), scan.step(v).to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn split_scans_give_the_positions_of_one_scan() {
+        // Few distinct values (ties), NaNs in some runs, chunks long enough
+        // to be split and short ones: the positions of a bar-by-bar scan.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let n = 3 * PARALLEL_MIN + 5;
+        for seed in 0..3u64 {
+            let mut x: Vec<f64> = walk(n, 60 + seed).iter().map(|v| (v / 2.0).round()).collect();
+            if seed > 0 {
+                let mut rng = crate::data::rng::SplitMix64::new(seed);
+                for _ in 0..30 * seed {
+                    x[(rng.next_f64() * n as f64) as usize] = f64::NAN;
+                }
+            }
+            for kind in [ExtremeKind::Max, ExtremeKind::Min] {
+                for p in [2, 14, 90] {
+                    let mut one = Extremes::new(kind, p).unwrap();
+                    let want: Vec<f64> = x
+                        .iter()
+                        .map(|&v| {
+                            let best = one.step(v);
+                            best + one.best_index.map_or(0.5, |i| i as f64 * 1e-7)
+                        })
+                        .collect();
+                    for size in [n, 140_000, 1000] {
+                        let mut ind = Extremes::new(kind, p).unwrap();
+                        let mut got = vec![0.0; n];
+                        for (xs, out) in x.chunks(size).zip(got.chunks_mut(size)) {
+                            pool.install(|| match kind {
+                                ExtremeKind::Max => {
+                                    ind.scan_into::<true, _>(xs, out, |b, i| b + i.map_or(0.5, |i| i as f64 * 1e-7))
+                                }
+                                ExtremeKind::Min => {
+                                    ind.scan_into::<false, _>(xs, out, |b, i| b + i.map_or(0.5, |i| i as f64 * 1e-7))
+                                }
+                            });
+                        }
+                        let bad = got.iter().zip(&want).position(|(a, b)| a.to_bits() != b.to_bits());
+                        assert_eq!(bad, None, "{kind:?}({p}) seed {seed} size {size}");
                     }
                 }
             }
