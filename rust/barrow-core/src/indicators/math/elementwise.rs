@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use super::super::{check_shapes, Indicator};
 
-/// Inputs of [`Map1`] at least this long are split across rayon's threads.
+/// Inputs of [`Map1`] and [`Map2`] at least this long are split across
+/// rayon's threads.
 const PARALLEL_MIN: usize = 1 << 17;
 
 /// The values of one task when a long input is split: small enough that
@@ -129,12 +130,8 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, self.n, 1);
-        // One thread: these loops are a few additions per value and wait on
-        // memory, so a second thread adds little bandwidth, and waking an
-        // idle worker costs more than the whole loop on a virtual machine
-        // (1M values: 0.4 ms on one core; the benchmark measured 0.8-1.2 ms
-        // split across two).
-        map_into(&self.f, &inputs[..self.n], outputs[0]);
+        let (f, stream) = (&self.f, outputs[0].len() >= STREAM_MIN);
+        in_parts(&inputs[..self.n], outputs[0], |ins, out| map_with(f, ins, out, stream));
     }
 
     fn reset(&mut self) {}
@@ -144,13 +141,19 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
 /// the first slots of its argument) to `out[i]`, in [`Map2`]'s loop: AVX2
 /// where the CPU has it, streaming stores for long outputs, one thread.
 pub(crate) fn map_into<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64]) {
+    map_with(f, inputs, out, out.len() >= STREAM_MIN)
+}
+
+/// [`map_into`], with streaming stores if `stream` (a part of a long output).
+#[inline(always)]
+fn map_with<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64], stream: bool) {
     let n = inputs.len();
     assert!((2..=4).contains(&n) && inputs.iter().all(|x| x.len() == out.len()));
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
         unsafe {
-            if out.len() >= STREAM_MIN {
+            if stream {
                 map_n_avx2_stream(f, n, inputs, out)
             } else {
                 map_n_avx2(f, n, inputs, out)

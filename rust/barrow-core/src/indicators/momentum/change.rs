@@ -105,12 +105,31 @@ impl fp::Kernel for Change {
     }
 }
 
-/// `out[i] = f(now[i], then[i])`.
+/// Outputs at least this long are split across rayon's threads by [`lagged`].
+const PARALLEL_MIN: usize = 1 << 17;
+
+/// The outputs of one rayon task when [`lagged`] splits a long chunk.
+const PART: usize = 1 << 14;
+
+/// `out[i] = f(now[i], then[i])`, in parts across rayon's threads for long
+/// chunks (each value depends on its two inputs alone).
 #[inline(always)]
-fn lagged(out: &mut [f64], now: &[f64], then: &[f64], f: impl Fn(f64, f64) -> f64) {
-    for ((o, &v), &v0) in out.iter_mut().zip(now).zip(then) {
-        *o = f(v, v0);
+fn lagged(out: &mut [f64], now: &[f64], then: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) {
+    #[inline(always)]
+    fn part(out: &mut [f64], now: &[f64], then: &[f64], f: &impl Fn(f64, f64) -> f64) {
+        for ((o, &v), &v0) in out.iter_mut().zip(now).zip(then) {
+            *o = f(v, v0);
+        }
     }
+    if out.len() < PARALLEL_MIN || rayon::current_num_threads() < 2 {
+        part(out, now, then, &f);
+        return;
+    }
+    use rayon::prelude::*;
+    out.par_chunks_mut(PART).enumerate().for_each(|(k, o)| {
+        let at = k * PART..k * PART + o.len();
+        part(o, &now[at.clone()], &then[at], &f);
+    });
 }
 
 impl Indicator for Change {
