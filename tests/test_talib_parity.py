@@ -144,7 +144,9 @@ def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
             assert_same(a, b, rel=talib_rel(name), what=f"{name}({period}) over {n} bars output {k}")
 
 
-@pytest.mark.parametrize("name", ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "STOCHF"])
+@pytest.mark.parametrize(
+    "name", ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "MIDPOINT", "MIDPRICE", "WILLR", "STOCHF"]
+)
 @pytest.mark.parametrize("nans", [False, True])
 def test_long_series_split_across_threads_follow_talib(name, nans):
     # 400,000 bars: barrow cuts such series into parts run on rayon's
@@ -153,7 +155,9 @@ def test_long_series_split_across_threads_follow_talib(name, nans):
     x = np.round(np.cumsum(rng.normal(size=400_000)) + 5000.0)
     if nans:
         x[rng.random(x.size) < 1e-4] = np.nan
-    args = (x + 1.0, x - 1.0, x) if name == "STOCHF" else (x,)
+    args = {"STOCHF": (x + 1.0, x - 1.0, x), "WILLR": (x + 1.0, x - 1.0, x), "MIDPRICE": (x + 1.0, x - 1.0)}.get(
+        name, (x,)
+    )
     for period in (2, 30, 97):
         params = {"fastk_period": period} if name == "STOCHF" else {"timeperiod": period}
         ours = _as_tuple(getattr(bt, name)(*args, **params))

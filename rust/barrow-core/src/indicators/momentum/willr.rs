@@ -48,8 +48,8 @@ impl Willr {
 
     #[inline(always)]
     fn update_chunk(&mut self, high: &[f64], low: &[f64], close: &[f64], out: &mut [f64]) {
-        self.block.run::<true, true>(high, low, |i, v| {
-            out[i] = v.map_or(f64::NAN, |(hh, ll)| value(hh, ll, close[i]))
+        self.block.run_values::<true, true>(high, low, out, |i, v| {
+            v.map_or(f64::NAN, |(hh, ll)| value(hh, ll, close[i]))
         });
     }
 }

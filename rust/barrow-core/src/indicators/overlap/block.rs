@@ -219,6 +219,45 @@ impl BlockExtremes {
         hi: &mut [f64],
         lo: &mut [f64],
     ) {
+        self.run_split::<HI, LO, _>(highs, lows, (hi, lo), split_pair::<HI, LO>, |state, range, (hi, lo)| {
+            run_part::<HI, LO>(state, &highs[range.clone()], &lows[range], hi, lo)
+        });
+    }
+
+    /// [`BlockExtremes::run`] writing one value per bar to `out`:
+    /// `value(i, extremes)` for bar `i` of the chunk (`None` during the
+    /// lookback), in parts as [`BlockExtremes::run_into`].
+    pub(crate) fn run_values<const HI: bool, const LO: bool>(
+        &mut self,
+        highs: &[f64],
+        lows: &[f64],
+        out: &mut [f64],
+        value: impl Fn(usize, Option<(f64, f64)>) -> f64 + Sync,
+    ) {
+        self.run_split::<HI, LO, _>(
+            highs,
+            lows,
+            &mut out[..highs.len()],
+            <[f64]>::split_at_mut,
+            |state, range, o| {
+                let from = range.start;
+                state.run::<HI, LO>(&highs[range.clone()], &lows[range], |i, v| o[i] = value(from + i, v));
+            },
+        );
+    }
+
+    /// Cuts a chunk at block starts and calls `part(state, bars, outputs)`
+    /// on each part (across rayon's threads for long chunks), with the
+    /// outputs cut alike by `split(outputs, at)`; see
+    /// [`BlockExtremes::run_into`].
+    fn run_split<const HI: bool, const LO: bool, O: Send>(
+        &mut self,
+        highs: &[f64],
+        lows: &[f64],
+        outs: O,
+        split: impl Fn(O, usize) -> (O, O),
+        part: impl Fn(&mut Self, std::ops::Range<usize>, O) + Sync,
+    ) {
         let n = highs.len();
         let p = self.period;
         let first = self.seen;
@@ -229,34 +268,44 @@ impl BlockExtremes {
         let cut = from + (p - (first + from - (p - 1)) % p) % p;
         let step = (PART / p).max(1) * p;
         if n < PARALLEL_MIN || rayon::current_num_threads() < 2 || cut + step >= n {
-            run_part::<HI, LO>(self, highs, lows, hi, lo);
+            part(self, 0..n, outs);
             return;
         }
-        let (hi_head, mut hi_rest) = hi.split_at_mut(if HI { cut } else { 0 });
-        let (lo_head, mut lo_rest) = lo.split_at_mut(if LO { cut } else { 0 });
-        run_part::<HI, LO>(self, &highs[..cut], &lows[..cut], hi_head, lo_head);
+        let (head, mut rest) = split(outs, cut);
+        part(self, 0..cut, head);
         let mut parts = Vec::with_capacity((n - cut) / step + 1);
         let mut start = cut;
         while start < n {
             let end = if start + 2 * step > n { n } else { start + step };
-            let (h, hr) = std::mem::take(&mut hi_rest).split_at_mut(if HI { end - start } else { 0 });
-            let (l, lr) = std::mem::take(&mut lo_rest).split_at_mut(if LO { end - start } else { 0 });
-            (hi_rest, lo_rest) = (hr, lr);
+            let (o, tail) = split(rest, end - start);
+            rest = tail;
             let mut state = BlockExtremes::new(p);
             state.seen = first + start;
             for i in start - p..start {
                 state.highs.put(first + i, highs[i]);
                 state.lows.put(first + i, lows[i]);
             }
-            parts.push((start..end, h, l, state));
+            parts.push((start..end, Some(o), state));
             start = end;
         }
         use rayon::prelude::*;
-        parts.par_iter_mut().for_each(|(range, h, l, state)| {
-            run_part::<HI, LO>(state, &highs[range.clone()], &lows[range.clone()], h, l);
+        parts.par_iter_mut().for_each(|(range, o, state)| {
+            part(state, range.clone(), o.take().expect("each part runs once"));
         });
-        *self = parts.pop().expect("at least one part").3;
+        *self = parts.pop().expect("at least one part").2;
     }
+}
+
+/// Cuts the outputs of [`BlockExtremes::run_into`] at `at` (a side not
+/// asked for is empty and stays so).
+#[allow(clippy::type_complexity)]
+fn split_pair<'a, const HI: bool, const LO: bool>(
+    (hi, lo): (&'a mut [f64], &'a mut [f64]),
+    at: usize,
+) -> ((&'a mut [f64], &'a mut [f64]), (&'a mut [f64], &'a mut [f64])) {
+    let (h0, h1) = hi.split_at_mut(if HI { at } else { 0 });
+    let (l0, l1) = lo.split_at_mut(if LO { at } else { 0 });
+    ((h0, l0), (h1, l1))
 }
 
 /// Chunks at least this long are split across rayon's threads by
@@ -321,9 +370,11 @@ impl crate::indicators::Indicator for BlockExtreme {
         crate::indicators::check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
         if self.kind == super::ExtremeKind::Max {
-            self.block.run_into::<true, false>(x, x, out, &mut []);
+            self.block
+                .run_values::<true, false>(x, x, out, |_, v| v.map_or(f64::NAN, |(hh, _)| hh));
         } else {
-            self.block.run_into::<false, true>(x, x, &mut [], out);
+            self.block
+                .run_values::<false, true>(x, x, out, |_, v| v.map_or(f64::NAN, |(_, ll)| ll));
         }
     }
 
@@ -411,7 +462,7 @@ impl crate::indicators::Indicator for MidRange {
         crate::indicators::check_shapes(inputs, outputs, n_in, 1);
         let (hi, lo, out) = (inputs[0], inputs[n_in - 1], &mut *outputs[0]);
         self.block
-            .run::<true, true>(hi, lo, |i, v| out[i] = v.map_or(f64::NAN, |(hh, ll)| (hh + ll) / 2.0));
+            .run_values::<true, true>(hi, lo, out, |_, v| v.map_or(f64::NAN, |(hh, ll)| (hh + ll) / 2.0));
     }
 
     fn reset(&mut self) {
