@@ -18,6 +18,7 @@ pub mod data;
 pub mod error;
 pub mod indicators;
 pub mod model;
+mod par;
 pub mod pipeline;
 pub mod runs;
 pub mod series;

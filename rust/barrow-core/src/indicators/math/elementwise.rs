@@ -5,8 +5,6 @@
 //! functions are split across rayon's threads, which changes nothing in
 //! the values.
 
-use rayon::prelude::*;
-
 use super::super::{check_shapes, Indicator};
 
 /// Inputs of [`Map1`] and [`Map2`] at least this long are split across
@@ -19,19 +17,18 @@ const PART: usize = 1 << 14;
 
 /// Calls `body(inputs, out)` on the whole series, or on parts of it in
 /// parallel when the series is long and rayon has more than one thread
-/// (inside a rayon task the parts join that task's pool). The parts are
-/// small and rayon's work stealing hands them out: a worker that takes a
-/// millisecond to wake (an idle core of a virtual machine does) then
-/// joins late instead of holding back half the work, so the split is never
-/// much slower than one thread.
+/// ([`crate::par::for_each`]: the calling thread works through the parts
+/// while a pool thread that takes a millisecond to wake, as an idle core
+/// of a virtual machine does, joins late or not at all).
 fn in_parts(inputs: &[&[f64]], out: &mut [f64], body: impl Fn(&[&[f64]], &mut [f64]) + Sync) {
     let n = out.len();
     if n < PARALLEL_MIN || rayon::current_num_threads() < 2 {
         body(inputs, out);
         return;
     }
-    out.par_chunks_mut(PART).enumerate().for_each(|(k, part)| {
-        let from = k * PART;
+    let mut parts: Vec<(usize, &mut [f64])> = out.chunks_mut(PART).enumerate().collect();
+    crate::par::for_each(&mut parts, |(k, part)| {
+        let from = *k * PART;
         let mut ins: [&[f64]; 4] = [&[]; 4];
         for (slot, x) in ins.iter_mut().zip(inputs) {
             *slot = &x[from..from + part.len()];

@@ -125,9 +125,9 @@ fn lagged(out: &mut [f64], now: &[f64], then: &[f64], f: impl Fn(f64, f64) -> f6
         part(out, now, then, &f);
         return;
     }
-    use rayon::prelude::*;
-    out.par_chunks_mut(PART).enumerate().for_each(|(k, o)| {
-        let at = k * PART..k * PART + o.len();
+    let mut parts: Vec<(usize, &mut [f64])> = out.chunks_mut(PART).enumerate().collect();
+    crate::par::for_each(&mut parts, |(k, o)| {
+        let at = *k * PART..*k * PART + o.len();
         part(o, &now[at.clone()], &then[at], &f);
     });
 }

@@ -288,8 +288,7 @@ impl BlockExtremes {
             parts.push((start..end, Some(o), state));
             start = end;
         }
-        use rayon::prelude::*;
-        parts.par_iter_mut().for_each(|(range, o, state)| {
+        crate::par::for_each(&mut parts, |(range, o, state)| {
             part(state, range.clone(), o.take().expect("each part runs once"));
         });
         *self = parts.pop().expect("at least one part").2;

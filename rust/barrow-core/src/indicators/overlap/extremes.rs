@@ -148,7 +148,6 @@ impl Extremes {
         out: &mut [T],
         value: impl Fn(f64, Option<usize>) -> T + Sync,
     ) {
-        use rayon::prelude::*;
         let n = x.len();
         let p = self.period;
         if n < PARALLEL_MIN || rayon::current_num_threads() < 2 {
@@ -175,7 +174,7 @@ impl Extremes {
             target += PART;
         }
         parts.push((start..n, rest, state));
-        parts.par_iter_mut().for_each(|(range, part, state)| {
+        crate::par::for_each(&mut parts, |(range, part, state)| {
             state.scan::<MAX>(&x[range.clone()], |i, best, at| part[i] = value(best, at));
         });
         *self = parts.pop().expect("at least one part").2;
@@ -318,7 +317,6 @@ const PART: usize = 1 << 15;
 /// window's extreme depends on its values alone, so any split gives the
 /// same bits.
 pub(crate) fn plain_window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &mut [f64]) -> bool {
-    use rayon::prelude::*;
     let n = x.len();
     if n < w {
         return plain_values(x);
@@ -331,13 +329,17 @@ pub(crate) fn plain_window_extremes<const MAX: bool>(x: &[f64], w: usize, out: &
         window_extremes::<MAX>(x, w, ends);
         return true;
     }
-    ends.par_chunks_mut(PART).enumerate().all(|(k, part)| {
-        let xs = &x[k * PART..k * PART + part.len() + w - 1];
-        plain_values(xs) && {
+    let plain = std::sync::atomic::AtomicBool::new(true);
+    let mut parts: Vec<(usize, &mut [f64])> = ends.chunks_mut(PART).enumerate().collect();
+    crate::par::for_each(&mut parts, |(k, part)| {
+        let xs = &x[*k * PART..*k * PART + part.len() + w - 1];
+        if !plain_values(xs) {
+            plain.store(false, std::sync::atomic::Ordering::Relaxed);
+        } else {
             window_extremes::<MAX>(xs, w, part);
-            true
         }
-    })
+    });
+    plain.into_inner()
 }
 
 /// Window maxima (`MAX`) or minima of `w` values: `ends[e + 1 - w]` for
