@@ -377,7 +377,7 @@ fn doubling_extremes_avx<const MAX: bool>(x: &[f64], w: usize, ends: &mut [f64])
 /// starting at its first value and ending at its last.
 #[inline(always)]
 fn doubling_extremes<const MAX: bool>(x: &[f64], w: usize, ends: &mut [f64]) {
-    const TILE: usize = 2048;
+    const TILE: usize = 512;
     /// Extremes of spans `2 * span` long from the level of spans `span`
     /// long: `dst[i]` for every `i < len`.
     #[inline(always)]

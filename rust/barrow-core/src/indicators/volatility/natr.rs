@@ -5,6 +5,9 @@ use super::super::{check_shapes, fp, Indicator};
 use super::Atr;
 use crate::error::Result;
 
+/// Bars per tile of [`Natr`]'s update.
+const TILE: usize = 2048;
+
 /// Streaming NATR; inputs are (high, low, close).
 #[derive(Clone, Debug)]
 pub struct Natr {
@@ -34,18 +37,26 @@ impl Indicator for Natr {
         check_shapes(inputs, outputs, 3, 1);
         let atr = &mut self.atr;
         let out = &mut *outputs[0];
+        // By tiles: the ATR recursion into the tile, then the division over
+        // it in a loop of its own, which vectorizes.
         fp::with_fma(
             #[inline(always)]
             || {
-                atr.run_mapped(inputs, out, |a, c| {
-                    if a.is_nan() {
-                        a
-                    } else if c != 0.0 {
-                        (a / c) * 100.0
-                    } else {
-                        0.0
+                let mut start = 0;
+                while start < out.len() {
+                    let end = (start + TILE).min(out.len());
+                    let ins = [&inputs[0][start..end], &inputs[1][start..end], &inputs[2][start..end]];
+                    let tile = &mut out[start..end];
+                    atr.run_mapped(&ins, tile, |a, _| a);
+                    // A NaN passes through the division with its bits. One
+                    // select, so every value is stored: keeping a NaN as it
+                    // was compiles to a masked store, slow on AMD.
+                    for (o, &c) in tile.iter_mut().zip(ins[2]) {
+                        let a = *o;
+                        *o = if c != 0.0 || a.is_nan() { (a / c) * 100.0 } else { 0.0 };
                     }
-                })
+                    start = end;
+                }
             },
         );
     }
