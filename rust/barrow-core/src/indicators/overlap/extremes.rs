@@ -164,14 +164,17 @@ impl Extremes {
         while target + PART < n {
             let cut = (target..(target + 8 * p + 64).min(n))
                 .find_map(|e| unique_extreme::<MAX>(&x[e + 1 - p..=e]).map(|at| (e, e + 1 - p + at)));
+            target += PART;
             if let Some((e, at)) = cut {
                 let (part, tail) = std::mem::take(&mut rest).split_at_mut(e + 1 - start);
                 rest = tail;
                 let next = self.seated(x, base, e, at);
                 parts.push((start..e + 1, part, std::mem::replace(&mut state, next)));
                 start = e + 1;
+                // The next cut comes after this one (long windows search
+                // past `PART`).
+                target = target.max(start + p);
             }
-            target += PART;
         }
         parts.push((start..n, rest, state));
         crate::par::for_each(&mut parts, |(range, part, state)| {
