@@ -178,6 +178,20 @@ impl SkipLeadingNan {
             started: false,
         }
     }
+
+    /// The first row of a chunk of `n` rows that goes to the inner
+    /// indicator: past the leading rows with a NaN until the series has
+    /// started (the inner indicator is told of the rows dropped), 0 after.
+    /// `None` when the whole chunk is dropped.
+    fn first_row(&mut self, inputs: &[&[f64]], n: usize) -> Option<usize> {
+        if self.started {
+            return Some(0);
+        }
+        let start = (0..n).find(|&i| !inputs.iter().any(|s| s[i].is_nan())).unwrap_or(n);
+        self.inner.skip_rows(start);
+        self.started = start < n;
+        self.started.then_some(start)
+    }
 }
 
 impl Indicator for SkipLeadingNan {
@@ -187,20 +201,11 @@ impl Indicator for SkipLeadingNan {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         let n = check_shapes(inputs, outputs, inputs.len(), self.n_outputs);
-        let mut start = 0;
-        if !self.started {
-            while start < n && inputs.iter().any(|s| s[start].is_nan()) {
-                start += 1;
-            }
-            for out in outputs.iter_mut() {
-                out[..start].fill(f64::NAN);
-            }
-            self.inner.skip_rows(start);
-            if start == n {
-                return;
-            }
-            self.started = true;
+        let start = self.first_row(inputs, n);
+        for out in outputs.iter_mut() {
+            out[..start.unwrap_or(n)].fill(f64::NAN);
         }
+        let Some(start) = start else { return };
         let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
         let mut outs: Vec<&mut [f64]> = outputs.iter_mut().map(|s| &mut s[start..]).collect();
         self.inner.update(&ins, &mut outs);
@@ -209,18 +214,9 @@ impl Indicator for SkipLeadingNan {
     fn update_i32(&mut self, inputs: &[&[f64]], out: &mut [i32]) {
         assert_eq!(self.n_outputs, 1, "integer codes come from indicators with one output");
         let n = out.len();
-        let mut start = 0;
-        if !self.started {
-            while start < n && inputs.iter().any(|s| s[start].is_nan()) {
-                start += 1;
-            }
-            out[..start].fill(0);
-            self.inner.skip_rows(start);
-            if start == n {
-                return;
-            }
-            self.started = true;
-        }
+        let start = self.first_row(inputs, n);
+        out[..start.unwrap_or(n)].fill(0);
+        let Some(start) = start else { return };
         let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
         self.inner.update_i32(&ins, &mut out[start..]);
     }
@@ -231,20 +227,11 @@ impl Indicator for SkipLeadingNan {
 
     fn update_codes(&mut self, inputs: &[&[f64]], outs: &mut [&mut [i32]]) {
         let n = outs[0].len();
-        let mut start = 0;
-        if !self.started {
-            while start < n && inputs.iter().any(|s| s[start].is_nan()) {
-                start += 1;
-            }
-            for out in outs.iter_mut() {
-                out[..start].fill(0);
-            }
-            self.inner.skip_rows(start);
-            if start == n {
-                return;
-            }
-            self.started = true;
+        let start = self.first_row(inputs, n);
+        for out in outs.iter_mut() {
+            out[..start.unwrap_or(n)].fill(0);
         }
+        let Some(start) = start else { return };
         let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..]).collect();
         let mut rest: Vec<&mut [i32]> = outs.iter_mut().map(|s| &mut s[start..]).collect();
         self.inner.update_codes(&ins, &mut rest);
