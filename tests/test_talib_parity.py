@@ -145,7 +145,22 @@ def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "MIDPOINT", "MIDPRICE", "WILLR", "STOCHF"]
+    "name",
+    [
+        "MAX",
+        "MIN",
+        "MINMAX",
+        "MAXINDEX",
+        "MININDEX",
+        "MINMAXINDEX",
+        "MIDPOINT",
+        "MIDPRICE",
+        "WILLR",
+        "STOCHF",
+        "MOM",
+        "ROC",
+        "ROCR100",
+    ],
 )
 @pytest.mark.parametrize("nans", [False, True])
 def test_long_series_split_across_threads_follow_talib(name, nans):
