@@ -50,6 +50,18 @@ def _inputs(kind: str, n: int, seed: int):
     return (random_walk(n, seed),)
 
 
+# The window highs and lows (values or positions) of TA-Lib's blocks and scan.
+WINDOW_EXTREMES = ["MAX", "MIN", "MINMAX", "MAXINDEX", "MININDEX", "MINMAXINDEX", "MIDPOINT", "MIDPRICE", "WILLR"]
+
+
+def _bars_around(name: str, x: np.ndarray):
+    """The inputs of `name` (as the catalogue lists them) built from one
+    series: high `x + 1`, low `x - 1`, close and real `x`."""
+    shift = {"high": 1.0, "low": -1.0}
+    info = next(f for f in bt._CATALOGUE if f["name"] == name)
+    return tuple(x + shift.get(i, 0.0) for i in info["inputs"])
+
+
 def _as_tuple(x):
     return x if isinstance(x, tuple) else (x,)
 
@@ -104,23 +116,7 @@ def test_nan_gaps_follow_talib(name):
         assert_same(a, b, rel=talib_rel(name), what=f"{name} with NaN gaps output {k}")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "MAX",
-        "MIN",
-        "MINMAX",
-        "MAXINDEX",
-        "MININDEX",
-        "MINMAXINDEX",
-        "MIDPOINT",
-        "MIDPRICE",
-        "WILLR",
-        "DONCHIAN",
-        "AROON",
-        "AROONOSC",
-    ],
-)
+@pytest.mark.parametrize("name", [*WINDOW_EXTREMES, "DONCHIAN", "AROON", "AROONOSC"])
 def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
     # Whole-number prices tie often, and NaNs fall anywhere in the windows:
     # both decide which extreme a window reports. Half the series have no
@@ -132,36 +128,14 @@ def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
         if trial % 2:
             x[rng.random(n) < 0.05] = np.nan
         period = int(rng.integers(2, 40))
-        if name == "WILLR":
-            args = (x + 1.0, x - 1.0, x)
-        elif name in ("MIDPRICE", "DONCHIAN", "AROON", "AROONOSC"):
-            args = (x + 1.0, x - 1.0)
-        else:
-            args = (x,)
+        args = _bars_around(name, x)
         ours = _as_tuple(getattr(bt, name)(*args, timeperiod=period))
         ref = _as_tuple(getattr(talib, name)(*args, timeperiod=period))
         for k, (a, b) in enumerate(zip(ours, ref)):
             assert_same(a, b, rel=talib_rel(name), what=f"{name}({period}) over {n} bars output {k}")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "MAX",
-        "MIN",
-        "MINMAX",
-        "MAXINDEX",
-        "MININDEX",
-        "MINMAXINDEX",
-        "MIDPOINT",
-        "MIDPRICE",
-        "WILLR",
-        "STOCHF",
-        "MOM",
-        "ROC",
-        "ROCR100",
-    ],
-)
+@pytest.mark.parametrize("name", [*WINDOW_EXTREMES, "STOCHF", "MOM", "ROC", "ROCR100"])
 @pytest.mark.parametrize("nans", [False, True])
 def test_long_series_split_across_threads_follow_talib(name, nans):
     # 400,000 bars: barrow cuts such series into parts run on rayon's
@@ -170,9 +144,7 @@ def test_long_series_split_across_threads_follow_talib(name, nans):
     x = np.round(np.cumsum(rng.normal(size=400_000)) + 5000.0)
     if nans:
         x[rng.random(x.size) < 1e-4] = np.nan
-    args = {"STOCHF": (x + 1.0, x - 1.0, x), "WILLR": (x + 1.0, x - 1.0, x), "MIDPRICE": (x + 1.0, x - 1.0)}.get(
-        name, (x,)
-    )
+    args = _bars_around(name, x)
     for period in (2, 30, 97):
         params = {"fastk_period": period} if name == "STOCHF" else {"timeperiod": period}
         ours = _as_tuple(getattr(bt, name)(*args, **params))

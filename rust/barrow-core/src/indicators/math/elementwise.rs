@@ -20,7 +20,7 @@ const PART: usize = 1 << 14;
 /// ([`crate::par::for_each`]: the calling thread works through the parts
 /// while a pool thread that takes a millisecond to wake, as an idle core
 /// of a virtual machine does, joins late or not at all).
-fn in_parts(inputs: &[&[f64]], out: &mut [f64], body: impl Fn(&[&[f64]], &mut [f64]) + Sync) {
+pub(crate) fn in_parts(inputs: &[&[f64]], out: &mut [f64], body: impl Fn(&[&[f64]], &mut [f64]) + Sync) {
     let n = out.len();
     if n < PARALLEL_MIN || rayon::current_num_threads() < 2 {
         body(inputs, out);

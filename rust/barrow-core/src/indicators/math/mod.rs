@@ -7,7 +7,7 @@ mod minmax;
 mod sum;
 
 pub use cumsum::CumSum;
-pub(crate) use elementwise::map_into;
+pub(crate) use elementwise::{in_parts, map_into};
 pub use elementwise::{Map1, Map2};
 pub use minmax::{WindowExtremes, WindowExtremesKind};
 pub use sum::Sum;

@@ -4,6 +4,7 @@
 //! `(x - x0) / x0`; ROCR `x / x0`; ROCR100 `(x / x0) * 100` (the ratios are
 //! 0 when `x0` is 0, as in TA-Lib); LOG_RETURN `ln(x / x0)`. Lookback `p`.
 
+use super::super::math::in_parts;
 use super::super::{check_shapes, fp, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
@@ -105,30 +106,14 @@ impl fp::Kernel for Change {
     }
 }
 
-/// Outputs at least this long are split across rayon's threads by [`lagged`].
-const PARALLEL_MIN: usize = 1 << 17;
-
-/// The outputs of one rayon task when [`lagged`] splits a long chunk.
-const PART: usize = 1 << 14;
-
 /// `out[i] = f(now[i], then[i])`, in parts across rayon's threads for long
 /// chunks (each value depends on its two inputs alone).
 #[inline(always)]
 fn lagged(out: &mut [f64], now: &[f64], then: &[f64], f: impl Fn(f64, f64) -> f64 + Sync) {
-    #[inline(always)]
-    fn part(out: &mut [f64], now: &[f64], then: &[f64], f: &impl Fn(f64, f64) -> f64) {
-        for ((o, &v), &v0) in out.iter_mut().zip(now).zip(then) {
+    in_parts(&[now, then], out, |ins, out| {
+        for ((o, &v), &v0) in out.iter_mut().zip(ins[0]).zip(ins[1]) {
             *o = f(v, v0);
         }
-    }
-    if out.len() < PARALLEL_MIN || rayon::current_num_threads() < 2 {
-        part(out, now, then, &f);
-        return;
-    }
-    let mut parts: Vec<(usize, &mut [f64])> = out.chunks_mut(PART).enumerate().collect();
-    crate::par::for_each(&mut parts, |(k, o)| {
-        let at = *k * PART..*k * PART + o.len();
-        part(o, &now[at.clone()], &then[at], &f);
     });
 }
 

@@ -203,24 +203,19 @@ impl BlockExtremes {
 }
 
 impl BlockExtremes {
-    /// [`BlockExtremes::run`] writing the highest highs to `hi` (if `HI`)
-    /// and the lowest lows to `lo` (if `LO`; each side's slice is as long
-    /// as the chunk, or unused), NaN during the lookback.
+    /// [`BlockExtremes::run`] writing the highest highs to `hi` and the
+    /// lowest lows to `lo` (as long as the chunk), NaN during the lookback.
     ///
     /// Long chunks are cut at block starts into parts run across rayon's
     /// threads. A block's start reads nothing of the state but the `p - 1`
     /// bars before it, so a part whose blocks are seated on those bars
     /// computes what one pass would, NaNs and signed zeros included; the
     /// last part runs on this state, which then goes on from there.
-    pub(crate) fn run_into<const HI: bool, const LO: bool>(
-        &mut self,
-        highs: &[f64],
-        lows: &[f64],
-        hi: &mut [f64],
-        lo: &mut [f64],
-    ) {
-        self.run_split::<HI, LO, _>(highs, lows, (hi, lo), split_pair::<HI, LO>, |state, range, (hi, lo)| {
-            run_part::<HI, LO>(state, &highs[range.clone()], &lows[range], hi, lo)
+    pub(crate) fn run_into(&mut self, highs: &[f64], lows: &[f64], hi: &mut [f64], lo: &mut [f64]) {
+        self.run_split::<true, true, _>(highs, lows, (hi, lo), split_pair, |state, range, (hi, lo)| {
+            state.run::<true, true>(&highs[range.clone()], &lows[range], |i, v| {
+                (hi[i], lo[i]) = v.unwrap_or((f64::NAN, f64::NAN));
+            })
         });
     }
 
@@ -295,43 +290,23 @@ impl BlockExtremes {
     }
 }
 
-/// Cuts the outputs of [`BlockExtremes::run_into`] at `at` (a side not
-/// asked for is empty and stays so).
+/// Cuts the outputs of [`BlockExtremes::run_into`] at `at`.
 #[allow(clippy::type_complexity)]
-fn split_pair<'a, const HI: bool, const LO: bool>(
+fn split_pair<'a>(
     (hi, lo): (&'a mut [f64], &'a mut [f64]),
     at: usize,
 ) -> ((&'a mut [f64], &'a mut [f64]), (&'a mut [f64], &'a mut [f64])) {
-    let (h0, h1) = hi.split_at_mut(if HI { at } else { 0 });
-    let (l0, l1) = lo.split_at_mut(if LO { at } else { 0 });
+    let (h0, h1) = hi.split_at_mut(at);
+    let (l0, l1) = lo.split_at_mut(at);
     ((h0, l0), (h1, l1))
 }
 
 /// Chunks at least this long are split across rayon's threads by
-/// [`BlockExtremes::run_into`].
+/// [`BlockExtremes::run_split`].
 const PARALLEL_MIN: usize = 1 << 17;
 
 /// About the bars of one rayon task when a long chunk is split.
 const PART: usize = 1 << 15;
-
-/// [`BlockExtremes::run`] over a chunk into output slices.
-fn run_part<const HI: bool, const LO: bool>(
-    state: &mut BlockExtremes,
-    highs: &[f64],
-    lows: &[f64],
-    hi: &mut [f64],
-    lo: &mut [f64],
-) {
-    state.run::<HI, LO>(highs, lows, |i, v| {
-        let (h, l) = v.unwrap_or((f64::NAN, f64::NAN));
-        if HI {
-            hi[i] = h;
-        }
-        if LO {
-            lo[i] = l;
-        }
-    });
-}
 
 /// MAX or MIN over the last `p` values, by blocks (branch-free). Lookback
 /// `p - 1`.
@@ -416,7 +391,7 @@ impl crate::indicators::Indicator for BlockMinMax {
         crate::indicators::check_shapes(inputs, outputs, 1, 2);
         let x = inputs[0];
         let (lo, hi) = outputs.split_at_mut(1);
-        self.block.run_into::<true, true>(x, x, &mut *hi[0], &mut *lo[0]);
+        self.block.run_into(x, x, &mut *hi[0], &mut *lo[0]);
     }
 
     fn reset(&mut self) {
@@ -532,7 +507,7 @@ mod tests {
                     while start < n {
                         let end = (start + sizes[k % sizes.len()]).min(n);
                         let (hi, lo) = (&mut got.0[start..end], &mut got.1[start..end]);
-                        pool.install(|| b.run_into::<true, true>(&x[start..end], &x[start..end], hi, lo));
+                        pool.install(|| b.run_into(&x[start..end], &x[start..end], hi, lo));
                         (start, k) = (end, k + 1);
                     }
                     for (side, (g, w)) in [(&got.0, &want.0), (&got.1, &want.1)].into_iter().enumerate() {
