@@ -153,6 +153,30 @@ def test_long_series_split_across_threads_follow_talib(name, nans):
             assert_same(a, b, rel=talib_rel(name), what=f"{name}({period}) output {k}")
 
 
+# Kernels that run two stages of a long series on two threads (a helper
+# a tile ahead of the caller), or stream a long output past the caches.
+PIPELINED = ["PVT", "CUMSUM", "RVOL", "NATR"]
+
+
+@pytest.mark.parametrize("name", PIPELINED)
+@pytest.mark.parametrize("nans", [False, True])
+def test_long_pipelined_series_follow_talib(name, nans):
+    rng = np.random.default_rng(19)
+    x = np.round(np.cumsum(rng.normal(size=400_000)) + 5000.0)
+    if nans:
+        x[rng.random(x.size) < 1e-4] = np.nan
+    args = _bars_around(name, x)
+    info = next(f for f in bt._CATALOGUE if f["name"] == name)
+    periods = [{}]
+    if any(p["name"] == "timeperiod" for p in info["params"]):
+        periods += [{"timeperiod": 2}, {"timeperiod": 97}]
+    for params in periods:
+        ours = _as_tuple(getattr(bt, name)(*args, **params))
+        ref = _as_tuple(getattr(talib, name)(*args, **params))
+        for k, (a, b) in enumerate(zip(ours, ref)):
+            assert_same(a, b, rel=talib_rel(name), what=f"{name}{params} output {k}")
+
+
 @pytest.mark.parametrize("name", ["STOCH", "STOCHF", "SMI", "KDJ"])
 def test_stochastics_on_ties_and_nans_follow_talib(name):
     # Long enough for the block path (chunks of 2,048 bars), with whole-number

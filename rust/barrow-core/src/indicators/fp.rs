@@ -142,3 +142,43 @@ pub(crate) fn opaque(x: f64) -> f64 {
         x
     }
 }
+
+/// The running sum of `x` from `total` written to `out` (as long as `x`),
+/// with stores that bypass the cache where the CPU has them: an output
+/// larger than the cache is then written without first being read in.
+/// Returns the last sum. The additions are those of a plain loop.
+pub(crate) fn running_sum_streamed(total: f64, x: &[f64], out: &mut [f64]) -> f64 {
+    let n = x.len().min(out.len());
+    let mut t = total;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_set_pd, _mm_sfence, _mm_stream_pd};
+        let head = out.as_ptr().align_offset(16).min(n);
+        for (o, &v) in out[..head].iter_mut().zip(&x[..head]) {
+            t += v;
+            *o = t;
+        }
+        let pairs = (n - head) / 2;
+        let base = out[head..].as_mut_ptr();
+        for (k, v) in x[head..head + 2 * pairs].chunks_exact(2).enumerate() {
+            let a = t + v[0];
+            t = a + v[1];
+            // SAFETY: `base + 2k` is 16-byte aligned (`head` aligns it) and
+            // its two values lie inside `out[head..head + 2 * pairs]`;
+            // SSE2 is part of x86_64.
+            unsafe { _mm_stream_pd(base.add(2 * k), _mm_set_pd(t, a)) };
+        }
+        // SAFETY: orders the streamed stores before the stores that follow.
+        unsafe { _mm_sfence() };
+        for (o, &v) in out[head + 2 * pairs..n].iter_mut().zip(&x[head + 2 * pairs..n]) {
+            t += v;
+            *o = t;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for (o, &v) in out[..n].iter_mut().zip(&x[..n]) {
+        t += v;
+        *o = t;
+    }
+    t
+}

@@ -301,4 +301,39 @@ pub(crate) mod testutil {
             }
         }
     }
+
+    /// Asserts that a series long enough to be split across threads gives,
+    /// on pools of 2 and 3 threads, whole and in chunks (long ones that are
+    /// split and short ones that are not), the bits of one call on one
+    /// thread, which does not split.
+    pub fn assert_split_invariant(make: &dyn Fn() -> Box<dyn Indicator>, inputs: &[&[f64]], n_out: usize) {
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let mut single = make();
+        let want = one.install(|| super::run(single.as_mut(), inputs, n_out));
+        let n = inputs[0].len();
+        assert!(n > crate::par::SPLIT_MIN, "a series long enough to split");
+        for threads in [2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            for sizes in [vec![n], vec![crate::par::SPLIT_MIN + 5, 999]] {
+                let mut ind = make();
+                let mut outs = vec![vec![0.0; n]; n_out];
+                let (mut start, mut k) = (0, 0);
+                while start < n {
+                    let len = sizes[k % sizes.len()].min(n - start);
+                    k += 1;
+                    let ins: Vec<&[f64]> = inputs.iter().map(|s| &s[start..start + len]).collect();
+                    let mut views: Vec<&mut [f64]> = outs.iter_mut().map(|v| &mut v[start..start + len]).collect();
+                    pool.install(|| ind.update(&ins, &mut views));
+                    start += len;
+                }
+                for (o, (a, b)) in want.iter().zip(&outs).enumerate() {
+                    let first = a.iter().zip(b).position(|(x, y)| x.to_bits() != y.to_bits());
+                    assert!(
+                        first.is_none(),
+                        "output {o} differs at {first:?} ({threads} threads, chunks {sizes:?})"
+                    );
+                }
+            }
+        }
+    }
 }

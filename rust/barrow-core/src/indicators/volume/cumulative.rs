@@ -19,6 +19,28 @@ use super::super::{check_shapes, fp, Indicator};
 /// additions of the next.
 const BLOCK: usize = 32;
 
+/// PVT's per-bar terms `(c - c_prev) / c_prev * volume`; `close` starts
+/// one bar before `volume` and `out`.
+#[inline(always)]
+fn pvt_terms(close: &[f64], volume: &[f64], out: &mut [f64]) {
+    let (prev, now) = (&close[..out.len()], &close[1..out.len() + 1]);
+    for (((d, &pc), &c), &v) in out.iter_mut().zip(prev).zip(now).zip(volume) {
+        *d = (c - pc) / pc * v;
+    }
+}
+
+/// Replaces each term of `terms` by `total` plus the terms so far, and
+/// leaves `total` at the last.
+#[inline(always)]
+pub(super) fn running_total(total: &mut f64, terms: &mut [f64]) {
+    let mut t = *total;
+    for x in terms.iter_mut() {
+        t += *x;
+        *x = t;
+    }
+    *total = t;
+}
+
 /// Which volume index [`VolumeIndex`] computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VolumeIndexKind {
@@ -160,6 +182,21 @@ impl Indicator for Pvt {
         // The first bar through `step` (it may have no previous close);
         // every later bar's previous close is in the chunk.
         out[0] = self.step(close[0], volume[0]);
+        if crate::par::worth_splitting(n) {
+            // Long series: a helper thread writes the per-bar terms into
+            // the output ahead of this one, which turns them into the
+            // running total in place; the same operations in the same order.
+            let mut total = self.total;
+            crate::par::pipeline_chunks(
+                &mut out[1..],
+                crate::par::PIPELINE_TILE,
+                |from, o| fp::with_fma(|| pvt_terms(&close[from..], &volume[from + 1..], o)),
+                |_, o| running_total(&mut total, o),
+            );
+            self.total = total;
+            self.prev = Some(close[n - 1]);
+            return;
+        }
         fp::with_fma(
             #[inline(always)]
             || {
@@ -168,10 +205,7 @@ impl Indicator for Pvt {
                 let mut i0 = 1;
                 while i0 < n {
                     let m = BLOCK.min(n - i0);
-                    for (k, d) in inc[..m].iter_mut().enumerate() {
-                        let (c, pc) = (close[i0 + k], close[i0 + k - 1]);
-                        *d = (c - pc) / pc * volume[i0 + k];
-                    }
+                    pvt_terms(&close[i0 - 1..i0 + m], &volume[i0..i0 + m], &mut inc[..m]);
                     for (o, &d) in out[i0..i0 + m].iter_mut().zip(&inc[..m]) {
                         total += d;
                         *o = total;
@@ -280,7 +314,7 @@ impl Indicator for Vwap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+    use crate::indicators::testutil::{assert_chunk_invariant, assert_split_invariant, walk};
 
     #[test]
     fn volume_indices_move_only_on_their_volume_direction() {
@@ -357,5 +391,16 @@ mod tests {
         );
         assert_chunk_invariant(&|| Box::new(Pvt::new()), &[&c, &v], 1, &sizes);
         assert_chunk_invariant(&|| Box::new(Vwap::new()), &[&h, &l, &c, &v], 1, &sizes);
+    }
+
+    #[test]
+    fn long_pvt_split_across_threads_gives_one_threads_bits() {
+        let n = crate::par::SPLIT_MIN * 2 + 777;
+        let mut c = walk(n, 41);
+        let v: Vec<f64> = walk(n, 42).iter().map(|x| (x * 10.0).round()).collect();
+        assert_split_invariant(&|| Box::new(Pvt::new()), &[&c, &v], 1);
+        // A NaN close stays in the total from there on, at any split.
+        c[n / 2 + 3] = f64::NAN;
+        assert_split_invariant(&|| Box::new(Pvt::new()), &[&c, &v], 1);
     }
 }

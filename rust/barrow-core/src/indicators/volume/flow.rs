@@ -223,6 +223,29 @@ impl Indicator for Efi {
     }
 }
 
+/// Turns `out`, the averages at each bar of `volume`, into each bar's
+/// volume over the average before it (`prev` the one before the first, left
+/// at the last), a block at a time so that the divisions vectorize.
+#[inline(always)]
+fn rvol_ratios(prev: &mut f64, volume: &[f64], out: &mut [f64]) {
+    const BLOCK: usize = 32;
+    fp::with_fma(
+        #[inline(always)]
+        || {
+            for (o, v) in out.chunks_mut(BLOCK).zip(volume.chunks(BLOCK)) {
+                let mut avg = [0.0; BLOCK];
+                let m = o.len();
+                avg[..m].copy_from_slice(o);
+                o[0] = v[0] / *prev;
+                for ((o, &v), &a) in o[1..].iter_mut().zip(&v[1..]).zip(&avg[..m - 1]) {
+                    *o = v / a;
+                }
+                *prev = avg[m - 1];
+            }
+        },
+    );
+}
+
 /// Streaming relative volume; input is the volume.
 #[derive(Clone, Debug)]
 pub struct Rvol {
@@ -258,27 +281,28 @@ impl Indicator for Rvol {
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
         let (x, out) = (inputs[0], &mut *outputs[0]);
-        // The averages first (the SMA's own chunk loop), then each bar's
-        // volume over the average before it, a block at a time so that the
-        // divisions vectorize: `step`'s operations, in another order.
-        self.average.update_chunk(x, out);
-        const BLOCK: usize = 32;
+        // By tiles that stay in the first-level cache: the averages (the
+        // SMA's own chunk loop), then each bar's volume over the average
+        // before it, a block at a time so that the divisions vectorize:
+        // `step`'s operations, in another order.
+        const TILE: usize = 1024;
         let mut prev = self.prev_average;
-        fp::with_fma(
-            #[inline(always)]
-            || {
-                for (o, v) in out.chunks_mut(BLOCK).zip(x.chunks(BLOCK)) {
-                    let mut avg = [0.0; BLOCK];
-                    let m = o.len();
-                    avg[..m].copy_from_slice(o);
-                    o[0] = v[0] / prev;
-                    for ((o, &v), &a) in o[1..].iter_mut().zip(&v[1..]).zip(&avg[..m - 1]) {
-                        *o = v / a;
-                    }
-                    prev = avg[m - 1];
-                }
-            },
-        );
+        let average = &mut self.average;
+        if crate::par::worth_splitting(out.len()) {
+            // Long series: the averages on a helper thread, a tile ahead of
+            // the divisions on this one.
+            crate::par::pipeline_chunks(
+                out,
+                crate::par::PIPELINE_TILE,
+                |from, o| average.update_chunk(&x[from..from + o.len()], o),
+                |from, o| rvol_ratios(&mut prev, &x[from..from + o.len()], o),
+            );
+        } else {
+            for (ot, xt) in out.chunks_mut(TILE).zip(x.chunks(TILE)) {
+                average.update_chunk(xt, ot);
+                rvol_ratios(&mut prev, xt, ot);
+            }
+        }
         self.prev_average = prev;
     }
 
@@ -292,7 +316,7 @@ impl Indicator for Rvol {
 mod tests {
     use super::*;
     use crate::indicators::run;
-    use crate::indicators::testutil::{assert_chunk_invariant, walk};
+    use crate::indicators::testutil::{assert_chunk_invariant, assert_split_invariant, walk};
 
     #[test]
     fn cmf_is_the_volume_weighted_close_location() {
@@ -331,5 +355,17 @@ mod tests {
         assert_chunk_invariant(&|| Box::new(Cmf::new(10).unwrap()), &[&h, &l, &c, &v], 1, &sizes);
         assert_chunk_invariant(&|| Box::new(Efi::new(13).unwrap()), &[&c, &v], 1, &sizes);
         assert_chunk_invariant(&|| Box::new(Rvol::new(20).unwrap()), &[&v], 1, &sizes);
+    }
+
+    #[test]
+    fn long_rvol_split_across_threads_gives_one_threads_bits() {
+        let n = crate::par::SPLIT_MIN * 2 + 777;
+        let mut v: Vec<f64> = walk(n, 44).iter().map(|x| (x * 10.0).round()).collect();
+        for p in [1, 20, 300] {
+            assert_split_invariant(&|| Box::new(Rvol::new(p).unwrap()), &[&v], 1);
+        }
+        v[n / 3] = f64::NAN;
+        v[n / 3 + 5000] = 0.0;
+        assert_split_invariant(&|| Box::new(Rvol::new(20).unwrap()), &[&v], 1);
     }
 }
