@@ -8,7 +8,7 @@
 //! plus `signal - 1`. Periods are not swapped: `fast > slow` gives `-AO`.
 
 use super::super::math::Sum;
-use super::super::{check_shapes, Indicator};
+use super::super::{check_shapes, fp, Indicator};
 use crate::error::Result;
 
 /// A running sum that ignores its first `skip` inputs, so that it starts
@@ -68,6 +68,20 @@ impl Ao {
         self.seen >= self.lookback && self.fast.sum.warmed_up() && self.slow.sum.warmed_up()
     }
 
+    /// Bars past the lookback: both sums in one loop, with the operations
+    /// of `step`.
+    fn run_steady(&mut self, high: &[f64], low: &[f64], out: &mut [f64]) {
+        let (fp, sp) = (self.fast.period, self.slow.period);
+        let (mut fast, mut slow) = (self.fast.sum.cursor(), self.slow.sum.cursor());
+        for ((o, &h), &l) in out.iter_mut().zip(high).zip(low) {
+            let median = (h + l) * 0.5;
+            *o = fast.push(median) / fp - slow.push(median) / sp;
+        }
+        fast.finish();
+        slow.finish();
+        self.seen += out.len();
+    }
+
     /// Consumes one bar (NaN during the lookback).
     #[inline]
     pub fn step(&mut self, high: f64, low: f64) -> f64 {
@@ -99,21 +113,16 @@ impl Indicator for Ao {
         if i == high.len() {
             return;
         }
-        let (fp, sp) = (self.fast.period, self.slow.period);
-        let (mut fast, mut slow) = (self.fast.sum.cursor(), self.slow.sum.cursor());
-        for j in i..high.len() {
-            let median = (high[j] + low[j]) * 0.5;
-            out[j] = fast.push(median) / fp - slow.push(median) / sp;
-        }
-        fast.finish();
-        slow.finish();
-        self.seen += high.len() - i;
+        self.run_steady(&high[i..], &low[i..], &mut out[i..]);
     }
 
     fn reset(&mut self) {
         *self = Self::new(self.periods.0, self.periods.1).expect("valid periods");
     }
 }
+
+/// Bars per tile of AC's steady loop on one thread.
+const AC_TILE: usize = 1024;
 
 /// Streaming Accelerator/Decelerator oscillator; inputs are (high, low).
 #[derive(Clone, Debug)]
@@ -160,19 +169,34 @@ impl Indicator for Ac {
         if i == high.len() {
             return;
         }
-        let ao = &mut self.ao;
-        let (fp, sp, gp) = (ao.fast.period, ao.slow.period, self.signal.period);
-        let (mut fast, mut slow) = (ao.fast.sum.cursor(), ao.slow.sum.cursor());
-        let mut signal = self.signal.sum.cursor();
-        for j in i..high.len() {
-            let median = (high[j] + low[j]) * 0.5;
-            let ao = fast.push(median) / fp - slow.push(median) / sp;
-            out[j] = ao - signal.push(ao) / gp;
+        let (high, low, out) = (&high[i..], &low[i..], &mut out[i..]);
+        // Past the lookback, by tiles: AO's sums and divisions into the
+        // tile, then the signal's sum over those values and the last
+        // division. A long series puts AO on a helper thread, a tile ahead.
+        let (ao, signal) = (&mut self.ao, &mut self.signal);
+        let gp = signal.period;
+        let mut values = Vec::with_capacity(crate::par::PIPELINE_TILE.min(out.len()));
+        let oscillator = |from: usize, tile: &mut [f64]| {
+            let to = from + tile.len();
+            ao.run_steady(&high[from..to], &low[from..to], tile)
+        };
+        let mut accelerate = |_: usize, tile: &mut [f64]| {
+            values.clear();
+            values.extend_from_slice(tile);
+            fp::with_fma(
+                #[inline(always)]
+                || signal.sum.run_chunk_at(&values, tile, |j, s| values[j] - s / gp),
+            );
+        };
+        if crate::par::worth_splitting(out.len()) {
+            crate::par::pipeline_chunks(out, crate::par::PIPELINE_TILE, oscillator, accelerate);
+        } else {
+            let mut oscillator = oscillator;
+            for (k, tile) in out.chunks_mut(AC_TILE).enumerate() {
+                oscillator(k * AC_TILE, tile);
+                accelerate(k * AC_TILE, tile);
+            }
         }
-        fast.finish();
-        slow.finish();
-        signal.finish();
-        self.ao.seen += high.len() - i;
     }
 
     fn reset(&mut self) {
@@ -211,5 +235,18 @@ mod tests {
         let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
         assert_chunk_invariant(&|| Box::new(Ao::new(5, 34).unwrap()), &[&h, &l], 1, &[1, 13, 50]);
         assert_chunk_invariant(&|| Box::new(Ac::new(34, 5, 7).unwrap()), &[&h, &l], 1, &[1, 13, 50]);
+    }
+
+    #[test]
+    fn long_ao_and_ac_split_across_threads_give_one_threads_bits() {
+        let n = crate::par::SPLIT_MIN * 2 + 777;
+        let c = walk(n, 52);
+        let h: Vec<f64> = c.iter().map(|v| v * 1.01).collect();
+        let l: Vec<f64> = c.iter().map(|v| v * 0.99).collect();
+        use crate::indicators::testutil::assert_split_invariant;
+        assert_split_invariant(&|| Box::new(Ao::new(5, 34).unwrap()), &[&h, &l], 1);
+        for (fast, slow, signal) in [(5, 34, 5), (34, 5, 7), (2, 3, 300)] {
+            assert_split_invariant(&|| Box::new(Ac::new(fast, slow, signal).unwrap()), &[&h, &l], 1);
+        }
     }
 }
