@@ -154,8 +154,9 @@ def test_long_series_split_across_threads_follow_talib(name, nans):
 
 
 # Kernels that run two stages of a long series on two threads (a helper
-# a tile ahead of the caller), or stream a long output past the caches.
-PIPELINED = ["PVT", "CUMSUM", "RVOL", "NATR", "AO", "AC"]
+# a tile ahead of the caller), give their outputs to different threads,
+# or stream a long output past the caches.
+PIPELINED = ["PVT", "CUMSUM", "RVOL", "NATR", "AO", "AC", "ACCBANDS"]
 
 
 @pytest.mark.parametrize("name", PIPELINED)

@@ -16,6 +16,7 @@ use super::super::volatility::{true_range, Atr};
 use super::super::{check_shapes, fp, Indicator};
 use super::{Ema, ExtremeKind, Extremes};
 use crate::error::{BarrowError, Result};
+use crate::par;
 
 /// Streaming Donchian channel; inputs are (high, low).
 #[derive(Clone, Debug)]
@@ -72,6 +73,11 @@ pub struct AccBands {
 /// Bars taken at a time once the sums are warmed up.
 const BAND_BLOCK: usize = 32;
 
+/// One pass over the steady bars: the running sums it advances, in the
+/// order upper band, close, lower band (`None` for one it leaves), and
+/// their outputs (empty for a sum left).
+type Lanes<'a> = ([Option<&'a mut Sum>; 3], [&'a mut [f64]; 3]);
+
 impl AccBands {
     /// Bands over `period >= 2` bars.
     pub fn new(period: usize) -> Result<Self> {
@@ -95,92 +101,117 @@ impl AccBands {
         (up, lo)
     }
 
-    /// The three running sums over one block (`ext[k]` holds the window's
-    /// last `w` values, then the block's), written to `outs` (divided by
-    /// the period afterwards, in a vectorized pass). Not inlined: inside
+    /// The running sums over one block of `m` bars (`ext[k]` holds the
+    /// window's last `w` values, then the block's), written to `outs`
+    /// (divided by the period afterwards, in a vectorized pass): the two
+    /// bands' sums when `BANDS`, the close's when `MID`. Not inlined: inside
     /// the block loop LLVM keeps the totals on the stack, which puts a store
     /// and a load on each sum's chain.
     #[inline(never)]
-    fn sums(
-        mut tu: f64,
-        mut tc: f64,
-        mut tl: f64,
+    fn sums<const BANDS: bool, const MID: bool>(
+        totals: [f64; 3],
         ext: [&[f64]; 3],
         w: usize,
         outs: [&mut [f64]; 3],
-    ) -> (f64, f64, f64) {
-        let [o0, o1, o2] = outs;
-        let m = o0.len();
-        let [eu, ec, el] = ext.map(|e| (&e[w..w + m], &e[..m]));
-        let (o1, o2) = (&mut o1[..m], &mut o2[..m]);
+    ) -> [f64; 3] {
+        let [mut tu, mut tc, mut tl] = totals;
+        let [ou, oc, ol] = outs;
+        let m = if BANDS { ou.len() } else { oc.len() };
+        let part = |k: usize, on: bool| {
+            if on {
+                (&ext[k][w..w + m], &ext[k][..m])
+            } else {
+                (&[][..], &[][..])
+            }
+        };
+        let (eu, ec, el) = (part(0, BANDS), part(1, MID), part(2, BANDS));
+        let (ou, ol) = if BANDS { (&mut ou[..m], &mut ol[..m]) } else { (ou, ol) };
+        let oc = if MID { &mut oc[..m] } else { oc };
         for j in 0..m {
-            tu += eu.0[j];
-            tc += ec.0[j];
-            tl += el.0[j];
-            (o0[j], o1[j], o2[j]) = (tu, tc, tl);
-            tu -= eu.1[j];
-            tc -= ec.1[j];
-            tl -= el.1[j];
+            if BANDS {
+                tu += eu.0[j];
+                tl += el.0[j];
+                (ou[j], ol[j]) = (tu, tl);
+                tu -= eu.1[j];
+                tl -= el.1[j];
+            }
+            if MID {
+                tc += ec.0[j];
+                oc[j] = tc;
+                tc -= ec.1[j];
+            }
         }
-        (tu, tc, tl)
+        [tu, tc, tl]
     }
 
     /// The bars after the lookback, a block at a time: the bands' values
-    /// first (vectorized), then the three running sums in one loop, so their
-    /// chains overlap. Each sum sees the operations of [`Sum::step`].
+    /// first (vectorized), then the running sums in one loop, so their
+    /// chains overlap. Each sum sees the operations of [`Sum::step`]; which
+    /// sums a pass advances does not change their bits.
     #[inline(always)]
-    fn run_steady(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let w = self.period - 1;
-        let p = self.period as f64;
+    fn run_steady<const BANDS: bool, const MID: bool>(period: usize, inputs: [&[f64]; 3], lanes: Lanes<'_>) {
+        let (mut sums, mut outputs) = lanes;
+        let w = period - 1;
+        let p = period as f64;
+        let on = [BANDS, MID, BANDS];
         // Per sum: the window's last `w` values, then the block's.
-        let mut ext: [Vec<f64>; 3] = std::array::from_fn(|k| {
-            let mut v = Vec::with_capacity(w + BAND_BLOCK);
-            v.extend(self.sums[k].parts().1.iter());
-            v
+        let mut ext: [Vec<f64>; 3] = std::array::from_fn(|k| match &mut sums[k] {
+            Some(sum) if on[k] => {
+                let mut v = Vec::with_capacity(w + BAND_BLOCK);
+                v.extend(sum.parts().1.iter());
+                v
+            }
+            _ => Vec::new(),
         });
-        let mut totals: [f64; 3] = std::array::from_fn(|k| *self.sums[k].parts().0);
-        let n = inputs[0].len();
+        let mut totals: [f64; 3] = std::array::from_fn(|k| sums[k].as_mut().map_or(0.0, |s| *s.parts().0));
+        let [h, l, c] = inputs;
+        let n = c.len();
         let mut start = 0;
         while start < n {
             let m = BAND_BLOCK.min(n - start);
-            let (h, l, c) = (
-                &inputs[0][start..start + m],
-                &inputs[1][start..start + m],
-                &inputs[2][start..start + m],
-            );
             let [eu, ec, el] = &mut ext;
-            eu.resize(w + m, 0.0);
-            el.resize(w + m, 0.0);
-            for (((u, d), &h), &l) in eu[w..].iter_mut().zip(&mut el[w..]).zip(h).zip(l) {
-                (*u, *d) = Self::bands(h, l);
-            }
-            ec.extend_from_slice(c);
-            let [o0, o1, o2] = outputs else {
-                unreachable!("three outputs")
-            };
-            let outs = [
-                &mut o0[start..start + m],
-                &mut o1[start..start + m],
-                &mut o2[start..start + m],
-            ];
-            let [tu, tc, tl] = totals;
-            let (tu, tc, tl) = Self::sums(tu, tc, tl, [&eu[..], &ec[..], &el[..]], w, outs);
-            totals = [tu, tc, tl];
-            for o in outputs.iter_mut() {
-                for v in &mut o[start..start + m] {
-                    *v /= p;
+            if BANDS {
+                eu.resize(w + m, 0.0);
+                el.resize(w + m, 0.0);
+                let (h, l) = (&h[start..start + m], &l[start..start + m]);
+                for (((u, d), &h), &l) in eu[w..].iter_mut().zip(&mut el[w..]).zip(h).zip(l) {
+                    (*u, *d) = Self::bands(h, l);
                 }
             }
-            for e in &mut ext {
-                e.drain(..m);
+            if MID {
+                ec.extend_from_slice(&c[start..start + m]);
+            }
+            let [ou, oc, ol] = &mut outputs;
+            let r = start..start + m;
+            let outs = if BANDS && MID {
+                [&mut ou[r.clone()], &mut oc[r.clone()], &mut ol[r]]
+            } else if BANDS {
+                [&mut ou[r.clone()], &mut [][..], &mut ol[r]]
+            } else {
+                [&mut [][..], &mut oc[r], &mut [][..]]
+            };
+            totals = Self::sums::<BANDS, MID>(totals, [&eu[..], &ec[..], &el[..]], w, outs);
+            for (k, o) in outputs.iter_mut().enumerate() {
+                if on[k] {
+                    for v in &mut o[start..start + m] {
+                        *v /= p;
+                    }
+                }
+            }
+            for (k, e) in ext.iter_mut().enumerate() {
+                if on[k] {
+                    e.drain(..m);
+                }
             }
             start += m;
         }
-        for (k, sum) in self.sums.iter_mut().enumerate() {
-            let (total, window, seen) = sum.parts();
-            *total = totals[k];
-            window.load(&ext[k]);
-            *seen += n;
+        for (k, sum) in sums.iter_mut().enumerate() {
+            if let Some(sum) = sum.as_mut().filter(|_| on[k]) {
+                let (total, window, seen) = sum.parts();
+                *total = totals[k];
+                window.load(&ext[k]);
+                *seen += n;
+            }
         }
     }
 }
@@ -202,13 +233,39 @@ impl Indicator for AccBands {
             outputs[2][i] = self.sums[2].step(lo) / p;
             i += 1;
         }
-        if i < n {
-            let ins: Vec<&[f64]> = inputs.iter().map(|x| &x[i..]).collect();
-            let mut outs: Vec<&mut [f64]> = outputs.iter_mut().map(|o| &mut o[i..]).collect();
-            // With AVX where the CPU has it: wider divisions.
+        if i == n {
+            return;
+        }
+        let ins = [&inputs[0][i..], &inputs[1][i..], &inputs[2][i..]];
+        let [ou, oc, ol] = outputs else {
+            unreachable!("three outputs")
+        };
+        let (ou, oc, ol) = (&mut ou[i..], &mut oc[i..], &mut ol[i..]);
+        let [su, sc, sl] = &mut self.sums;
+        let period = self.period;
+        // With AVX where the CPU has it: wider divisions.
+        if par::worth_splitting(n - i) {
+            // The close's sum on one thread, the two bands' on another.
+            let mut passes: [Lanes<'_>; 2] = [
+                ([Some(su), None, Some(sl)], [ou, &mut [], ol]),
+                ([None, Some(sc), None], [&mut [], oc, &mut []]),
+            ];
+            par::for_each(&mut passes, |(sums, outs)| {
+                let lanes = (
+                    sums.each_mut().map(|s| s.as_deref_mut()),
+                    outs.each_mut().map(|o| &mut **o),
+                );
+                if lanes.0[0].is_some() {
+                    fp::with_fma(|| Self::run_steady::<true, false>(period, ins, lanes));
+                } else {
+                    fp::with_fma(|| Self::run_steady::<false, true>(period, ins, lanes));
+                }
+            });
+        } else {
+            let lanes = ([Some(su), Some(sc), Some(sl)], [ou, oc, ol]);
             fp::with_fma(
                 #[inline(always)]
-                || self.run_steady(&ins, &mut outs),
+                || Self::run_steady::<true, true>(period, ins, lanes),
             );
         }
     }
@@ -371,6 +428,23 @@ mod tests {
         assert_chunk_invariant(&|| Box::new(AccBands::new(20).unwrap()), &[&h, &l, &c], 3, &sizes);
         for (p, a) in [(20, 10), (5, 30), (2, 1)] {
             assert_chunk_invariant(&|| Box::new(Keltner::new(p, a, 1.5).unwrap()), &[&h, &l, &c], 3, &sizes);
+        }
+    }
+
+    #[test]
+    fn long_acceleration_bands_are_the_same_on_any_number_of_threads() {
+        let n = 2 * crate::par::SPLIT_MIN + 77;
+        let c = walk(n, 62);
+        let h: Vec<f64> = c.iter().map(|x| x * 1.01).collect();
+        let mut l: Vec<f64> = c.iter().map(|x| x * 0.985).collect();
+        // A bar whose high and low cancel takes the near-zero branch.
+        l[n / 2] = -h[n / 2];
+        for p in [2, 20, 500] {
+            crate::indicators::testutil::assert_split_invariant(
+                &|| Box::new(AccBands::new(p).unwrap()),
+                &[&h, &l, &c],
+                3,
+            );
         }
     }
 }
