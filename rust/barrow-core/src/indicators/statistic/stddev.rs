@@ -111,7 +111,11 @@ impl Indicator for Deviation {
         // two-operand SSE forms; the loop is bound by its instruction count.
         fp::with_fma(
             #[inline(always)]
-            || variance.run_slice(x, head, |i, var, rebuilt| out[i] = finish(var, rebuilt, sqrt, nbdev)),
+            move || {
+                variance.run_slice(x, head, move |i, var, rebuilt| {
+                    out[i] = finish(var, rebuilt, sqrt, nbdev)
+                })
+            },
         );
         self.seen += n - head;
         self.window.load(&x[n - head..]);

@@ -108,7 +108,10 @@ impl ShiftedVariance {
                 continue;
             }
             (self.shift, self.s1, self.s2, self.countdown) = (shift, s1, s2, countdown);
-            let (var, mean_sq) = self.rebuild(v, old, || x[i + 1 - p..i].iter().copied());
+            // The window is captured by value: a closure holding `i` by
+            // reference makes LLVM store `i` to the stack on every bar.
+            let window = &x[i + 1 - p..i];
+            let (var, mean_sq) = self.rebuild(v, old, move || window.iter().copied());
             // `opaque` keeps the reloaded sums scalar (see `fp::opaque`).
             (shift, s1, s2, countdown) = (
                 fp::opaque(self.shift),
