@@ -127,8 +127,8 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, self.n, 1);
-        let (f, stream) = (&self.f, outputs[0].len() >= STREAM_MIN);
-        in_parts(&inputs[..self.n], outputs[0], |ins, out| map_with(f, ins, out, stream));
+        let f = &self.f;
+        in_parts(&inputs[..self.n], outputs[0], |ins, out| map_into(f, ins, out));
     }
 
     fn reset(&mut self) {}
@@ -136,26 +136,17 @@ impl<F: Fn(&[f64; 4]) -> f64 + Send + Sync> Indicator for Map2<F> {
 
 /// Writes `f` of the values at `i` of 2 to 4 equally long `inputs` (in
 /// the first slots of its argument) to `out[i]`, in [`Map2`]'s loop: AVX2
-/// where the CPU has it, streaming stores for long outputs, one thread.
-pub(crate) fn map_into<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64]) {
-    map_with(f, inputs, out, out.len() >= STREAM_MIN)
-}
-
-/// [`map_into`], with streaming stores if `stream` (a part of a long output).
+/// where the CPU has it, one thread. Plain stores: an output buffer is
+/// usually memory just freed and still cached, where streaming stores
+/// cost more than they save.
 #[inline(always)]
-fn map_with<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64], stream: bool) {
+pub(crate) fn map_into<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64]) {
     let n = inputs.len();
     assert!((2..=4).contains(&n) && inputs.iter().all(|x| x.len() == out.len()));
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
-        unsafe {
-            if stream {
-                map_n_avx2_stream(f, n, inputs, out)
-            } else {
-                map_n_avx2(f, n, inputs, out)
-            }
-        };
+        unsafe { map_n_avx2(f, n, inputs, out) };
         return;
     }
     map_n(f, n, inputs, out)
@@ -168,66 +159,6 @@ fn map_with<F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: &[&[f64]], out: &mut [f64], 
 #[target_feature(enable = "avx2")]
 fn map_n_avx2<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: &mut [f64]) {
     map_n(f, n, inputs, out)
-}
-
-/// Outputs at least this long (2 MiB, twice a Zen 4 core's L2 cache) are
-/// written with streaming stores. Spark batches (thousands of rows) stay
-/// below it and keep their outputs in the cache.
-const STREAM_MIN: usize = 1 << 18;
-
-/// [`map_n_avx2`] writing the output with streaming (non-temporal) stores,
-/// eight values at a time: the output's cache lines are not read before
-/// they are written, which saves a fifth to a quarter of the memory traffic
-/// of these memory-bound loops (ADD and MULT at 1M values: 0.49 to 0.38 ms
-/// on one core). Only for outputs longer than a core's L2 cache, since
-/// streamed values are not cached for whoever reads them next.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn map_n_avx2_stream<F: Fn(&[f64; 4]) -> f64>(f: &F, n: usize, inputs: &[&[f64]], out: &mut [f64]) {
-    match n {
-        2 => stream_n(f, [inputs[0], inputs[1]], out),
-        3 => stream_n(f, [inputs[0], inputs[1], inputs[2]], out),
-        _ => stream_n(f, [inputs[0], inputs[1], inputs[2], inputs[3]], out),
-    }
-}
-
-/// The loop of [`map_n_avx2_stream`] for `N` inputs.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn stream_n<const N: usize, F: Fn(&[f64; 4]) -> f64>(f: &F, inputs: [&[f64]; N], out: &mut [f64]) {
-    use std::arch::x86_64::{_mm256_loadu_pd, _mm256_stream_pd, _mm_sfence};
-    let len = out.len();
-    assert!(inputs.iter().all(|x| x.len() == len));
-    let value = |i: usize| {
-        let mut v = [0.0; 4];
-        for (slot, x) in v.iter_mut().zip(inputs) {
-            *slot = x[i];
-        }
-        f(&v)
-    };
-    let head = out.as_ptr().align_offset(32).min(len);
-    let body = head + (len - head) / 8 * 8;
-    for (i, o) in out[..head].iter_mut().enumerate() {
-        *o = value(i);
-    }
-    for i in (head..body).step_by(8) {
-        let eight: [f64; 8] = std::array::from_fn(|k| value(i + k));
-        // SAFETY: `out[i..i + 8]` lies in `head..body`, inside `out`, and
-        // starts 32-byte aligned: `head` aligns it and `i - head` is a
-        // multiple of 8 values. AVX is enabled in the caller.
-        unsafe {
-            let at = out.as_mut_ptr().add(i);
-            _mm256_stream_pd(at, _mm256_loadu_pd(eight.as_ptr()));
-            _mm256_stream_pd(at.add(4), _mm256_loadu_pd(eight.as_ptr().add(4)));
-        }
-    }
-    // Streaming stores are weakly ordered: make them visible before the
-    // output is handed on.
-    // SAFETY: SSE is part of x86_64.
-    unsafe { _mm_sfence() };
-    for (i, o) in out.iter_mut().enumerate().skip(body) {
-        *o = value(i);
-    }
 }
 
 /// One loop per arity, so the slots are plain loads the compiler can
