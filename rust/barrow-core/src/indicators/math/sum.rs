@@ -96,27 +96,41 @@ impl Sum {
         for (j, o) in out[..head].iter_mut().enumerate() {
             *o = scale(j, self.step(value(j)));
         }
-        // After those `p - 1` steps every later bar has an output. By
-        // blocks: the sums first, then `scale` over the block, so that its
-        // work (a division, say) vectorizes instead of waiting in the chain.
-        // Short blocks keep one block's `scale` pass and the next block's
-        // sums within the CPU's reorder window, so the two overlap (on a
-        // core whose vector divisions cost as much per value as its chain
-        // of additions, 256-bar blocks ran them one after the other).
-        const BLOCK: usize = 32;
+        // After those `p - 1` steps every later bar has an output. By groups
+        // of four bars: each group's sums along the chain, then `scale` on
+        // the group before it, four values in one vector instruction (a
+        // division, say). The two are independent, so the CPU runs one
+        // group's vector work while the chain of the next waits on its
+        // additions; a separate `scale` pass over longer blocks ran after
+        // the chain instead of beside it (SMA at 1M bars: about 0.80 to
+        // 0.75 ms on one thread).
+        const G: usize = 4;
         let mut total = self.total;
         let mut j0 = head;
-        while j0 < n {
-            let block = &mut out[j0..n.min(j0 + BLOCK)];
-            for (k, o) in block.iter_mut().enumerate() {
+        let mut pending: Option<(usize, [f64; G])> = None;
+        let flush = |out: &mut [f64], (at, sums): (usize, [f64; G])| {
+            let dst: &mut [f64; G] = (&mut out[at..at + G]).try_into().expect("a group of G outputs");
+            *dst = std::array::from_fn(|k| scale(at + k, sums[k]));
+        };
+        while j0 + G <= n {
+            let mut sums = [0.0; G];
+            for (k, s) in sums.iter_mut().enumerate() {
                 let v = value(j0 + k);
-                *o = total + v;
+                *s = total + v;
                 total += v - value(j0 + k - head);
             }
-            for (k, o) in block.iter_mut().enumerate() {
-                *o = scale(j0 + k, *o);
+            if let Some(group) = pending.replace((j0, sums)) {
+                flush(out, group);
             }
-            j0 += block.len();
+            j0 += G;
+        }
+        if let Some(group) = pending {
+            flush(out, group);
+        }
+        for (k, o) in out[j0..].iter_mut().enumerate() {
+            let v = value(j0 + k);
+            *o = scale(j0 + k, total + v);
+            total += v - value(j0 + k - head);
         }
         self.total = total;
         self.finish_run(n, n - head, value);

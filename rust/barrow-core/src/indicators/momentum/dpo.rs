@@ -90,7 +90,8 @@ impl Indicator for Dpo {
             }
         });
         if head < m {
-            let (rest, back) = (&x[head..], &x[head - d..]);
+            // As long as the rest, so that `back[j]` needs no bounds check.
+            let (rest, back) = (&x[head..], &x[head - d..m - d]);
             fp::with_fma(
                 #[inline(always)]
                 || {

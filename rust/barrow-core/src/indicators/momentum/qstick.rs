@@ -30,7 +30,10 @@ impl Indicator for Qstick {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        let (open, close) = (inputs[0], inputs[1]);
+        // Inputs as long as the output, so that the loop's indices need no
+        // bounds checks.
+        let n = outputs[0].len();
+        let (open, close) = (&inputs[0][..n], &inputs[1][..n]);
         self.sma.run_chunk_of(|i| close[i] - open[i], outputs[0]);
     }
 
