@@ -16,7 +16,7 @@
 //! period, `I2·I2' + Q2·Q2'` and the 0.33/0.67 period smoothing; everything
 //! else rounds in the C source's order. [`HilbertCore`] reproduces that.
 
-use super::super::fp::{self, madd, opaque};
+use super::super::fp::{madd, opaque};
 
 /// Hilbert FIR coefficients.
 const A: f64 = 0.0962;
@@ -207,66 +207,6 @@ impl HilbertCore {
             q1,
             smooth_period: self.smooth_period,
         })
-    }
-}
-
-impl HilbertCore {
-    /// Runs the transform over a long series `x` on a helper thread, a tile
-    /// ahead of the stage that turns it into outputs: for each bar, `keep`
-    /// picks `K` values of the transform, parked in the bar's `K` outputs,
-    /// then `finish(today, x, values)` gives the outputs from them (`values`
-    /// is `None` while the price smoother warms up). Each stage runs the
-    /// bars in order, so the result is that of one loop of `step`, on any
-    /// number of threads.
-    pub(crate) fn pipelined<const K: usize>(
-        &mut self,
-        x: &[f64],
-        outs: [&mut [f64]; K],
-        keep: impl Fn(&HtBar) -> [f64; K] + Sync,
-        mut finish: impl FnMut(usize, f64, Option<[f64; K]>) -> [f64; K],
-    ) {
-        let base = self.today;
-        let start = self.start;
-        let tile = crate::par::PIPELINE_TILE;
-        let mut parts = outs.map(|o| o.chunks_mut(tile));
-        let mut tiles: Vec<(usize, [&mut [f64]; K])> = Vec::with_capacity(x.len().div_ceil(tile));
-        let mut from = 0;
-        while from < x.len() {
-            let t: [&mut [f64]; K] = std::array::from_fn(|k| parts[k].next().expect("outputs as long as the input"));
-            let len = t[0].len();
-            tiles.push((from, t));
-            from += len;
-        }
-        let core = self;
-        let produce = |(from, t): &mut (usize, [&mut [f64]; K])| {
-            fp::with_fma(
-                #[inline(always)]
-                || {
-                    for j in 0..t[0].len() {
-                        let values = core.step(x[*from + j]).map_or([f64::NAN; K], |bar| keep(&bar));
-                        for (o, v) in t.iter_mut().zip(values) {
-                            o[j] = v;
-                        }
-                    }
-                },
-            )
-        };
-        let consume = |(from, t): &mut (usize, [&mut [f64]; K])| {
-            fp::with_fma(
-                #[inline(always)]
-                || {
-                    for j in 0..t[0].len() {
-                        let today = base + *from + j;
-                        let values = (today >= start).then(|| std::array::from_fn(|k| t[k][j]));
-                        let out = finish(today, x[*from + j], values);
-                        for (o, v) in t.iter_mut().zip(out) {
-                            o[j] = v;
-                        }
-                    }
-                },
-            )
-        };
-        crate::par::pipeline(&mut tiles, produce, consume);
     }
 }
 

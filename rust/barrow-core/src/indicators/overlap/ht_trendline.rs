@@ -5,7 +5,7 @@
 //! 4-3-2-1 weighted average of the last four averages (see the cycle
 //! module's `Trendline`). Lookback 63.
 
-use super::super::cycle::hilbert::{HilbertCore, HtBar, Trendline, START_LONG};
+use super::super::cycle::hilbert::{HilbertCore, Trendline, START_LONG};
 use super::super::cycle::HT_LONG_LOOKBACK;
 
 /// Streaming HT_TRENDLINE.
@@ -40,39 +40,7 @@ impl HtTrendline {
     }
 }
 
-impl crate::indicators::fp::Kernel for HtTrendline {
-    #[inline(always)]
-    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let x = inputs[0];
-        if !crate::par::worth_splitting(x.len()) {
-            for (o, &x) in outputs[0].iter_mut().zip(x) {
-                *o = self.step(x);
-            }
-            return;
-        }
-        // The transform on a helper thread, the averages over the cycle here.
-        let trendline = &mut self.trendline;
-        let keep = |bar: &HtBar| [bar.smooth_period];
-        let finish = |today: usize, x: f64, values: Option<[f64; 1]>| {
-            trendline.push(today, x);
-            let Some([smooth_period]) = values else {
-                return [f64::NAN];
-            };
-            let bar = HtBar {
-                today,
-                smoothed: f64::NAN,
-                i1: f64::NAN,
-                q1: f64::NAN,
-                smooth_period,
-            };
-            let line = trendline.step(&bar);
-            [if today >= HT_LONG_LOOKBACK { line } else { f64::NAN }]
-        };
-        self.core.pipelined(x, [&mut *outputs[0]], keep, finish);
-    }
-}
-
-crate::indicators::cycle::hilbert::hilbert_indicator!(@common HtTrendline, HT_LONG_LOOKBACK, 1);
+crate::indicators::cycle::hilbert::hilbert_indicator!(HtTrendline, HT_LONG_LOOKBACK, 1);
 
 #[cfg(test)]
 mod tests {
@@ -83,15 +51,6 @@ mod tests {
     fn ht_trendline_is_chunk_invariant() {
         let x = walk(400, 46);
         assert_chunk_invariant(&|| Box::new(HtTrendline::new()), &[&x], 1, &[1, 11, 64]);
-    }
-
-    #[test]
-    fn long_ht_trendline_is_the_same_on_any_number_of_threads() {
-        let n = 2 * crate::par::SPLIT_MIN + 77;
-        let mut x = walk(n, 47);
-        x[n - 500] = f64::NAN;
-        let make = || -> Box<dyn crate::indicators::Indicator> { Box::new(HtTrendline::new()) };
-        crate::indicators::testutil::assert_split_invariant(&make, &[&x], 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! does, starting from 0. Lookback 32 (TA-Lib's default unstable period
 //! is 0): 12 bars of price-smoother warm-up plus 20 bars of transform.
 
-use super::super::cycle::hilbert::{HilbertCore, HtBar, RAD2DEG, START_SHORT};
+use super::super::cycle::hilbert::{HilbertCore, RAD2DEG, START_SHORT};
 use super::super::fp::{self, madd};
 use super::super::{check_shapes, Indicator};
 use crate::error::{BarrowError, Result};
@@ -23,26 +23,49 @@ pub const MAMA_LOOKBACK: usize = 32;
 /// Streaming MAMA/FAMA.
 #[derive(Clone, Debug)]
 pub struct Mama {
-    core: HilbertCore,
-    averages: Averages,
-}
-
-/// The two adaptive averages fed by the transform.
-#[derive(Clone, Debug)]
-struct Averages {
     fast: f64,
     slow: f64,
+    core: HilbertCore,
     prev_phase: f64,
     mama: f64,
     fama: f64,
 }
 
-impl Averages {
-    /// One bar of the transform (its index, I1 and Q1) and its price;
-    /// returns `(mama, fama)`, NaN during the lookback.
+impl Mama {
+    /// MAMA with `fastlimit` and `slowlimit` in [0.01, 0.99] (TA-Lib's
+    /// defaults are 0.5 and 0.05). Lookback [`MAMA_LOOKBACK`].
+    pub fn new(fastlimit: f64, slowlimit: f64) -> Result<Self> {
+        for (name, v) in [("fastlimit", fastlimit), ("slowlimit", slowlimit)] {
+            if !(0.01..=0.99).contains(&v) {
+                return Err(BarrowError::bad_param(name, v, "must be between 0.01 and 0.99"));
+            }
+        }
+        Ok(Self {
+            fast: fastlimit,
+            slow: slowlimit,
+            core: HilbertCore::new(START_SHORT),
+            prev_phase: 0.0,
+            mama: 0.0,
+            fama: 0.0,
+        })
+    }
+
+    /// Lookback: [`MAMA_LOOKBACK`].
+    pub fn lookback(&self) -> usize {
+        MAMA_LOOKBACK
+    }
+
+    /// Consumes one price; returns `(mama, fama)`, NaN during the lookback.
     #[inline(always)]
-    fn step(&mut self, today: usize, i1: f64, q1: f64, x: f64) -> (f64, f64) {
-        let phase = if i1 != 0.0 { (q1 / i1).atan() * RAD2DEG } else { 0.0 };
+    pub fn step(&mut self, x: f64) -> (f64, f64) {
+        let Some(bar) = self.core.step(x) else {
+            return (f64::NAN, f64::NAN);
+        };
+        let phase = if bar.i1 != 0.0 {
+            (bar.q1 / bar.i1).atan() * RAD2DEG
+        } else {
+            0.0
+        };
         let mut delta = self.prev_phase - phase;
         self.prev_phase = phase;
         if delta < 1.0 {
@@ -61,76 +84,26 @@ impl Averages {
         self.mama = madd(1.0 - alpha, self.mama, alpha * x);
         let half = alpha * 0.5;
         self.fama = madd(1.0 - half, self.fama, half * self.mama);
-        if today < MAMA_LOOKBACK {
+        if bar.today < MAMA_LOOKBACK {
             (f64::NAN, f64::NAN)
         } else {
             (self.mama, self.fama)
         }
     }
-}
-
-impl Mama {
-    /// MAMA with `fastlimit` and `slowlimit` in [0.01, 0.99] (TA-Lib's
-    /// defaults are 0.5 and 0.05). Lookback [`MAMA_LOOKBACK`].
-    pub fn new(fastlimit: f64, slowlimit: f64) -> Result<Self> {
-        for (name, v) in [("fastlimit", fastlimit), ("slowlimit", slowlimit)] {
-            if !(0.01..=0.99).contains(&v) {
-                return Err(BarrowError::bad_param(name, v, "must be between 0.01 and 0.99"));
-            }
-        }
-        Ok(Self {
-            core: HilbertCore::new(START_SHORT),
-            averages: Averages {
-                fast: fastlimit,
-                slow: slowlimit,
-                prev_phase: 0.0,
-                mama: 0.0,
-                fama: 0.0,
-            },
-        })
-    }
-
-    /// Lookback: [`MAMA_LOOKBACK`].
-    pub fn lookback(&self) -> usize {
-        MAMA_LOOKBACK
-    }
-
-    /// Consumes one price; returns `(mama, fama)`, NaN during the lookback.
-    #[inline(always)]
-    pub fn step(&mut self, x: f64) -> (f64, f64) {
-        let Some(bar) = self.core.step(x) else {
-            return (f64::NAN, f64::NAN);
-        };
-        self.averages.step(bar.today, bar.i1, bar.q1, x)
-    }
 
     /// Forgets everything.
     pub fn reset(&mut self) {
-        *self = Self::new(self.averages.fast, self.averages.slow).expect("valid limits");
+        *self = Self::new(self.fast, self.slow).expect("valid limits");
     }
 }
 
 impl fp::Kernel for Mama {
     #[inline(always)]
     fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
-        let [mama, fama] = outputs else {
-            unreachable!("two outputs")
-        };
-        let x = inputs[0];
-        if !crate::par::worth_splitting(x.len()) {
-            for ((m, f), &x) in mama.iter_mut().zip(fama.iter_mut()).zip(x) {
-                (*m, *f) = self.step(x);
-            }
-            return;
+        let (mama, rest) = outputs.split_at_mut(1);
+        for ((m, f), &x) in mama[0].iter_mut().zip(rest[0].iter_mut()).zip(inputs[0]) {
+            (*m, *f) = self.step(x);
         }
-        // The transform on a helper thread, the phase and averages here.
-        let averages = &mut self.averages;
-        let keep = |bar: &HtBar| [bar.i1, bar.q1];
-        let finish = |today: usize, x: f64, values: Option<[f64; 2]>| match values {
-            Some([i1, q1]) => averages.step(today, i1, q1, x).into(),
-            None => [f64::NAN; 2],
-        };
-        self.core.pipelined(x, [&mut **mama, &mut **fama], keep, finish);
     }
 }
 
@@ -158,17 +131,6 @@ mod tests {
     fn mama_is_chunk_invariant() {
         let x = walk(400, 31);
         assert_chunk_invariant(&|| Box::new(Mama::new(0.5, 0.05).unwrap()), &[&x], 2, &[1, 7, 64]);
-    }
-
-    #[test]
-    fn long_mama_is_the_same_on_any_number_of_threads() {
-        let n = 2 * crate::par::SPLIT_MIN + 77;
-        let mut x = walk(n, 32);
-        x[n - 500] = f64::NAN;
-        for (fast, slow) in [(0.5, 0.05), (0.9, 0.3)] {
-            let make = || -> Box<dyn Indicator> { Box::new(Mama::new(fast, slow).unwrap()) };
-            crate::indicators::testutil::assert_split_invariant(&make, &[&x], 2);
-        }
     }
 
     #[test]
