@@ -288,20 +288,9 @@ impl Indicator for Rvol {
         const TILE: usize = 1024;
         let mut prev = self.prev_average;
         let average = &mut self.average;
-        if crate::par::worth_splitting(out.len()) {
-            // Long series: the averages on a helper thread, a tile ahead of
-            // the divisions on this one.
-            crate::par::pipeline_chunks(
-                out,
-                crate::par::PIPELINE_TILE,
-                |from, o| average.update_chunk(&x[from..from + o.len()], o),
-                |from, o| rvol_ratios(&mut prev, &x[from..from + o.len()], o),
-            );
-        } else {
-            for (ot, xt) in out.chunks_mut(TILE).zip(x.chunks(TILE)) {
-                average.update_chunk(xt, ot);
-                rvol_ratios(&mut prev, xt, ot);
-            }
+        for (ot, xt) in out.chunks_mut(TILE).zip(x.chunks(TILE)) {
+            average.update_chunk(xt, ot);
+            rvol_ratios(&mut prev, xt, ot);
         }
         self.prev_average = prev;
     }
@@ -358,7 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn long_rvol_split_across_threads_gives_one_threads_bits() {
+    fn long_rvol_gives_the_same_bits_on_any_pool() {
         let n = crate::par::SPLIT_MIN * 2 + 777;
         let mut v: Vec<f64> = walk(n, 44).iter().map(|x| (x * 10.0).round()).collect();
         for p in [1, 20, 300] {
