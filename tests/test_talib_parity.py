@@ -135,22 +135,29 @@ def test_window_extremes_with_many_nans_and_ties_follow_talib(name):
             assert_same(a, b, rel=talib_rel(name), what=f"{name}({period}) over {n} bars output {k}")
 
 
-@pytest.mark.parametrize("name", [*WINDOW_EXTREMES, "STOCHF", "MOM", "ROC", "ROCR100"])
-@pytest.mark.parametrize("nans", [False, True])
-def test_long_series_split_across_threads_follow_talib(name, nans):
-    # 400,000 bars: barrow cuts such series into parts run on rayon's
-    # threads. Whole-number prices tie; NaNs, where present, fall anywhere.
-    rng = np.random.default_rng(17)
+def _long_walk(seed, nans):
+    """400,000 whole-number prices (they tie), with NaNs anywhere if `nans`."""
+    rng = np.random.default_rng(seed)
     x = np.round(np.cumsum(rng.normal(size=400_000)) + 5000.0)
     if nans:
         x[rng.random(x.size) < 1e-4] = np.nan
-    args = _bars_around(name, x)
+    return x
+
+
+def _assert_follows_talib(name, args, params):
+    ours = _as_tuple(getattr(bt, name)(*args, **params))
+    ref = _as_tuple(getattr(talib, name)(*args, **params))
+    for k, (a, b) in enumerate(zip(ours, ref)):
+        assert_same(a, b, rel=talib_rel(name), what=f"{name}{params} output {k}")
+
+
+@pytest.mark.parametrize("name", [*WINDOW_EXTREMES, "STOCHF", "MOM", "ROC", "ROCR100"])
+@pytest.mark.parametrize("nans", [False, True])
+def test_long_series_split_across_threads_follow_talib(name, nans):
+    # Series this long are cut into parts run on rayon's threads.
+    args = _bars_around(name, _long_walk(17, nans))
     for period in (2, 30, 97):
-        params = {"fastk_period": period} if name == "STOCHF" else {"timeperiod": period}
-        ours = _as_tuple(getattr(bt, name)(*args, **params))
-        ref = _as_tuple(getattr(talib, name)(*args, **params))
-        for k, (a, b) in enumerate(zip(ours, ref)):
-            assert_same(a, b, rel=talib_rel(name), what=f"{name}({period}) output {k}")
+        _assert_follows_talib(name, args, {"fastk_period": period} if name == "STOCHF" else {"timeperiod": period})
 
 
 # Kernels that run two stages of a long series on two threads (a helper
@@ -162,20 +169,13 @@ PIPELINED = ["PVT", "CUMSUM", "RVOL", "NATR", "AO", "AC", "ACCBANDS"]
 @pytest.mark.parametrize("name", PIPELINED)
 @pytest.mark.parametrize("nans", [False, True])
 def test_long_pipelined_series_follow_talib(name, nans):
-    rng = np.random.default_rng(19)
-    x = np.round(np.cumsum(rng.normal(size=400_000)) + 5000.0)
-    if nans:
-        x[rng.random(x.size) < 1e-4] = np.nan
-    args = _bars_around(name, x)
+    args = _bars_around(name, _long_walk(19, nans))
     info = next(f for f in bt._CATALOGUE if f["name"] == name)
     periods = [{}]
     if any(p["name"] == "timeperiod" for p in info["params"]):
         periods += [{"timeperiod": 2}, {"timeperiod": 97}]
     for params in periods:
-        ours = _as_tuple(getattr(bt, name)(*args, **params))
-        ref = _as_tuple(getattr(talib, name)(*args, **params))
-        for k, (a, b) in enumerate(zip(ours, ref)):
-            assert_same(a, b, rel=talib_rel(name), what=f"{name}{params} output {k}")
+        _assert_follows_talib(name, args, params)
 
 
 @pytest.mark.parametrize("name", ["STOCH", "STOCHF", "SMI", "KDJ"])
