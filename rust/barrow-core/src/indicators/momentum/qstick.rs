@@ -30,8 +30,8 @@ impl Indicator for Qstick {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 2, 1);
-        // Inputs as long as the output, so that the loop's indices need no
-        // bounds checks.
+        // Inputs as long as the output, so that the compiler can drop
+        // bounds checks from the loop.
         let n = outputs[0].len();
         let (open, close) = (&inputs[0][..n], &inputs[1][..n]);
         self.sma.run_chunk_of(|i| close[i] - open[i], outputs[0]);
