@@ -115,8 +115,10 @@ impl Indicator for Vortex {
         };
         // The operations of `step` with the state in locals, a block of bars
         // at a time: the sums first, then the block's ratios (their
-        // divisions vectorized).
-        const BLOCK: usize = 256;
+        // divisions vectorized). Short blocks let one block's divisions run
+        // beside the next block's sums (BLOCK 256 → 32: 1.09–1.33 → 1.04–1.08
+        // × TA-Lib on the Intel VM).
+        const BLOCK: usize = 32;
         let p = self.period;
         let mut pos = self.count % p;
         let (mut s_tr, mut s_plus, mut s_minus) = self.sums;

@@ -197,8 +197,10 @@ impl fp::Kernel for Bbands {
             // `bands`. The sums run over a block of bars first; the
             // divisions and square roots of the block follow, vectorized
             // (they would otherwise keep the divider busier than the sums'
-            // chains are long).
-            const BLOCK: usize = 256;
+            // chains are long). Short blocks let one block's divisions run
+            // beside the next block's sums (256 → 32 bars: 0.92 → 0.85 ×
+            // TA-Lib on the Intel VM).
+            const BLOCK: usize = 32;
             let (mut raw, var_state, p) = (raw, &mut self.variance, self.period as f64);
             let (dev_up, dev_dn) = (self.nbdevup, self.nbdevdn);
             let (mut sums, mut vars, mut floors) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
