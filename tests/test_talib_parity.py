@@ -160,9 +160,9 @@ def test_long_series_split_across_threads_follow_talib(name, nans):
         _assert_follows_talib(name, args, {"fastk_period": period} if name == "STOCHF" else {"timeperiod": period})
 
 
-# Kernels that run two stages of a long series on two threads (a helper
-# a tile ahead of the caller) or give their outputs to different threads,
-# and CUMSUM, one chain over the whole series.
+# Kernels whose long series take another path than short ones (two stages
+# on two threads, a helper a tile ahead of the caller, or outputs given to
+# different threads), and two that once did (CUMSUM, RVOL).
 PIPELINED = ["PVT", "CUMSUM", "RVOL", "NATR", "AO", "AC", "ACCBANDS"]
 
 

@@ -287,9 +287,8 @@ impl Indicator for Rvol {
         // `step`'s operations, in another order.
         const TILE: usize = 1024;
         let mut prev = self.prev_average;
-        let average = &mut self.average;
         for (ot, xt) in out.chunks_mut(TILE).zip(x.chunks(TILE)) {
-            average.update_chunk(xt, ot);
+            self.average.update_chunk(xt, ot);
             rvol_ratios(&mut prev, xt, ot);
         }
         self.prev_average = prev;
