@@ -74,16 +74,18 @@ fn money_flow(high: f64, low: f64, close: f64, volume: f64) -> f64 {
 }
 
 impl Cmf {
-    /// Bars `from..` of a chunk once the window is full, with `step`'s
-    /// operations in one loop per block: the sums live in locals, and the
-    /// two divisions of a bar (its flow, its ratio) overlap the chain of
-    /// additions, which sets the pace (separate element-wise passes for the
-    /// flows and the ratios measured slower: they stall on memory instead).
-    /// The last `period` flows lead the block buffer, so the flow leaving
-    /// the window is read there instead of from the ring.
+    /// Bars `from..` of a chunk once the window is full, in blocks small
+    /// enough to stay in L1, each in three passes: the flows (one division
+    /// per bar), the two running sums (the chain of additions), then the
+    /// ratios (a second division). The passes without a chain are
+    /// element-wise, so their divisions run as vector instructions, which
+    /// on some CPUs (AMD Zen 4) take a quarter of the time per value that
+    /// scalar ones do; in one loop the scalar divisions set the pace there.
+    /// The last `period` flows and volumes lead the block buffers, so the
+    /// values leaving the window are read there instead of from the rings.
     #[inline(always)]
     fn run_steady(&mut self, inputs: &[&[f64]], out: &mut [f64], from: usize) {
-        const B: usize = 1024;
+        const B: usize = 128;
         let (high, low, close, volume) = (inputs[0], inputs[1], inputs[2], inputs[3]);
         let n = out.len();
         let l = self.period;
@@ -96,19 +98,31 @@ impl Cmf {
         {
             (*f, *v) = (old_f, old_v);
         }
+        let mut sums_flow = [0.0; B];
+        let mut sums_volume = [0.0; B];
         let (mut sum_flow, mut sum_volume) = (self.sum_flow, self.sum_volume);
         let mut i0 = from;
         while i0 < n {
             let len = B.min(n - i0);
-            for (j, o) in out[i0..i0 + len].iter_mut().enumerate() {
-                let i = i0 + j;
-                let (flow, vol) = (money_flow(high[i], low[i], close[i], volume[i]), volume[i]);
-                (flows[l + j], vols[l + j]) = (flow, vol);
-                sum_flow -= flows[j];
-                sum_volume -= vols[j];
-                sum_flow += flow;
-                sum_volume += vol;
-                *o = std::hint::select_unpredictable(sum_volume > 0.0, sum_flow / sum_volume, 0.0);
+            let r = i0..i0 + len;
+            for ((((f, v), &h), (&lo, &c)), &vol) in flows[l..l + len]
+                .iter_mut()
+                .zip(vols[l..l + len].iter_mut())
+                .zip(&high[r.clone()])
+                .zip(low[r.clone()].iter().zip(&close[r.clone()]))
+                .zip(&volume[r.clone()])
+            {
+                (*f, *v) = (money_flow(h, lo, c, vol), vol);
+            }
+            for (j, (sf, sv)) in sums_flow[..len].iter_mut().zip(&mut sums_volume[..len]).enumerate() {
+                sum_flow = fp::opaque(sum_flow - flows[j]);
+                sum_volume = fp::opaque(sum_volume - vols[j]);
+                sum_flow += flows[l + j];
+                sum_volume += vols[l + j];
+                (*sf, *sv) = (sum_flow, sum_volume);
+            }
+            for (o, (&sf, &sv)) in out[r].iter_mut().zip(sums_flow[..len].iter().zip(&sums_volume[..len])) {
+                *o = if sv > 0.0 { sf / sv } else { 0.0 };
             }
             flows.copy_within(len..len + l, 0);
             vols.copy_within(len..len + l, 0);
