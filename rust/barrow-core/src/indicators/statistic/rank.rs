@@ -4,14 +4,17 @@
 //!   the last `p` values, `r = ceil(percentile * p / 100)` clamped to
 //!   `1..=p`, read off a sorted copy of the `p - 1` values before the
 //!   current one, kept by TA-Lib's linear scans (O(p) per bar), which also
-//!   decide where a NaN lands.
+//!   decide where a NaN lands. While the copy is in order and free of NaN
+//!   (every bar but those near a NaN), the scans' positions are counts,
+//!   which vectorize, and the insertion and removal become one shift.
 //! * PERCENTRANK (lookback `p`): `(number of the p previous values
 //!   strictly below the current one) / p * 100`.
 
 use std::cmp::Ordering;
+use std::hint::select_unpredictable as select;
 
 use super::super::ring::Ring;
-use super::super::{check_shapes, step_while, Indicator};
+use super::super::{check_shapes, fp, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Streaming nearest-rank percentile.
@@ -25,6 +28,9 @@ pub struct Percentile {
     sorted: Vec<f64>,
     window: Ring,
     seen: usize,
+    /// Whether `sorted` is ascending and free of NaN, so that the scans'
+    /// positions are counts.
+    ordered: bool,
 }
 
 impl Percentile {
@@ -45,6 +51,7 @@ impl Percentile {
             sorted: Vec::with_capacity(period),
             window: Ring::new(period - 1),
             seen: 0,
+            ordered: true,
         })
     }
 
@@ -54,6 +61,53 @@ impl Percentile {
         let retained = self.period - 1;
         let old = self.window.swap(v);
         self.seen += 1;
+        if self.ordered && self.seen > retained && !v.is_nan() && !old.is_nan() {
+            return self.step_counted(v, old);
+        }
+        let out = self.step_scanned(v, old);
+        self.ordered = self.sorted.iter().all(|s| !s.is_nan()) && self.sorted.windows(2).all(|w| w[0] <= w[1]);
+        out
+    }
+
+    /// [`Percentile::step`] with an ordered copy and a full window, `v` and
+    /// the leaving value `old` not NaN. In the copy after the insertion the
+    /// scans stop at counts: `v` goes after the values not above it, and the
+    /// value removed is the first not below `old` among the first
+    /// `p - 1`, else the last.
+    #[inline(always)]
+    fn step_counted(&mut self, v: f64, old: f64) -> f64 {
+        let retained = self.period - 1;
+        let sorted = &mut self.sorted[..retained];
+        let (mut pos, mut below_old) = (0, usize::from(v < old));
+        for &s in sorted.iter() {
+            pos += usize::from(s <= v);
+            below_old += usize::from(s < old);
+        }
+        // Branch-free: the comparisons below go either way from bar to bar.
+        let r = self.rank - 1;
+        let (at_r, before_r) = (sorted[r.min(retained - 1)], sorted[r.saturating_sub(1)]);
+        let result = select(pos > r, at_r, select(pos == r, v, before_r));
+        // Indices in the copy with `v` inserted at `pos`.
+        let del = below_old.min(retained);
+        match del.cmp(&pos) {
+            // `v` itself leaves: the copy is unchanged.
+            Ordering::Equal => {}
+            Ordering::Greater => {
+                sorted.copy_within(pos..del - 1, pos + 1);
+                sorted[pos] = v;
+            }
+            Ordering::Less => {
+                sorted.copy_within(del + 1..pos, del);
+                sorted[pos - 1] = v;
+            }
+        }
+        result
+    }
+
+    /// [`Percentile::step`] by TA-Lib's scans.
+    #[inline(always)]
+    fn step_scanned(&mut self, v: f64, old: f64) -> f64 {
+        let retained = self.period - 1;
         if self.seen <= retained {
             // Insertion from the end, after equal values.
             let mut j = self.sorted.len();
@@ -88,6 +142,15 @@ impl Percentile {
     }
 }
 
+impl fp::Kernel for Percentile {
+    #[inline(always)]
+    fn kernel(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
+        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
+            *o = self.step(v);
+        }
+    }
+}
+
 impl Indicator for Percentile {
     fn lookback(&self) -> usize {
         self.period - 1
@@ -95,9 +158,7 @@ impl Indicator for Percentile {
 
     fn update(&mut self, inputs: &[&[f64]], outputs: &mut [&mut [f64]]) {
         check_shapes(inputs, outputs, 1, 1);
-        for (o, &v) in outputs[0].iter_mut().zip(inputs[0]) {
-            *o = self.step(v);
-        }
+        fp::run_kernel(self, inputs, outputs);
     }
 
     fn reset(&mut self) {
@@ -273,6 +334,36 @@ mod tests {
             for (j, &b) in below.iter().enumerate() {
                 let want = ext[j..j + p].iter().filter(|&&w| w < ext[p + j]).count() as f64;
                 assert_eq!(b, want, "p {p}, bar {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn counted_steps_equal_the_scans() {
+        // Ties, zeros of both signs and NaN gaps, which leave the copy out
+        // of order for a while.
+        let w = walk(4000, 17);
+        let x: Vec<f64> = (0..w.len())
+            .map(|i| match i % 11 {
+                _ if (700..703).contains(&i) || i == 1500 || (2600..2650).contains(&i) => f64::NAN,
+                0 => 0.0,
+                5 => -0.0,
+                _ => (w[i] - w[0]).round(),
+            })
+            .collect();
+        for (p, q) in [(2, 50.0), (3, 0.0), (10, 25.0), (30, 50.0), (31, 100.0)] {
+            let mut scans = Percentile::new(p, q).unwrap();
+            let want: Vec<f64> = x
+                .iter()
+                .map(|&v| {
+                    let old = scans.window.swap(v);
+                    scans.seen += 1;
+                    scans.step_scanned(v, old)
+                })
+                .collect();
+            let got = run(&mut Percentile::new(p, q).unwrap(), &[&x], 1);
+            for (i, (g, e)) in got[0].iter().zip(&want).enumerate() {
+                assert!(g.to_bits() == e.to_bits() || (g.is_nan() && e.is_nan()), "p {p}, q {q}, bar {i}: {g} vs {e}");
             }
         }
     }
