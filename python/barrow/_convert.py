@@ -56,6 +56,10 @@ def call_indicator(
     """Runs a catalogue function on inputs of any supported kind and returns
     outputs of the matching kind."""
     params = check_params(func, params)
+    if all(type(v) is np.ndarray and v.dtype == np.float64 and v.ndim == 1 for _, v in inputs):
+        # The common case, float64 numpy arrays in and out, without the
+        # conversions below (contiguity is `as_float64`'s to fix).
+        return native_numpy(func, [as_float64(v, n, func) for n, v in inputs], params)
     kinds = {kind_of(v) for _, v in inputs}
     if kinds <= {KIND_ARROW, KIND_POLARS}:
         import pyarrow as pa

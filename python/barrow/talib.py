@@ -79,12 +79,18 @@ def _wrapper(info: Dict[str, Any]) -> Callable[..., Any]:
         ]
     )
 
+    defaults = {p["name"]: p["default"] for p in params}
+
     def indicator(*args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        outs = _run(
-            name, [(i, bound.arguments[i]) for i in inputs], {p["name"]: bound.arguments[p["name"]] for p in params}
-        )
+        if kwargs or len(args) != len(inputs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            args = tuple(bound.arguments[i] for i in inputs)
+            values = {p["name"]: bound.arguments[p["name"]] for p in params}
+        else:
+            # The common call, inputs only: no binding needed.
+            values = defaults
+        outs = _run(name, list(zip(inputs, args)), values)
         return outs[0] if single else tuple(outs)
 
     indicator.__name__ = indicator.__qualname__ = name

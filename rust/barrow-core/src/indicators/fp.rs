@@ -142,3 +142,14 @@ pub(crate) fn opaque(x: f64) -> f64 {
         x
     }
 }
+
+/// `x`, returned by a function kept out of line and marked cold, for a
+/// rarely taken assignment on a chain of dependencies:
+/// `if v > hi { v = rarely(hi) }` compiles to a branch predicted not taken,
+/// which the chain through `v` does not wait on, where a plain assignment
+/// becomes a select (a min or max) that the chain does wait on.
+#[cold]
+#[inline(never)]
+pub(crate) fn rarely(x: f64) -> f64 {
+    x
+}

@@ -16,7 +16,7 @@
 //! period, `I2·I2' + Q2·Q2'` and the 0.33/0.67 period smoothing; everything
 //! else rounds in the C source's order. [`HilbertCore`] reproduces that.
 
-use super::super::fp::{madd, opaque};
+use super::super::fp::{madd, opaque, rarely};
 
 /// Hilbert FIR coefficients.
 const A: f64 = 0.0962;
@@ -188,16 +188,23 @@ impl HilbertCore {
         if self.im != 0.0 && self.re != 0.0 {
             period = 360.0 / ((self.im / self.re).atan() * RAD2DEG);
         }
+        // The limits rarely bind: branches (see `rarely`) keep their
+        // comparisons off the chain from one bar's period to the next.
         let hi = 1.5 * before;
         if period > hi {
-            period = hi;
+            period = rarely(hi);
         }
         let lo = 0.67 * before;
         if period < lo {
-            period = lo;
+            period = rarely(lo);
         }
         // NaN stays NaN, as with TA-Lib's two comparisons.
-        period = period.clamp(6.0, 50.0);
+        if period < 6.0 {
+            period = rarely(6.0);
+        }
+        if period > 50.0 {
+            period = rarely(50.0);
+        }
         self.period = madd(0.2, period, 0.8 * before);
         self.smooth_period = madd(0.67, self.smooth_period, 0.33 * self.period);
         Some(HtBar {
