@@ -129,12 +129,15 @@ impl Ultosc {
         let mut i0 = from;
         while i0 < n {
             let len = B.min(n - i0);
-            for j in 0..len {
-                let i = i0 + j;
-                let pc = if i > 0 { close[i - 1] } else { prev };
-                let true_low = if low[i] < pc { low[i] } else { pc };
-                bp[l + j] = close[i] - true_low;
-                tr[l + j] = true_range(high[i], low[i], pc);
+            // The first bar's previous close may be the carried one; the
+            // rest read theirs off the slice, so that the loop vectorizes.
+            let pc = if i0 > 0 { close[i0 - 1] } else { prev };
+            (bp[l], tr[l]) = terms(high[i0], low[i0], close[i0], pc);
+            let r = i0 + 1..i0 + len;
+            let bars = high[r.clone()].iter().zip(&low[r.clone()]).zip(&close[r.clone()]);
+            let outs = bp[l + 1..l + len].iter_mut().zip(&mut tr[l + 1..l + len]);
+            for ((b, t), (((&h, &lo), &c), &pc)) in outs.zip(bars.zip(&close[i0..i0 + len - 1])) {
+                (*b, *t) = terms(h, lo, c, pc);
             }
             for j in 0..len {
                 let (b, t) = (bp[l + j], tr[l + j]);
@@ -179,6 +182,13 @@ impl Ultosc {
             self.tr[(self.terms + m) % l] = tr[m];
         }
     }
+}
+
+/// A bar's `(bp, tr)` after the close `pc`.
+#[inline(always)]
+fn terms(high: f64, low: f64, close: f64, pc: f64) -> (f64, f64) {
+    let true_low = if low < pc { low } else { pc };
+    (close - true_low, true_range(high, low, pc))
 }
 
 /// The oscillator from `[A_1, B_1, A_2, B_2, A_3, B_3]`, as `step` adds
