@@ -5,8 +5,10 @@ use super::super::{check_shapes, fp, Indicator};
 use super::Atr;
 use crate::error::Result;
 
-/// Bars per tile of [`Natr`]'s update.
-const TILE: usize = 2048;
+/// Bars per tile of [`Natr`]'s update on one thread: short, so that a
+/// tile's divisions run beside the next tile's recursion (2048 → 64: 0.94×
+/// the time on AMD Zen 4).
+const TILE: usize = 64;
 
 /// Turns ATR values into percents of `close` (as long or longer). A NaN
 /// passes through the division with its bits. One select, so every value
