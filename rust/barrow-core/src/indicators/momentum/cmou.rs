@@ -6,6 +6,8 @@
 //! change leaving the window, then adds the new one, as TA-Lib does.
 //! Lookback `p`.
 
+use std::hint::select_unpredictable as select;
+
 use super::super::{check_shapes, ring::Ring, Indicator};
 use crate::error::{BarrowError, Result};
 
@@ -51,21 +53,19 @@ impl Cmou {
             self.prev = v;
             return f64::NAN;
         }
+        // Branch-free (rises and falls alternate at random): a sum that is
+        // not to move takes a +0, which leaves it as it is, since neither
+        // sum is ever -0 (both start at +0, and a sum is -0 only when both
+        // terms are).
         if t > self.period {
             let d = old - trail;
-            if d > 0.0 {
-                self.up -= d;
-            } else if d < 0.0 {
-                self.down += d;
-            }
+            self.up -= select(d > 0.0, d, 0.0);
+            self.down += select(d < 0.0, d, 0.0);
         }
         let d = v - self.prev;
         self.prev = v;
-        if d > 0.0 {
-            self.up += d;
-        } else if d < 0.0 {
-            self.down -= d;
-        }
+        self.up += select(d > 0.0, d, 0.0);
+        self.down -= select(d < 0.0, d, 0.0);
         if t < self.period {
             return f64::NAN;
         }
