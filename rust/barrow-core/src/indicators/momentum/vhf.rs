@@ -5,7 +5,7 @@
 //! 0 when the path is not positive. Recomputed from the window each bar,
 //! as TA-Lib does. Lookback `p`.
 
-use super::super::{check_shapes, ring::Ring, step_while, Indicator};
+use super::super::{check_shapes, fp, ring::Ring, step_while, Indicator};
 use crate::error::{BarrowError, Result};
 
 /// Bars taken at a time once every bar has a full window.
@@ -62,6 +62,53 @@ impl Vhf {
     }
 }
 
+/// Bars [`window_stats`] takes at once: four AVX registers per sum, so
+/// that the chains of additions of a tile overlap.
+const TILE: usize = 16;
+
+/// For each bar `j < path.len()` of a block: the path (the sum of
+/// `moves[j..j + p]`, oldest first) and the highest and lowest of
+/// `ext[j + 1..=j + p]`, compared in that order against `ext[j + p]`. Tiles
+/// of bars keep their sums and extremes in registers while the window
+/// offset runs; the bars left over run through the same operations one
+/// offset at a time.
+#[inline(always)]
+fn window_stats(ext: &[f64], moves: &[f64], p: usize, path: &mut [f64], highest: &mut [f64], lowest: &mut [f64]) {
+    let m = path.len();
+    let tiles = m / TILE * TILE;
+    for t0 in (0..tiles).step_by(TILE) {
+        let mut s = [0.0; TILE];
+        let mut h: [f64; TILE] = ext[p + t0..p + t0 + TILE].try_into().expect("a tile");
+        let mut l = h;
+        for k in 1..=p {
+            let d: &[f64; TILE] = moves[k - 1 + t0..k - 1 + t0 + TILE].try_into().expect("a tile");
+            let v: &[f64; TILE] = ext[k + t0..k + t0 + TILE].try_into().expect("a tile");
+            for j in 0..TILE {
+                s[j] += d[j];
+                h[j] = if v[j] > h[j] { v[j] } else { h[j] };
+                l[j] = if v[j] < l[j] { v[j] } else { l[j] };
+            }
+        }
+        path[t0..t0 + TILE].copy_from_slice(&s);
+        highest[t0..t0 + TILE].copy_from_slice(&h);
+        lowest[t0..t0 + TILE].copy_from_slice(&l);
+    }
+    let (path, highest, lowest) = (&mut path[tiles..], &mut highest[tiles..], &mut lowest[tiles..]);
+    let rest = path.len();
+    path.fill(0.0);
+    highest.copy_from_slice(&ext[p + tiles..p + tiles + rest]);
+    lowest.copy_from_slice(&ext[p + tiles..p + tiles + rest]);
+    for k in 1..=p {
+        for (s, &d) in path.iter_mut().zip(&moves[k - 1 + tiles..k - 1 + tiles + rest]) {
+            *s += d;
+        }
+        for ((h, l), &v) in highest.iter_mut().zip(lowest.iter_mut()).zip(&ext[k + tiles..k + tiles + rest]) {
+            *h = if v > *h { v } else { *h };
+            *l = if v < *l { v } else { *l };
+        }
+    }
+}
+
 impl Indicator for Vhf {
     fn lookback(&self) -> usize {
         self.period
@@ -91,18 +138,10 @@ impl Indicator for Vhf {
                 *d = (w[1] - w[0]).abs();
             }
             let (path, highest, lowest) = (&mut path[..m], &mut highest[..m], &mut lowest[..m]);
-            path.fill(0.0);
-            highest.copy_from_slice(&ext[p..p + m]);
-            lowest.copy_from_slice(&ext[p..p + m]);
-            for k in 1..=p {
-                for (s, &d) in path.iter_mut().zip(&moves[k - 1..k - 1 + m]) {
-                    *s += d;
-                }
-                for ((h, l), &v) in highest.iter_mut().zip(lowest.iter_mut()).zip(&ext[k..k + m]) {
-                    *h = if v > *h { v } else { *h };
-                    *l = if v < *l { v } else { *l };
-                }
-            }
+            fp::with_fma(
+                #[inline(always)]
+                || window_stats(&ext, &moves, p, path, highest, lowest),
+            );
             for (((o, &s), &h), &l) in out[start..start + m]
                 .iter_mut()
                 .zip(&*path)
