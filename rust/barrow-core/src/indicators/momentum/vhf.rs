@@ -102,7 +102,11 @@ fn window_stats(ext: &[f64], moves: &[f64], p: usize, path: &mut [f64], highest:
         for (s, &d) in path.iter_mut().zip(&moves[k - 1 + tiles..k - 1 + tiles + rest]) {
             *s += d;
         }
-        for ((h, l), &v) in highest.iter_mut().zip(lowest.iter_mut()).zip(&ext[k + tiles..k + tiles + rest]) {
+        for ((h, l), &v) in highest
+            .iter_mut()
+            .zip(lowest.iter_mut())
+            .zip(&ext[k + tiles..k + tiles + rest])
+        {
             *h = if v > *h { v } else { *h };
             *l = if v < *l { v } else { *l };
         }

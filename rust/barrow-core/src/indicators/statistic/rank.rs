@@ -363,7 +363,10 @@ mod tests {
                 .collect();
             let got = run(&mut Percentile::new(p, q).unwrap(), &[&x], 1);
             for (i, (g, e)) in got[0].iter().zip(&want).enumerate() {
-                assert!(g.to_bits() == e.to_bits() || (g.is_nan() && e.is_nan()), "p {p}, q {q}, bar {i}: {g} vs {e}");
+                assert!(
+                    g.to_bits() == e.to_bits() || (g.is_nan() && e.is_nan()),
+                    "p {p}, q {q}, bar {i}: {g} vs {e}"
+                );
             }
         }
     }
