@@ -39,7 +39,7 @@ impl Cci {
     /// Consumes one bar.
     #[inline]
     pub fn step(&mut self, high: f64, low: f64, close: f64) -> f64 {
-        let tp = (high + low + close) / 3.0;
+        let tp = typical(high, low, close);
         self.slots[self.pos] = tp;
         self.pos += 1;
         if self.pos == self.period {
@@ -94,8 +94,7 @@ impl Cci {
             base += p;
         }
         for g in end.saturating_sub(p).max(g0)..end {
-            let j = from + (g - g0);
-            self.slots[g % p] = (h[j] + l[j] + c[j]) / 3.0;
+            self.slots[g % p] = chunk.typical(g, &self.slots);
         }
         self.seen = end;
         self.pos = end % p;
@@ -122,11 +121,17 @@ impl Chunk<'_> {
             slots[g % slots.len()]
         } else if g < self.end {
             let j = self.from + (g - self.g0);
-            (self.h[j] + self.l[j] + self.c[j]) / 3.0
+            typical(self.h[j], self.l[j], self.c[j])
         } else {
             0.0
         }
     }
+}
+
+/// A bar's typical price.
+#[inline(always)]
+fn typical(high: f64, low: f64, close: f64) -> f64 {
+    (high + low + close) / 3.0
 }
 
 /// Bars [`segment_lanes`] computes at once.

@@ -57,9 +57,7 @@ impl Ultosc {
         let Some(pc) = self.prev_close.replace(close) else {
             return f64::NAN;
         };
-        let true_low = if low < pc { low } else { pc };
-        let bp = close - true_low;
-        let tr = true_range(high, low, pc);
+        let (bp, tr) = terms(high, low, close, pc);
         let longest = self.periods[2];
         self.bp[self.terms % longest] = bp;
         self.tr[self.terms % longest] = tr;
